@@ -1,0 +1,48 @@
+# Two commands set everything up: `make app` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SCENARIO ?= scenarios/ecommerce_q4.yaml
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: app test lint bench venv clean browser
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip uv || true
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	@if $(VENV)/bin/uv --version >/dev/null 2>&1; then \
+		VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/uv pip install --quiet -e '.[test]' \
+		|| $(PY) -m pip install --quiet -e '.[test]'; \
+	else \
+		$(PY) -m pip install --quiet -e '.[test]'; \
+	fi
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Open the what-if studio on the bundled default scenario.
+app: $(STAMP)
+	$(VENV)/bin/adsim app $(SCENARIO)
+
+## Install the browser the end-to-end tests drive (Debian's chromium), when missing.
+browser:
+	@bash .ci/install-browser
+
+## Set up and run the whole test suite.
+test: $(STAMP) browser
+	$(VENV)/bin/pytest -n 2 -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+bench: $(STAMP)
+	for f in benchmarks/bench_*.py; do $(PY) $$f; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,345 @@
+"""Response families: expected conversions over the horizon as a function of spend.
+
+Each family is one small class registered under its YAML ``type:`` name. Parameters are
+arrays with one entry per line item (an ad set, or an ad set on one day); ``value`` and
+``derivative`` broadcast over any leading candidate axes, so ``s`` of shape
+``(n_candidates, n_items)`` gives results of the same shape.
+
+Every family is closed under scaling of input and output (``a * C(b * s)`` is again a
+curve of the same family), which is how segments, events and days become line items of
+the same kind without new maths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, replace
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+_TINY = 1e-300
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Base of every response family.
+
+    Contract for implementers: ``value(0) == 0``; ``value`` is non-decreasing;
+    ``derivative`` is its exact first derivative (``inf`` allowed at 0); ``concave``
+    says, per item, whether the curve is concave on ``[0, inf)``, which is what the exact
+    allocator needs. ``scaled`` returns the same family for ``out * C(inp * s)``.
+    ``inverse_derivative`` has a generic, safe default; families override it with a
+    closed form or a fast Newton step.
+    """
+
+    kind: ClassVar[str] = ""
+    registry: ClassVar[dict[str, type[Curve]]] = {}
+
+    def __init_subclass__(cls, kind: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not kind:
+            return
+        if kind in Curve.registry:
+            raise TypeError(f"response family '{kind}' is registered twice")
+        cls.kind = kind
+        Curve.registry[kind] = cls
+
+    # --- the contract -------------------------------------------------------------
+    def value(self, s: FloatArray) -> FloatArray:
+        raise NotImplementedError
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        raise NotImplementedError
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> Curve:
+        """The curve ``out * C(inp * s)``, per item (both arrays of shape ``(n,)``)."""
+        raise NotImplementedError
+
+    @property
+    def concave(self) -> npt.NDArray[np.bool_]:
+        return np.ones(self.size, dtype=bool)
+
+    # --- shared behaviour ---------------------------------------------------------
+    @property
+    def size(self) -> int:
+        first = fields(self)[0].name
+        return int(np.asarray(getattr(self, first)).shape[0])
+
+    def take(self, index: IntArray) -> Curve:
+        """The sub-curve of the items in ``index``."""
+        return replace(self, **{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)})
+
+    def saturation(self) -> FloatArray:
+        """Conversions as spend grows without bound (``inf`` where unbounded)."""
+        return np.asarray(self.value(np.full(self.size, 1e300)), dtype=float)
+
+    def inverse_derivative(self, g: FloatArray) -> FloatArray:
+        """Spend at which the marginal response equals ``g`` (0 where it never does).
+
+        Valid where the curve is concave (derivative non-increasing). The generic version
+        bisects in log-spend; it never fails, it is only slower than a family's own.
+        """
+        g = np.asarray(g, dtype=float)
+        shape = np.broadcast_shapes(g.shape, (self.size,))
+        g = np.broadcast_to(g, shape)
+        lo = np.full(shape, -40.0)
+        hi = np.full(shape, 40.0)
+        for _ in range(100):
+            mid = 0.5 * (lo + hi)
+            above = self.derivative(np.exp(mid)) > g
+            lo = np.where(above, mid, lo)
+            hi = np.where(above, hi, mid)
+        s = np.exp(0.5 * (lo + hi))
+        at_zero = self.derivative(np.zeros(shape)) <= g
+        return np.where(at_zero, 0.0, s)
+
+
+def _as(a: Any) -> FloatArray:
+    return np.asarray(a, dtype=float)
+
+
+@dataclass(frozen=True)
+class Hill(Curve, kind="hill"):
+    """``max_conversions * s^shape / (s^shape + half_saturation^shape)``.
+
+    Concave for ``shape <= 1``; S-shaped (a threshold below which money is wasted) above.
+    """
+
+    max_conversions: FloatArray
+    half_saturation: FloatArray
+    shape: FloatArray
+
+    def _ratio(self, s: FloatArray) -> FloatArray:
+        with np.errstate(divide="ignore", over="ignore"):
+            return np.power(np.maximum(_as(s), 0.0) / self.half_saturation, self.shape)
+
+    def value(self, s: FloatArray) -> FloatArray:
+        r = self._ratio(s)
+        with np.errstate(invalid="ignore"):
+            v = self.max_conversions * r / (1.0 + r)
+        return np.where(np.isinf(r), self.max_conversions * np.ones_like(r), v)
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        s = np.maximum(_as(s), 0.0)
+        k, h, m = self.shape, self.half_saturation, self.max_conversions
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            u = np.log(s / h)
+            # m*k/h * e^{(k-1)u} / (1 + e^{ku})^2, written to stay finite for huge u
+            log_d = np.log(m * k / h) + (k - 1.0) * u - 2.0 * np.logaddexp(0.0, k * u)
+            d = np.exp(log_d)
+        at_zero = np.where(k < 1.0, np.inf, np.where(k == 1.0, m / h, 0.0))
+        return np.where(s > 0.0, d, at_zero * np.ones_like(s))
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> Hill:
+        return Hill(self.max_conversions * out, self.half_saturation / inp, self.shape * 1.0)
+
+    @property
+    def concave(self) -> npt.NDArray[np.bool_]:
+        return np.asarray(self.shape <= 1.0)
+
+    def inverse_derivative(self, g: FloatArray) -> FloatArray:
+        """Newton on ``f(u) = log C'(h e^u) - log g``, concave and decreasing in ``u``.
+
+        Started right of the root (at the smaller root of two upper bounds of ``f``), the
+        Newton iterates decrease monotonically to the root, so a handful of vectorised
+        steps reach machine precision without a bracket.
+        """
+        g = np.maximum(np.asarray(g, dtype=float), _TINY)
+        k, h, m = self.shape, self.half_saturation, self.max_conversions
+        a = np.log(m * k / h) - np.log(g)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u_large = a / (k + 1.0)
+            u_small = np.where(k < 1.0, a / (k - 1.0), np.inf)
+        u = np.minimum(u_large, u_small)
+        u = np.where(np.isfinite(u), u, u_large)
+        for _ in range(60):
+            sig = 0.5 * (1.0 + np.tanh(0.5 * k * u))
+            f = a + (k - 1.0) * u - 2.0 * np.logaddexp(0.0, k * u)
+            step = f / ((k - 1.0) - 2.0 * k * sig)
+            u = u - step
+            if float(np.max(np.abs(step), initial=0.0)) < 1e-14:
+                break
+        s = h * np.exp(u)
+        zero = np.where(k >= 1.0, g >= m / h, False)
+        return np.where(zero, 0.0, s)
+
+
+@dataclass(frozen=True)
+class Exponential(Curve, kind="exponential"):
+    """``max_conversions * (1 - exp(-s / scale))``: concave everywhere."""
+
+    max_conversions: FloatArray
+    scale: FloatArray
+
+    def value(self, s: FloatArray) -> FloatArray:
+        return self.max_conversions * -np.expm1(-np.maximum(_as(s), 0.0) / self.scale)
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        return self.max_conversions / self.scale * np.exp(-np.maximum(_as(s), 0.0) / self.scale)
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> Exponential:
+        return Exponential(self.max_conversions * out, self.scale / inp)
+
+    def inverse_derivative(self, g: FloatArray) -> FloatArray:
+        g = np.maximum(np.asarray(g, dtype=float), _TINY)
+        return np.maximum(self.scale * np.log(self.max_conversions / (self.scale * g)), 0.0)
+
+
+@dataclass(frozen=True)
+class Logistic(Curve, kind="logistic"):
+    """An S-curve through the origin: a logistic in spend, shifted so ``value(0) = 0``.
+
+    ``midpoint`` is the spend at the inflection, ``steepness`` is dimensionless (the
+    logistic's slope times ``midpoint``): larger means a sharper threshold.
+    """
+
+    max_conversions: FloatArray
+    midpoint: FloatArray
+    steepness: FloatArray
+
+    def _sigma(self, s: FloatArray) -> FloatArray:
+        z = self.steepness * (np.maximum(_as(s), 0.0) / self.midpoint - 1.0)
+        return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+    def _norm(self) -> tuple[FloatArray, FloatArray]:
+        s0 = 0.5 * (1.0 + np.tanh(-0.5 * self.steepness))
+        return s0, self.max_conversions / (1.0 - s0)
+
+    def value(self, s: FloatArray) -> FloatArray:
+        s0, amp = self._norm()
+        return amp * (self._sigma(s) - s0)
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        _, amp = self._norm()
+        sig = self._sigma(s)
+        return amp * sig * (1.0 - sig) * self.steepness / self.midpoint
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> Logistic:
+        return Logistic(self.max_conversions * out, self.midpoint / inp, self.steepness * 1.0)
+
+    @property
+    def concave(self) -> npt.NDArray[np.bool_]:
+        return np.zeros(self.size, dtype=bool)
+
+
+@dataclass(frozen=True)
+class Linear(Curve, kind="linear"):
+    """``min(rate * s, cap)``: a constant cost per conversion up to an optional cap."""
+
+    rate: FloatArray
+    cap: FloatArray
+
+    def value(self, s: FloatArray) -> FloatArray:
+        return np.minimum(self.rate * np.maximum(_as(s), 0.0), self.cap)
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        s = np.maximum(_as(s), 0.0)
+        return np.where(self.rate * s < self.cap, self.rate * np.ones_like(s), 0.0)
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> Linear:
+        return Linear(self.rate * out * inp, self.cap * out)
+
+    def inverse_derivative(self, g: FloatArray) -> FloatArray:
+        g = np.asarray(g, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            knee = np.where(np.isinf(self.cap), np.inf, self.cap / self.rate)
+        return np.where(g < self.rate, knee, 0.0)
+
+
+@dataclass(frozen=True)
+class CurveSet:
+    """Curves of mixed families over ``n`` items, evaluated as one vectorised unit.
+
+    ``parts`` pairs each family's curve with the item indices it covers; together the
+    indices are a permutation of ``range(n)``.
+    """
+
+    parts: tuple[tuple[Curve, IntArray], ...]
+    n: int
+
+    @staticmethod
+    def of(curves: list[Curve]) -> CurveSet:
+        """One set from single-item curves, grouping equal families into arrays."""
+        groups: dict[str, list[int]] = {}
+        for i, c in enumerate(curves):
+            groups.setdefault(c.kind, []).append(i)
+        parts = []
+        for kind, idx in groups.items():
+            cls = Curve.registry[kind]
+            params = {
+                f.name: np.concatenate([np.asarray(getattr(curves[i], f.name), float) for i in idx])
+                for f in fields(cls)
+            }
+            parts.append((cls(**params), np.asarray(idx, dtype=np.intp)))
+        return CurveSet(tuple(parts), len(curves))
+
+    def __iter__(self) -> Iterator[tuple[Curve, IntArray]]:
+        return iter(self.parts)
+
+    def _apply(self, method: str, s: FloatArray) -> FloatArray:
+        s = np.asarray(s, dtype=float)
+        out = np.empty(np.broadcast_shapes(s.shape, (self.n,)), dtype=float)
+        s = np.broadcast_to(s, out.shape)
+        for curve, idx in self.parts:
+            out[..., idx] = getattr(curve, method)(s[..., idx])
+        return out
+
+    def value(self, s: FloatArray) -> FloatArray:
+        return self._apply("value", s)
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        return self._apply("derivative", s)
+
+    def inverse_derivative(self, g: FloatArray) -> FloatArray:
+        return self._apply("inverse_derivative", g)
+
+    def saturation(self) -> FloatArray:
+        out = np.empty(self.n)
+        for curve, idx in self.parts:
+            out[idx] = curve.saturation()
+        return out
+
+    @property
+    def concave(self) -> npt.NDArray[np.bool_]:
+        out = np.empty(self.n, dtype=bool)
+        for curve, idx in self.parts:
+            out[idx] = curve.concave
+        return out
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> CurveSet:
+        """Every item ``i`` becomes ``out[i] * C_i(inp[i] * s)``."""
+        out, inp = np.broadcast_to(out, (self.n,)), np.broadcast_to(inp, (self.n,))
+        return CurveSet(tuple((c.scaled(out[i], inp[i]), i) for c, i in self.parts), self.n)
+
+    def take(self, index: IntArray) -> CurveSet:
+        """The items in ``index`` (in that order) as a new set."""
+        index = np.asarray(index, dtype=np.intp)
+        position = np.full(self.n, -1, dtype=np.intp)
+        position[index] = np.arange(index.size)
+        parts = []
+        for curve, idx in self.parts:
+            keep = position[idx] >= 0
+            if keep.any():
+                parts.append((curve.take(np.nonzero(keep)[0]), position[idx[keep]]))
+        return CurveSet(tuple(parts), int(index.size))
+
+    @staticmethod
+    def tile(base: CurveSet, copies: int) -> CurveSet:
+        """``copies`` blocks of ``base``: item ``k * n + i`` is item ``i`` (for days)."""
+        n = base.n
+        parts = []
+        for curve, idx in base.parts:
+            rep = np.tile(np.arange(idx.size), copies)
+            where = (np.arange(copies)[:, None] * n + idx[None, :]).ravel()
+            parts.append((curve.take(rep), where.astype(np.intp)))
+        return CurveSet(tuple(parts), n * copies)
+
+
+def family_names() -> list[str]:
+    """Registered ``type:`` names, sorted, for error messages."""
+    return sorted(Curve.registry)
