@@ -72,7 +72,9 @@ class Curve:
 
     def take(self, index: IntArray) -> Curve:
         """The sub-curve of the items in ``index``."""
-        return replace(self, **{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)})
+        return replace(
+            self, **{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)}
+        )
 
     def saturation(self) -> FloatArray:
         """Conversions as spend grows without bound (``inf`` where unbounded)."""

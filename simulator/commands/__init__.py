@@ -1,0 +1,1 @@
+"""One module per ``adsim`` command; ``cli.py`` discovers them."""

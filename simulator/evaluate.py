@@ -1,0 +1,222 @@
+"""The expected-value engine: the single source of every number.
+
+Takes candidate splits as arrays and returns arrays. A split without a daily plan is
+spent evenly over the horizon; with no events and no adstock that is exactly ``C(S)``
+(the core model) and takes a fast path. Otherwise CONTRACT.md section 1b applies::
+
+    produced[t] = v[t] * C(H * x[t] / m[t]) / H
+    landed[u]   = sum_{t <= u} produced[t] * (1 - decay) * decay^(u - t)
+
+so the share of day t's conversions that land inside the horizon is
+``1 - decay^(H - t + 1)``; the rest is reported as carry-over.
+Shapes: ``K`` candidates, ``A`` ad sets, ``C`` channels, ``H`` days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.model.compiled import CompiledScenario
+from simulator.model.curves import FloatArray
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Expected outcomes per candidate and ad set; every array has shape ``(K, A)``."""
+
+    spend: FloatArray
+    conversions: FloatArray
+    new_customers: FloatArray
+    revenue: FloatArray
+    gross_profit: FloatArray  # revenue * margin, before spend
+    repeat_revenue: FloatArray  # expected repeat revenue of the new customers won
+    impressions: FloatArray  # nan where the pricing does not define it
+    clicks: FloatArray
+    marginal_revenue: FloatArray  # d revenue / d spend, extra spend shaped like the plan
+    carryover: FloatArray  # conversions produced in the horizon that land after it
+    daily_conversions: FloatArray | None = None  # (K, A, H) landed per day
+    daily_revenue: FloatArray | None = None  # (K, A, H)
+
+
+def _as_candidates(x: FloatArray, ndim: int) -> FloatArray:
+    x = np.asarray(x, dtype=float)
+    return x[None] if x.ndim == ndim - 1 else x
+
+
+def landed_fraction(cs: CompiledScenario) -> FloatArray:
+    """Share of each (ad set, day)'s production that lands within the horizon: ``(A, H)``."""
+    h = cs.horizon_days
+    days_left = h - np.arange(h)  # H - t + 1 for t = 1..H
+    return 1.0 - np.power(cs.decay[:, None], days_left[None, :])
+
+
+def evaluate_spend(cs: CompiledScenario, spend: FloatArray) -> Outcome:
+    """Outcomes of spending ``spend`` (``(A,)`` or ``(K, A)``) evenly over the horizon."""
+    spend = _as_candidates(spend, 2)
+    if cs.has_time_effects:
+        even = np.repeat(spend[..., None] / cs.horizon_days, cs.horizon_days, axis=-1)
+        return evaluate_plan(cs, even, spend=spend)
+    conversions = cs.curves.value(spend)
+    revenue = conversions * cs.aov
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clicks = conversions / cs.cvr
+    return _finish(
+        cs,
+        spend=spend,
+        conversions=conversions,
+        revenue=revenue,
+        impressions=spend * cs.impressions_per_spend,
+        clicks=clicks,
+        marginal=cs.aov * cs.curves.derivative(spend),
+        carryover=np.zeros_like(spend),
+    )
+
+
+def evaluate_plan(
+    cs: CompiledScenario,
+    daily: FloatArray,
+    series: bool = False,
+    spend: FloatArray | None = None,
+) -> Outcome:
+    """Outcomes of a daily plan ``(A, H)`` or ``(K, A, H)``; ``series`` keeps daily arrays.
+
+    ``spend`` (the plan's totals, when the caller has them exactly) avoids re-summing days.
+    """
+    x = _as_candidates(daily, 3)
+    h = cs.horizon_days
+    m, v = cs.cost_mult, cs.cvr_mult
+    y = np.swapaxes(h * x / m, -1, -2)  # (K, H, A) so curves broadcast over ad sets
+    produced = np.swapaxes(v.T * cs.curves.value(y), -1, -2) / h  # (K, A, H)
+    slope = np.swapaxes(v.T * cs.curves.derivative(y) / m.T, -1, -2)  # d produced / d x
+    w = landed_fraction(cs)
+    value = cs.aov[:, None] * cs.aov_mult  # revenue per conversion produced that day
+    spend = x.sum(axis=-1) if spend is None else _as_candidates(spend, 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shape = np.where(spend[..., None] > 0, x / spend[..., None], 1.0 / h)
+        clicks = (produced * w / (cs.cvr[:, None] * v)).sum(axis=-1)
+    out = _finish(
+        cs,
+        spend=spend,
+        conversions=(produced * w).sum(axis=-1),
+        revenue=(produced * w * value).sum(axis=-1),
+        impressions=(x * cs.impressions_per_spend[:, None] / m).sum(axis=-1),
+        clicks=clicks,
+        marginal=(shape * slope * w * value).sum(axis=-1),
+        carryover=(produced * (1.0 - w)).sum(axis=-1),
+    )
+    if not series:
+        return out
+    conv_series, rev_series = _land(cs, produced), _land(cs, produced * value)
+    return Outcome(
+        **{**out.__dict__, "daily_conversions": conv_series, "daily_revenue": rev_series}
+    )
+
+
+def _land(cs: CompiledScenario, produced: FloatArray) -> FloatArray:
+    """Geometric adstock: ``landed[u] = decay * landed[u-1] + (1 - decay) * produced[u]``."""
+    out = np.empty_like(produced)
+    d = cs.decay
+    carry = np.zeros(produced.shape[:-1])
+    for t in range(produced.shape[-1]):
+        carry = d * carry + (1.0 - d) * produced[..., t]
+        out[..., t] = carry
+    return out
+
+
+def _finish(cs: CompiledScenario, **parts: FloatArray) -> Outcome:
+    conversions = parts["conversions"]
+    new = conversions * cs.new_customer_rate
+    return Outcome(
+        spend=parts["spend"],
+        conversions=conversions,
+        new_customers=new,
+        revenue=parts["revenue"],
+        gross_profit=parts["revenue"] * cs.margin,
+        repeat_revenue=new * cs.repeat_revenue,
+        impressions=parts["impressions"],
+        clicks=parts["clicks"],
+        marginal_revenue=parts["marginal"],
+        carryover=parts["carryover"],
+    )
+
+
+def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _sum_defined(values: FloatArray) -> FloatArray:
+    """Sum over ad sets where defined; nan only if no ad set defines it."""
+    defined = ~np.isnan(values)
+    return np.where(defined.any(axis=-1), np.nansum(values, axis=-1), np.nan)
+
+
+def totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
+    """Scenario totals per candidate, each of shape ``(K,)``; definitions of CONTRACT.md."""
+    spend, revenue = o.spend.sum(-1), o.revenue.sum(-1)
+    new = o.new_customers.sum(-1)
+    first_order_new = (o.revenue * cs.new_customer_rate).sum(-1)
+    repeat = o.repeat_revenue.sum(-1)
+    cac = _ratio(spend, new)
+    ltv_per_customer = _ratio(first_order_new + repeat, new)
+    return {
+        "spend": spend,
+        "revenue": revenue,
+        "conversions": o.conversions.sum(-1),
+        "new_customers": new,
+        "profit": o.gross_profit.sum(-1) - spend,
+        "roi": _ratio(revenue, spend),
+        "cac": cac,
+        "ltv": revenue + repeat,
+        "ltv_per_customer": ltv_per_customer,
+        "ltv_cac": _ratio(ltv_per_customer, cac),
+        "repeat_revenue": repeat,
+        "referred_customers": (o.new_customers * cs.referral_k / (1 - cs.referral_k)).sum(-1),
+        "impressions": _sum_defined(o.impressions),
+        "clicks": _sum_defined(o.clicks),
+        "carryover_after_horizon": o.carryover.sum(-1),
+    }
+
+
+def per_ad_set(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
+    """Metrics per candidate and ad set, each ``(K, A)``."""
+    return {
+        "spend": o.spend,
+        "revenue": o.revenue,
+        "conversions": o.conversions,
+        "new_customers": o.new_customers,
+        "roi": _ratio(o.revenue, o.spend),
+        "cac": _ratio(o.spend, o.new_customers),
+        "marginal_roi": o.marginal_revenue,
+        "impressions": o.impressions,
+        "clicks": o.clicks,
+    }
+
+
+def per_channel(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
+    """Metrics per candidate and channel, each ``(K, C)``; marginal ROI spend-weighted."""
+    spend = cs.channel_sum(o.spend)
+    revenue, new = cs.channel_sum(o.revenue), cs.channel_sum(o.new_customers)
+    weight = np.where(o.spend > 0, o.spend, 0.0)
+    channel_weight = cs.channel_sum(weight)
+    weight = np.where(channel_weight[..., cs.ad_set_channel] > 0, weight, cs.default_share)
+    with np.errstate(invalid="ignore"):
+        marginal = _ratio(cs.channel_sum(weight * o.marginal_revenue), cs.channel_sum(weight))
+    return {
+        "spend": spend,
+        "revenue": revenue,
+        "conversions": cs.channel_sum(o.conversions),
+        "new_customers": new,
+        "roi": _ratio(revenue, spend),
+        "cac": _ratio(spend, new),
+        "marginal_roi": marginal,
+        "impressions": cs.channel_sum(np.nan_to_num(o.impressions)),
+        "clicks": cs.channel_sum(np.nan_to_num(o.clicks)),
+    }
+
+
+def evaluate_totals(cs: CompiledScenario, spend: FloatArray) -> dict[str, FloatArray]:
+    """Totals of many candidate splits ``(K, A)`` in one vectorised call."""
+    return totals(cs, evaluate_spend(cs, spend))

@@ -1,0 +1,107 @@
+"""Rules that span fields of a scenario; each problem comes back with its field path."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from simulator.io.errors import Path
+from simulator.model.calendar import parse_date, resolve_day
+from simulator.model.schema import ChannelSpec, FunnelSpec, ScenarioSpec, TargetingSpec
+
+Problem = tuple[Path, str]
+
+_PRICE_FIELD = {"cpm": "cpm", "cpc": "cpc", "cpa": "cpa", "flat": "unit_price"}
+
+
+def check_scenario(spec: ScenarioSpec) -> list[Problem]:
+    """Every cross-field problem of a structurally valid scenario."""
+    problems = _duplicates(spec)
+    segment_ids = {s.id for s in spec.segments or []}
+    for i, ch in enumerate(spec.channels):
+        problems += _channel(spec, i, ch, segment_ids)
+    total_min = sum(ch.min_spend for ch in spec.channels)
+    if total_min > spec.budget.total:
+        problems.append(
+            (
+                ("budget", "total"),
+                f"channels' min_spend add up to {total_min:,.0f}, above the budget "
+                f"{spec.budget.total:,.0f}; raise the budget or lower the minimums",
+            )
+        )
+    problems += _events(spec)
+    if spec.objective == "min_spend" and not spec.targets.model_dump(exclude_none=True):
+        problems.append((("objective",), "min_spend needs at least one target to meet"))
+    return problems
+
+
+def _duplicates(spec: ScenarioSpec) -> list[Problem]:
+    out: list[Problem] = []
+    for key, items in (("channels", spec.channels), ("segments", spec.segments or [])):
+        counts = Counter(x.id for x in items)
+        for i, x in enumerate(items):
+            if counts[x.id] > 1:
+                out.append(((key, i, "id"), f"duplicate id '{x.id}'; ids must be unique"))
+    return out
+
+
+def _channel(spec: ScenarioSpec, i: int, ch: ChannelSpec, segment_ids: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    at: Path = ("channels", i)
+    if ch.max_spend is not None and ch.min_spend > ch.max_spend:
+        out.append(
+            (
+                (*at, "min_spend"),
+                f"min_spend {ch.min_spend:,.0f} is above max_spend {ch.max_spend:,.0f}",
+            )
+        )
+    if isinstance(ch.response, FunnelSpec):
+        out += _funnel(ch.response, (*at, "response"))
+    for j, target in enumerate(ch.segments or []):
+        sid = target.id if isinstance(target, TargetingSpec) else target
+        if sid not in segment_ids:
+            known = ", ".join(sorted(segment_ids)) or "none defined under segments:"
+            out.append(((*at, "segments", j), f"unknown segment '{sid}'; known: {known}"))
+    if ch.creatives:
+        counts = Counter(c.id for c in ch.creatives)
+        out += [
+            ((*at, "creatives", j, "id"), f"duplicate creative id '{c.id}'")
+            for j, c in enumerate(ch.creatives)
+            if counts[c.id] > 1
+        ]
+    if ch.unit_cost and ch.min_spend % ch.unit_cost:
+        out.append(((*at, "min_spend"), f"must be a whole number of unit_cost {ch.unit_cost:g}"))
+    return out
+
+
+def _funnel(f: FunnelSpec, at: Path) -> list[Problem]:
+    field = _PRICE_FIELD[f.pricing]
+    out: list[Problem] = []
+    if getattr(f, field) is None:
+        out.append(((*at, field), f"required when pricing is {f.pricing}"))
+    if f.pricing == "flat" and f.impressions_per_unit is None:
+        out.append(((*at, "impressions_per_unit"), "required when pricing is flat"))
+    return out
+
+
+def _events(spec: ScenarioSpec) -> list[Problem]:
+    out: list[Problem] = []
+    if spec.start_date is not None:
+        try:
+            parse_date(spec.start_date)
+        except ValueError as exc:
+            out.append((("start_date",), str(exc)))
+            return out
+    channel_ids = {c.id for c in spec.channels}
+    for i, ev in enumerate(spec.events or []):
+        days = {}
+        for key in ("start", "end"):
+            try:
+                days[key] = resolve_day(getattr(ev, key), spec.start_date, spec.horizon_days)
+            except ValueError as exc:
+                out.append((("events", i, key), str(exc)))
+        if len(days) == 2 and days["end"] < days["start"]:
+            out.append((("events", i, "end"), "ends before it starts"))
+        for j, cid in enumerate(ev.channels or []):
+            if cid not in channel_ids:
+                out.append((("events", i, "channels", j), f"unknown channel '{cid}'"))
+    return out

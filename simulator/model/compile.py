@@ -1,0 +1,210 @@
+"""``ScenarioSpec`` -> ``CompiledScenario``: ad sets, their curves, and the day grid."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.model.calendar import resolve_day
+from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.curves import Curve, CurveSet, Exponential, Hill, Linear, Logistic
+from simulator.model.funnel import funnel_curve
+from simulator.model.schema import (
+    ChannelSpec,
+    ExponentialSpec,
+    FunnelSpec,
+    HillSpec,
+    LinearSpec,
+    LogisticSpec,
+    RetentionSpec,
+    ScenarioSpec,
+    SegmentSpec,
+    TargetingSpec,
+)
+
+
+def _fitted_curve(spec: HillSpec | ExponentialSpec | LogisticSpec | LinearSpec) -> Curve:
+    one = np.ones(1)
+    if isinstance(spec, HillSpec):
+        return Hill(spec.max_conversions * one, spec.half_saturation * one, spec.shape * one)
+    if isinstance(spec, ExponentialSpec):
+        return Exponential(spec.max_conversions * one, spec.scale * one)
+    if isinstance(spec, LogisticSpec):
+        return Logistic(spec.max_conversions * one, spec.midpoint * one, spec.steepness * one)
+    cap = np.inf if spec.max_conversions is None else spec.max_conversions
+    return Linear(one / spec.cost_per_conversion, cap * one)
+
+
+def repeat_orders(r: RetentionSpec | None) -> float:
+    """Expected repeat orders of one new customer over the LTV window (geometric decay)."""
+    if r is None or r.repeat_rate == 0:
+        return 0.0
+    periods = r.window_days // r.period_days
+    return float(r.repeat_rate * sum(r.decay**k for k in range(periods)))
+
+
+def _targeting(ch: ChannelSpec, segments: dict[str, SegmentSpec]) -> list[tuple[str, float]]:
+    """(segment id, share of the channel's reach) per ad set; shares default to sizes."""
+    entries = [
+        (t.id, t.share) if isinstance(t, TargetingSpec) else (t, None) for t in ch.segments or []
+    ]
+    if not entries:
+        return []
+    sizes = [segments[sid].size or 1.0 for sid, _ in entries]
+    given = sum(share for _, share in entries if share is not None)
+    free = sum(size for (_, share), size in zip(entries, sizes, strict=True) if share is None)
+    rest = max(1.0 - given, 0.0)
+    return [
+        (sid, share if share is not None else rest * size / free)
+        for (sid, share), size in zip(entries, sizes, strict=True)
+    ]
+
+
+class _AdSetBuilder:
+    """Collects one row per ad set; the arrays are built once at the end."""
+
+    def __init__(self, spec: ScenarioSpec) -> None:
+        self.spec = spec
+        self.segments = {s.id: s for s in spec.segments or []}
+        self.rows: list[dict[str, object]] = []
+
+    def add_channel(self, c: int, ch: ChannelSpec) -> None:
+        targets = _targeting(ch, self.segments)
+        if not targets:
+            self._add(c, ch, None, 1.0)
+        for sid, share in targets:
+            self._add(c, ch, self.segments[sid], share)
+
+    def _add(self, c: int, ch: ChannelSpec, seg: SegmentSpec | None, share: float) -> None:
+        ctr_m = seg.ctr_multiplier if seg else 1.0
+        cvr_m = seg.cvr_multiplier if seg else 1.0
+        retention = ch.role == "retention"
+        ips = ctr = cvr = np.nan
+        if isinstance(ch.response, FunnelSpec):
+            audience = self._audience(ch, seg, share)
+            curve, rates = funnel_curve(ch.response, audience, ctr_m, cvr_m)
+            ips, ctr, cvr = rates.impressions_per_spend, rates.ctr, rates.cvr
+        else:
+            base = _fitted_curve(ch.response)
+            curve = base.scaled(np.array([share * ctr_m * cvr_m]), np.array([1.0 / share]))
+        aov = ch.aov * (seg.aov_multiplier if seg else 1.0)
+        ncr = (
+            0.0
+            if retention
+            else (
+                seg.new_customer_rate
+                if seg and seg.new_customer_rate is not None
+                else ch.new_customer_rate
+            )
+        )
+        retention_spec = seg.retention if seg and seg.retention else self.spec.ltv
+        r_aov = retention_spec.aov_multiplier if retention_spec else 1.0
+        self.rows.append(
+            {
+                "id": f"{ch.id}/{seg.id}" if seg else ch.id,
+                "channel": c,
+                "segment": seg.id if seg else None,
+                "curve": curve,
+                "aov": aov,
+                "margin": ch.margin,
+                "ncr": ncr,
+                "repeat": repeat_orders(retention_spec) * aov * r_aov,
+                "referral": seg.referral_k if seg else 0.0,
+                "retention": retention,
+                "ips": ips,
+                "ctr": ctr,
+                "cvr": cvr,
+                "share": share,
+                "unit": ch.unit_cost or _flat_unit(ch),
+                "decay": ch.adstock.decay if ch.adstock else 0.0,
+            }
+        )
+
+    def _audience(self, ch: ChannelSpec, seg: SegmentSpec | None, share: float) -> float | None:
+        assert isinstance(ch.response, FunnelSpec)
+        if seg is not None and seg.size is not None:
+            return (
+                seg.size
+                if ch.response.audience is None
+                else min(seg.size, ch.response.audience * share)
+            )
+        if ch.response.audience is not None:
+            return ch.response.audience * share
+        if ch.role == "retention" and self.spec.customer_base is not None:
+            return self.spec.customer_base * share
+        return None
+
+    def column(self, key: str) -> np.ndarray:
+        return np.array([row[key] for row in self.rows], dtype=float)
+
+
+def _flat_unit(ch: ChannelSpec) -> float:
+    """A flat fee per post or board is bought in whole units of that fee."""
+    if isinstance(ch.response, FunnelSpec) and ch.response.pricing == "flat":
+        return float(ch.response.unit_price or 0.0)
+    return 0.0
+
+
+def _day_grid(spec: ScenarioSpec, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:
+    """Cost, conversion and order-value multipliers per (ad set, day)."""
+    n, h = len(b.rows), spec.horizon_days
+    cost, cvr, aov = np.ones((n, h)), np.ones((n, h)), np.ones((n, h))
+    channel_of = [spec.channels[int(row["channel"])].id for row in b.rows]  # type: ignore[call-overload]
+    for ev in spec.events or []:
+        first = resolve_day(ev.start, spec.start_date, h) - 1
+        last = resolve_day(ev.end, spec.start_date, h)
+        rows = [i for i, cid in enumerate(channel_of) if ev.channels is None or cid in ev.channels]
+        cost[rows, first:last] *= ev.cost_multiplier
+        cvr[rows, first:last] *= ev.cvr_multiplier
+        aov[rows, first:last] *= ev.aov_multiplier
+    return cost, cvr, aov
+
+
+def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
+    """Compile a validated spec (see ``validate.py``) into arrays."""
+    b = _AdSetBuilder(spec)
+    for c, ch in enumerate(spec.channels):
+        b.add_channel(c, ch)
+    cost, cvr_m, aov_m = _day_grid(spec, b)
+    total = spec.budget.total
+    maxes = [total if ch.max_spend is None else min(ch.max_spend, total) for ch in spec.channels]
+    return CompiledScenario(
+        spec=spec,
+        name=spec.name,
+        currency=spec.currency,
+        horizon_days=spec.horizon_days,
+        budget=total,
+        objective=spec.objective,
+        targets=spec.targets.model_dump(exclude_none=True),
+        channel_ids=tuple(ch.id for ch in spec.channels),
+        ad_set_ids=tuple(str(r["id"]) for r in b.rows),
+        ad_set_channel=np.array([r["channel"] for r in b.rows], dtype=np.intp),
+        ad_set_segment=tuple(r["segment"] for r in b.rows),  # type: ignore[misc]
+        curves=CurveSet.of([r["curve"] for r in b.rows]),  # type: ignore[misc]
+        aov=b.column("aov"),
+        margin=b.column("margin"),
+        new_customer_rate=b.column("ncr"),
+        repeat_revenue=b.column("repeat"),
+        referral_k=b.column("referral"),
+        is_retention=b.column("retention").astype(bool),
+        impressions_per_spend=b.column("ips"),
+        ctr=b.column("ctr"),
+        cvr=b.column("cvr"),
+        default_share=b.column("share"),
+        unit_cost=b.column("unit"),
+        channel_min=np.array([ch.min_spend for ch in spec.channels], dtype=float),
+        channel_max=np.array(maxes, dtype=float),
+        channel_locked=np.array([ch.locked for ch in spec.channels], dtype=bool),
+        daily_cap=np.array([ch.daily_cap or np.inf for ch in spec.channels], dtype=float),
+        cost_mult=cost,
+        cvr_mult=cvr_m,
+        aov_mult=aov_m,
+        decay=b.column("decay"),
+        labels={ch.id: ch.label for ch in spec.channels if ch.label},
+    )
+
+
+def with_current(compiled: CompiledScenario, split: Split | None) -> CompiledScenario:
+    """The same scenario carrying ``split`` as the plan in place now."""
+    from dataclasses import replace
+
+    return replace(compiled, current=split)

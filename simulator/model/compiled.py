@@ -1,0 +1,109 @@
+"""The compiled scenario: arrays over ad sets and days that every engine reads.
+
+An ad set is a channel aimed at one segment; a channel without segments is its one ad
+set, with the channel's id. Shapes: ``A`` ad sets, ``C`` channels, ``H`` days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.model.curves import CurveSet, FloatArray, IntArray
+from simulator.model.schema import ScenarioSpec
+
+TARGET_NAMES = (
+    "roi_min",
+    "cac_max",
+    "ltv_cac_min",
+    "revenue_min",
+    "conversions_min",
+    "new_customers_min",
+)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Spend per ad set over the horizon, and optionally a daily plan.
+
+    ``spend`` has shape ``(A,)``; ``daily`` (when given) ``(A, H)`` and sums to ``spend``.
+    """
+
+    spend: FloatArray
+    daily: FloatArray | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledScenario:
+    """A validated scenario as arrays; read-only, shared by every engine and the studio."""
+
+    spec: ScenarioSpec
+    name: str
+    currency: str
+    horizon_days: int
+    budget: float
+    objective: str
+    targets: dict[str, float]
+    channel_ids: tuple[str, ...]
+    ad_set_ids: tuple[str, ...]
+    ad_set_channel: IntArray  # (A,) index into channel_ids
+    ad_set_segment: tuple[str | None, ...]
+    curves: CurveSet  # (A,) conversions produced over the horizon by even spend
+    aov: FloatArray  # (A,)
+    margin: FloatArray  # (A,)
+    new_customer_rate: FloatArray  # (A,) 0 for retention channels
+    repeat_revenue: FloatArray  # (A,) expected repeat revenue of one new customer (LTV window)
+    referral_k: FloatArray  # (A,)
+    is_retention: npt.NDArray[np.bool_]  # (A,)
+    impressions_per_spend: FloatArray  # (A,) nan where the pricing does not define it
+    ctr: FloatArray  # (A,) nan where not defined
+    cvr: FloatArray  # (A,) nan where not defined
+    default_share: FloatArray  # (A,) how a channel-level spend divides among its ad sets
+    unit_cost: FloatArray  # (A,) 0 = continuous
+    channel_min: FloatArray  # (C,)
+    channel_max: FloatArray  # (C,)
+    channel_locked: npt.NDArray[np.bool_]  # (C,)
+    daily_cap: FloatArray  # (C,) inf where none
+    cost_mult: FloatArray  # (A, H)
+    cvr_mult: FloatArray  # (A, H)
+    aov_mult: FloatArray  # (A, H)
+    decay: FloatArray  # (A,)
+    current: Split | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_ad_sets(self) -> int:
+        return len(self.ad_set_ids)
+
+    @property
+    def n_channels(self) -> int:
+        return len(self.channel_ids)
+
+    @property
+    def has_segments(self) -> bool:
+        return any(s is not None for s in self.ad_set_segment)
+
+    @property
+    def has_time_effects(self) -> bool:
+        """True when events or adstock make the daily model differ from ``C(S)``."""
+        return bool(
+            np.any(self.decay > 0)
+            or np.any(self.cost_mult != 1)
+            or np.any(self.cvr_mult != 1)
+            or np.any(self.aov_mult != 1)
+        )
+
+    def ad_sets_of(self, channel: int) -> IntArray:
+        return np.nonzero(self.ad_set_channel == channel)[0]
+
+    def channel_sum(self, per_ad_set: FloatArray) -> FloatArray:
+        """Sum the last axis over each channel's ad sets: ``(..., A) -> (..., C)``."""
+        membership = np.zeros((self.n_ad_sets, self.n_channels))
+        membership[np.arange(self.n_ad_sets), self.ad_set_channel] = 1.0
+        return np.asarray(per_ad_set @ membership, dtype=float)
+
+    def active_targets(self) -> dict[str, float]:
+        return {k: v for k, v in self.targets.items() if k in TARGET_NAMES}

@@ -1,0 +1,130 @@
+"""The line-item allocation problem and its answer, as plain frozen data.
+
+A *line item* is an ad set, or an ad set on one day. Item ``i`` spends ``x_i`` in
+``[lower_i, upper_i]`` and yields expected conversions ``C_i(x_i)``. Every outcome the
+user can target is linear in the conversions (``metric = sum_i w_i * C_i(x_i)``), so a
+target is a weight vector plus a right-hand side:
+
+- a ratio target ``sum w C >= rho * sum x`` (roi_min: ``w = aov, rho = roi_min``;
+  cac_max: ``w = new_customer_rate, rho = 1 / cac_max``; ltv_cac_min alike);
+- a floor ``sum w C >= floor`` (revenue_min, conversions_min, new_customers_min);
+- a group ``lo <= sum_{i in index} x_i <= hi`` (a channel's min/max over its ad sets or
+  days; groups must be disjoint).
+
+The solvers (``exact``, ``lumpy``, ``nonconcave``) take a :class:`Problem` and return an
+:class:`Allocation`; mapping a scenario to line items is the caller's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.model.curves import CurveSet, FloatArray, IntArray
+
+
+@dataclass(frozen=True)
+class RatioConstraint:
+    """``sum_i weights_i * C_i(x_i) >= rho * sum_i x_i`` (zero spend meets none)."""
+
+    name: str
+    weights: FloatArray
+    rho: float
+
+
+@dataclass(frozen=True)
+class FloorConstraint:
+    """``sum_i weights_i * C_i(x_i) >= floor``: a volume target."""
+
+    name: str
+    weights: FloatArray
+    floor: float
+
+
+@dataclass(frozen=True)
+class Group:
+    """``lo <= sum_{i in index} x_i <= hi`` over disjoint sets of items."""
+
+    name: str
+    index: IntArray
+    lo: float = 0.0
+    hi: float = float("inf")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Maximise ``sum objective_i * C_i(x_i) - spend_cost * sum x`` under the budget.
+
+    ``spend_cost`` is 1 for profit and 0 for revenue-like objectives. Spending less than
+    ``budget`` is always allowed. With ``minimize_spend`` the objective is ignored and the
+    answer is the least total spend meeting every ratio and floor (``budget`` then caps it).
+    ``ratios`` are reported, when infeasible, in the order given (roi_min, cac_max,
+    ltv_cac_min), then the floors.
+    """
+
+    curves: CurveSet
+    lower: FloatArray
+    upper: FloatArray
+    objective: FloatArray
+    budget: float
+    spend_cost: float = 0.0
+    ratios: tuple[RatioConstraint, ...] = ()
+    floors: tuple[FloorConstraint, ...] = ()
+    groups: tuple[Group, ...] = ()
+    minimize_spend: bool = False
+
+    @property
+    def n(self) -> int:
+        return self.curves.n
+
+    def objective_value(self, x: FloatArray) -> float:
+        """The objective at split ``x`` (total spend for ``minimize_spend``)."""
+        if self.minimize_spend:
+            return float(np.sum(x))
+        conv = self.curves.value(x)
+        return float(self.objective @ conv - self.spend_cost * np.sum(x))
+
+
+@dataclass(frozen=True)
+class Infeasibility:
+    """Why no split meets the targets, in the contract's words.
+
+    ``constraint`` is the first violated target ("budget" when the lower bounds or group
+    minimums alone exceed the budget); ``best_value`` the best any positive spend within
+    the bounds reaches (a ratio for ratio targets, a volume for floors); ``best_spend``
+    the total spend where it is reached; ``at_zero`` says the best is only approached as
+    spend falls to 0 (then ``best_value`` is that limit).
+    """
+
+    constraint: str
+    required: float
+    best_value: float
+    best_spend: float
+    at_zero: bool = False
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """A solver's answer.
+
+    ``marginal`` is d objective / d x_i at ``x`` (``objective_i * C_i'(x_i) - spend_cost``);
+    ``active`` names what holds each item: ``min_spend``, ``max_spend``, ``budget``, a
+    target's name, ``group:<name>``, ``unit`` (lumpy) or ``optimum`` (nothing binds).
+    ``multipliers`` are the dual prices (``budget``, each target, ``group:<name>``).
+    ``upper_bound`` is a proven bound on the objective where the optimum itself is not
+    proven (S-curves); None where ``objective`` is the proven optimum.
+    """
+
+    x: FloatArray
+    objective: float
+    status: str
+    multipliers: dict[str, float] = field(default_factory=dict)
+    marginal: FloatArray = field(default_factory=lambda: np.zeros(0))
+    active: tuple[str, ...] = ()
+    infeasibility: Infeasibility | None = None
+    upper_bound: float | None = None
+
+    @property
+    def spend(self) -> float:
+        return float(np.sum(self.x))

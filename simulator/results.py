@@ -1,0 +1,119 @@
+"""One split's expected outcome as the API and JSON present it (CONTRACT.md section 2).
+
+Numbers come from ``evaluate.py``; this module only picks candidate 0 and names things.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulator.evaluate import evaluate_plan, evaluate_spend, per_ad_set, per_channel, totals
+from simulator.model.compiled import CompiledScenario, Split
+
+CHANNEL_KEYS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "marginal_roi")
+TOTAL_KEYS = ("spend", "revenue", "conversions", "new_customers", "profit", "roi", "cac")
+
+
+@dataclass
+class Result:
+    """What ``evaluate`` and ``optimize`` return: allocation, totals, per channel and ad set."""
+
+    scenario: str
+    status: str
+    allocation: dict[str, float]
+    totals: dict[str, float]
+    channels: dict[str, dict[str, Any]]
+    ad_sets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    message: str = ""
+    daily: dict[str, list[float]] | None = None
+    warnings: list[str] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)
+    upper_bound: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    split: Split | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON document of CONTRACT.md: contract keys first, ratios ``null`` when undefined."""
+        doc: dict[str, Any] = {
+            "scenario": self.scenario,
+            "status": self.status,
+            "message": self.message,
+            "allocation": self.allocation,
+            "totals": self.totals,
+            "channels": self.channels,
+        }
+        if self.ad_sets:
+            doc["ad_sets"] = self.ad_sets
+        if self.daily is not None:
+            doc["daily"] = self.daily
+        if self.upper_bound is not None:
+            doc["upper_bound"] = self.upper_bound
+        if self.explanations:
+            doc["explanations"] = self.explanations
+        doc.update(self.extra)
+        doc["warnings"] = self.warnings
+        return json_safe(doc)
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON values: numpy scalars to floats, non-finite numbers to None."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _row(metrics: dict[str, np.ndarray], j: int, keys: tuple[str, ...]) -> dict[str, float]:
+    return {k: float(metrics[k][0, j]) for k in keys}
+
+
+def outcome_result(
+    cs: CompiledScenario, split: Split, status: str = "evaluated", message: str = ""
+) -> Result:
+    """Evaluate one split (daily plan if it has one) and name every number."""
+    if split.daily is not None:
+        o = evaluate_plan(cs, split.daily)
+    else:
+        o = evaluate_spend(cs, split.spend)
+    tot = {k: float(v[0]) for k, v in totals(cs, o).items()}
+    ordered = {k: tot[k] for k in TOTAL_KEYS} | {
+        k: v for k, v in tot.items() if k not in TOTAL_KEYS
+    }
+    ch = per_channel(cs, o)
+    channels = {cid: _row(ch, j, CHANNEL_KEYS) for j, cid in enumerate(cs.channel_ids)}
+    for j, cid in enumerate(cs.channel_ids):
+        if np.all(np.isnan(o.impressions[0, cs.ad_sets_of(j)])):
+            continue
+        channels[cid]["impressions"] = float(ch["impressions"][0, j])
+        channels[cid]["clicks"] = float(ch["clicks"][0, j])
+    ad_sets: dict[str, dict[str, Any]] = {}
+    if cs.has_segments:
+        ad = per_ad_set(cs, o)
+        ad_sets = {aid: _row(ad, i, CHANNEL_KEYS) for i, aid in enumerate(cs.ad_set_ids)}
+    daily = None
+    if split.daily is not None:
+        per_channel_daily = cs.channel_sum(split.daily.T).T
+        daily = {
+            cid: [float(x) for x in per_channel_daily[j]] for j, cid in enumerate(cs.channel_ids)
+        }
+    return Result(
+        scenario=cs.name,
+        status=status,
+        message=message,
+        allocation={cid: channels[cid]["spend"] for cid in cs.channel_ids},
+        totals=ordered,
+        channels=channels,
+        ad_sets=ad_sets,
+        daily=daily,
+        warnings=list(split.warnings),
+        split=split,
+    )
