@@ -56,7 +56,8 @@ class Result:
             doc["explanations"] = self.explanations
         doc.update(self.extra)
         doc["warnings"] = self.warnings
-        return json_safe(doc)
+        safe: dict[str, Any] = json_safe(doc)
+        return safe
 
 
 def json_safe(value: Any) -> Any:

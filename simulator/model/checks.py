@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from simulator.io.errors import Path
+from simulator.io.yaml_loader import is_finite_number
 from simulator.model.calendar import parse_date, resolve_day
 from simulator.model.schema import ChannelSpec, FunnelSpec, ScenarioSpec, TargetingSpec
 
@@ -13,47 +15,63 @@ Problem = tuple[Path, str]
 _PRICE_FIELD = {"cpm": "cpm", "cpc": "cpc", "cpa": "cpa", "flat": "unit_price"}
 
 
-def check_scenario(spec: ScenarioSpec) -> list[Problem]:
-    """Every cross-field problem of a structurally valid scenario."""
-    problems = _duplicates(spec)
-    segment_ids = {s.id for s in spec.segments or []}
-    for i, ch in enumerate(spec.channels):
-        problems += _channel(spec, i, ch, segment_ids)
-    total_min = sum(ch.min_spend for ch in spec.channels)
-    if total_min > spec.budget.total:
+def _number(value: Any) -> float | None:
+    return float(value) if is_finite_number(value) else None
+
+
+def check_raw(data: dict[str, Any]) -> list[Problem]:
+    """Cross-field rules checked on the plain data, so they are reported even when other
+    fields of the file are invalid: duplicate ids, crossed bounds, minimums over budget."""
+    problems: list[Problem] = []
+    for key in ("channels", "segments"):
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        ids = [x.get("id") if isinstance(x, dict) else None for x in items]
+        counts = Counter(i for i in ids if isinstance(i, str))
+        problems += [
+            ((key, i, "id"), f"duplicate id '{x}'; ids must be unique")
+            for i, x in enumerate(ids)
+            if isinstance(x, str) and counts[x] > 1
+        ]
+    channels = [c for c in data.get("channels") or [] if isinstance(c, dict)]
+    for i, ch in enumerate(data.get("channels") or []):
+        if not isinstance(ch, dict):
+            continue
+        lo, hi = _number(ch.get("min_spend")), _number(ch.get("max_spend"))
+        if lo is not None and hi is not None and lo > hi:
+            problems.append(
+                (("channels", i, "min_spend"), f"min_spend {lo:,.0f} is above max_spend {hi:,.0f}")
+            )
+    budget = data.get("budget")
+    total = _number(budget.get("total")) if isinstance(budget, dict) else None
+    total_min = sum(_number(c.get("min_spend")) or 0.0 for c in channels)
+    if total is not None and total > 0 and total_min > total:
         problems.append(
             (
                 ("budget", "total"),
                 f"channels' min_spend add up to {total_min:,.0f}, above the budget "
-                f"{spec.budget.total:,.0f}; raise the budget or lower the minimums",
+                f"{total:,.0f}; raise the budget or lower the minimums",
             )
         )
+    return problems
+
+
+def check_scenario(spec: ScenarioSpec) -> list[Problem]:
+    """Cross-field problems of a structurally valid scenario (besides ``check_raw``'s)."""
+    problems: list[Problem] = []
+    segment_ids = {s.id for s in spec.segments or []}
+    for i, ch in enumerate(spec.channels):
+        problems += _channel(spec, i, ch, segment_ids)
     problems += _events(spec)
     if spec.objective == "min_spend" and not spec.targets.model_dump(exclude_none=True):
         problems.append((("objective",), "min_spend needs at least one target to meet"))
     return problems
 
 
-def _duplicates(spec: ScenarioSpec) -> list[Problem]:
-    out: list[Problem] = []
-    for key, items in (("channels", spec.channels), ("segments", spec.segments or [])):
-        counts = Counter(x.id for x in items)
-        for i, x in enumerate(items):
-            if counts[x.id] > 1:
-                out.append(((key, i, "id"), f"duplicate id '{x.id}'; ids must be unique"))
-    return out
-
-
 def _channel(spec: ScenarioSpec, i: int, ch: ChannelSpec, segment_ids: set[str]) -> list[Problem]:
     out: list[Problem] = []
     at: Path = ("channels", i)
-    if ch.max_spend is not None and ch.min_spend > ch.max_spend:
-        out.append(
-            (
-                (*at, "min_spend"),
-                f"min_spend {ch.min_spend:,.0f} is above max_spend {ch.max_spend:,.0f}",
-            )
-        )
     if isinstance(ch.response, FunnelSpec):
         out += _funnel(ch.response, (*at, "response"))
     for j, target in enumerate(ch.segments or []):

@@ -79,6 +79,7 @@ class _AdSetBuilder:
         cvr_m = seg.cvr_multiplier if seg else 1.0
         retention = ch.role == "retention"
         ips = ctr = cvr = np.nan
+        curve: Curve
         if isinstance(ch.response, FunnelSpec):
             audience = self._audience(ch, seg, share)
             curve, rates = funnel_curve(ch.response, audience, ctr_m, cvr_m)

@@ -44,7 +44,8 @@ def impressions_per_spend(f: FunnelSpec, ctr: float, cvr: float) -> float:
     if f.pricing == "cpa":
         assert f.cpa is not None
         return 1.0 / (f.cpa * ctr * cvr)
-    assert f.unit_price is not None and f.impressions_per_unit is not None
+    assert f.unit_price is not None
+    assert f.impressions_per_unit is not None
     return f.impressions_per_unit / f.unit_price
 
 

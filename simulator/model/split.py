@@ -58,7 +58,7 @@ def _spread(cs: CompiledScenario, idx: np.ndarray, amount: Any) -> np.ndarray:
     """Divide a channel's amount (scalar or (H,) series) among ad sets ``idx`` by share."""
     share = cs.default_share[idx]
     share = share / share.sum() if share.sum() > 0 else np.full(idx.size, 1.0 / idx.size)
-    return np.multiply.outer(share, np.asarray(amount, dtype=float))
+    return np.asarray(np.multiply.outer(share, np.asarray(amount, dtype=float)), dtype=float)
 
 
 def _unknown(cs: CompiledScenario, key: str) -> str:

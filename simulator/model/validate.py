@@ -8,7 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.io.errors import Issue, Path, ScenarioError, format_path
 from simulator.io.yaml_loader import LineMap
-from simulator.model.checks import check_scenario
+from simulator.model.checks import check_raw, check_scenario
 from simulator.model.curves import family_names
 from simulator.model.schema import ScenarioSpec
 
@@ -66,7 +66,7 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _message(err: Any, path: Path, data_path: Path) -> str:
+def _message(err: Any, path: Path) -> str:
     kind, got = err["type"], err.get("input")
     ctx = err.get("ctx") or {}
     shown = repr(got) if isinstance(got, str) else got
@@ -78,13 +78,13 @@ def _message(err: Any, path: Path, data_path: Path) -> str:
         return f"unknown key '{path[-1]}'{allowed}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         tag = ctx.get("tag", got)
-        return f"unknown '{tag}'; use {', '.join(family_names() + ['funnel'])}"
+        return f"unknown '{tag}'; use {', '.join(sorted([*family_names(), 'funnel']))}"
     if kind in ("finite_number",):
         return f"must be a finite number (got {shown})"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<"}.get(kind, "<=")
         bound = next(iter(ctx.values()), "")
-        return f"must be {sign} {bound} (got {shown})"
+        return f"must be {sign} {bound:g} (got {shown})"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         what = "a whole number" if kind.startswith("int") else "a number"
         return f"must be {what} (got {shown})"
@@ -106,21 +106,21 @@ def validate_spec(data: Any, lines: LineMap, file: str) -> ScenarioSpec:
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise ScenarioError([Issue(file, 1, "", f"expected a YAML mapping of keys (got {kind})")])
+    issues = []
+    spec = None
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        issues = []
         for err in exc.errors():
             path = _clean_loc(tuple(err["loc"]))
-            issues.append(
-                Issue(file, line_of(lines, path), format_path(path), _message(err, path, path))
-            )
-        raise ScenarioError(_unique(issues)) from None
-    problems = check_scenario(spec)
-    if problems:
-        raise ScenarioError(
-            [Issue(file, line_of(lines, p), format_path(p), m) for p, m in problems]
-        )
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                path = (*path, "type")
+            issues.append(Issue(file, line_of(lines, path), format_path(path), _message(err, path)))
+    problems = check_raw(data) + (check_scenario(spec) if spec is not None else [])
+    issues += [Issue(file, line_of(lines, p), format_path(p), m) for p, m in problems]
+    if issues:
+        raise ScenarioError(_unique(sorted(issues, key=lambda i: (i.line or 0, i.path))))
+    assert spec is not None
     return spec
 
 

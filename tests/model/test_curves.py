@@ -1,0 +1,159 @@
+"""Every registered response family runs the same suite, plus hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulator.model.curves import Curve, CurveSet, Exponential, Hill, Linear, Logistic
+
+SAMPLES: dict[str, Curve] = {
+    "hill": Hill(
+        np.array([1000.0, 500.0, 800.0]), np.array([5e4, 2e4, 1e5]), np.array([0.7, 1.0, 2.5])
+    ),
+    "exponential": Exponential(np.array([900.0, 50.0, 3e4]), np.array([2e5, 1e3, 7e5])),
+    "logistic": Logistic(
+        np.array([400.0, 80.0, 1e4]), np.array([3e4, 1e3, 5e5]), np.array([4.0, 8.0, 1.5])
+    ),
+    "linear": Linear(np.array([0.01, 0.5, 0.002]), np.array([500.0, np.inf, 10.0])),
+}
+
+
+def test_every_registered_family_has_a_sample() -> None:
+    assert set(SAMPLES) == set(Curve.registry)
+
+
+def test_duplicate_family_name_is_refused() -> None:
+    with pytest.raises(TypeError, match="registered twice"):
+
+        class Again(Curve, kind="hill"):  # pragma: no cover - the class body never runs
+            pass
+
+
+@pytest.fixture(params=sorted(SAMPLES))
+def curve(request: pytest.FixtureRequest) -> Curve:
+    return SAMPLES[request.param]
+
+
+def test_value_at_zero_is_zero(curve: Curve) -> None:
+    np.testing.assert_allclose(curve.value(np.zeros(3)), 0.0, atol=1e-9)
+
+
+def test_monotone_and_bounded(curve: Curve) -> None:
+    s = np.geomspace(1.0, 1e9, 400)[:, None] * np.ones(3)
+    v = curve.value(s)
+    assert np.all(np.diff(v, axis=0) >= -1e-9)
+    assert np.all(v <= curve.saturation() + 1e-9)
+
+
+def test_derivative_matches_finite_difference(curve: Curve) -> None:
+    s = np.array([[3e3, 7e4, 2e5], [1.5e4, 2.5e4, 9e5]])
+    h = s * 1e-6
+    fd = (curve.value(s + h) - curve.value(s - h)) / (2 * h)
+    d = curve.derivative(s)
+    kinks = isinstance(curve, Linear)
+    if kinks:  # away from the cap's kink the slope is exact
+        np.testing.assert_allclose(d, fd, rtol=1e-6, atol=1e-12)
+    else:
+        np.testing.assert_allclose(d, fd, rtol=1e-5, atol=1e-12)
+
+
+def test_concave_items_have_diminishing_returns(curve: Curve) -> None:
+    s = np.geomspace(10.0, 1e8, 300)[:, None] * np.ones(3)
+    d = curve.derivative(s)
+    concave = curve.concave
+    assert np.all(np.diff(d[:, concave], axis=0) <= 1e-12)
+
+
+def test_scaled_is_out_times_curve_of_in(curve: Curve) -> None:
+    out, inp = np.array([2.0, 0.5, 3.0]), np.array([0.25, 4.0, 1.5])
+    s = np.array([1e4, 5e4, 2e5])
+    np.testing.assert_allclose(
+        curve.scaled(out, inp).value(s), out * curve.value(inp * s), rtol=1e-12
+    )
+
+
+@given(st.floats(1e-3, 1e7), st.floats(0.2, 1.0), st.floats(10, 1e6), st.floats(1, 1e5))
+def test_hill_inverse_derivative_round_trip(s: float, k: float, h: float, m: float) -> None:
+    c = Hill(np.array([m]), np.array([h]), np.array([k]))
+    g = c.derivative(np.array([s]))
+    if not 0 < g[0] < math.inf or (k == 1.0 and g[0] >= m / h):
+        return
+    np.testing.assert_allclose(c.inverse_derivative(g), [s], rtol=1e-8)
+
+
+@given(st.floats(0, 1e7), st.floats(10, 1e6), st.floats(1, 1e5))
+def test_exponential_inverse_derivative_round_trip(s: float, scale: float, m: float) -> None:
+    c = Exponential(np.array([m]), np.array([scale]))
+    g = c.derivative(np.array([s]))
+    if g[0] <= 1e-250:
+        return
+    np.testing.assert_allclose(c.inverse_derivative(g), [s], rtol=1e-9, atol=1e-6 * scale)
+
+
+def test_generic_inverse_agrees_with_closed_forms() -> None:
+    c = SAMPLES["hill"].take(np.array([0, 1]))
+    s = np.array([2e4, 9e4])
+    np.testing.assert_allclose(Curve.inverse_derivative(c, c.derivative(s)), s, rtol=1e-9)
+
+
+def test_hill_hand_values() -> None:
+    c = Hill(np.array([12000.0]), np.array([400000.0]), np.array([0.9]))
+    r = (350000 / 400000) ** 0.9
+    assert c.value(np.array([350000.0]))[0] == pytest.approx(12000 * r / (1 + r), rel=1e-12)
+    d = 12000 * 0.9 * r / (350000 * (1 + r) ** 2)
+    assert c.derivative(np.array([350000.0]))[0] == pytest.approx(d, rel=1e-12)
+    assert c.derivative(np.array([0.0]))[0] == math.inf  # shape < 1: infinite slope at 0
+    assert c.value(np.array([1e300]))[0] == pytest.approx(12000)
+    s_shape = Hill(np.array([10.0]), np.array([5.0]), np.array([2.0]))
+    assert s_shape.derivative(np.array([0.0]))[0] == 0.0
+    assert s_shape.value(np.array([5.0]))[0] == pytest.approx(5.0)
+
+
+def test_exponential_hand_values() -> None:
+    c = Exponential(np.array([9000.0]), np.array([250000.0]))
+    assert c.value(np.array([250000.0]))[0] == pytest.approx(9000 * (1 - math.exp(-1)), rel=1e-12)
+    assert c.derivative(np.array([0.0]))[0] == pytest.approx(9000 / 250000)
+    assert c.value(np.array([1e12]))[0] == pytest.approx(9000)
+    assert c.inverse_derivative(np.array([1.0]))[0] == 0.0  # slope never reaches 1
+
+
+def test_logistic_hand_values() -> None:
+    c = Logistic(np.array([1000.0]), np.array([5e4]), np.array([6.0]))
+    s0 = 1 / (1 + math.exp(6))
+    assert c.value(np.array([5e4]))[0] == pytest.approx(1000 * (0.5 - s0) / (1 - s0), rel=1e-12)
+    assert c.value(np.array([1e9]))[0] == pytest.approx(1000.0)
+    assert not c.concave[0]
+
+
+def test_linear_hand_values() -> None:
+    c = Linear(np.array([1 / 60]), np.array([4000.0]))
+    assert c.value(np.array([180000.0]))[0] == pytest.approx(3000.0)
+    assert c.value(np.array([1e9]))[0] == 4000.0
+    assert c.derivative(np.array([300000.0]))[0] == 0.0
+    assert c.inverse_derivative(np.array([0.001]))[0] == pytest.approx(240000.0)
+
+
+def test_curve_set_mixes_families_and_keeps_item_order() -> None:
+    a = Exponential(np.array([10.0]), np.array([5.0]))
+    b = Hill(np.array([3.0]), np.array([2.0]), np.array([1.0]))
+    c = Exponential(np.array([7.0]), np.array([1.0]))
+    cs = CurveSet.of([a, b, c])
+    s = np.array([[1.0, 2.0, 3.0], [0.0, 4.0, 1.0]])
+    want = np.stack(
+        [
+            np.concatenate([a.value(s[i, :1]), b.value(s[i, 1:2]), c.value(s[i, 2:])])
+            for i in range(2)
+        ]
+    )
+    np.testing.assert_allclose(cs.value(s), want)
+    sub = cs.take(np.array([2, 0]))
+    np.testing.assert_allclose(
+        sub.value(np.array([3.0, 1.0])), [c.value(np.array([3.0]))[0], a.value(np.array([1.0]))[0]]
+    )
+    tiled = CurveSet.tile(cs, 2)
+    np.testing.assert_allclose(tiled.value(np.tile(s[0], 2)), np.tile(cs.value(s[0]), 2))
