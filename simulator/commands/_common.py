@@ -32,7 +32,9 @@ def warn(message: str) -> None:
 
 
 def console() -> Console:
-    return Console(file=sys.stdout, width=max(110, Console().width), highlight=False)
+    # A pipe or file has no width; give tables room rather than truncating numbers.
+    width = None if sys.stdout.isatty() else 160
+    return Console(file=sys.stdout, width=width, highlight=False)
 
 
 def fmt(value: Any, kind: str = "money") -> str:
