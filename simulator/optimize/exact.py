@@ -51,7 +51,8 @@ def respond(
     pos = coef > 0
     live = pos & (price > 0)
     g = np.where(live, price / np.where(pos, coef, 1.0), 1.0)
-    raw = curves.inverse_derivative(g)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        raw = curves.inverse_derivative(g)  # hill's Newton warns on items it then masks
     x = np.where(pos, np.where(price > 0, np.clip(raw, lower, upper), upper), lower)
     x = np.where(~pos & (price < 0), upper, x)
     inside = live & (raw > lower) & (raw < upper)
