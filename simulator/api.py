@@ -29,3 +29,23 @@ def as_split(cs: CompiledScenario, split: Split | Mapping[str, Any] | None) -> S
 def evaluate(scenario: CompiledScenario, split: Split | Mapping[str, Any] | None = None) -> Result:
     """Expected outcome of a split (evenly spent unless it has a daily plan)."""
     return outcome_result(scenario, as_split(scenario, split))
+
+
+def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) -> Result:
+    """The recommended split (``plan="daily"``: by day) under budget, bounds and targets."""
+    from simulator.optimize import optimize as run_optimizer
+
+    return run_optimizer(scenario, plan=plan, **options)
+
+
+def simulate(
+    scenario: CompiledScenario,
+    split: Split | Mapping[str, Any] | None = None,
+    runs: int = 1000,
+    seed: int = 0,
+    **options: Any,
+) -> Any:
+    """Monte Carlo over ``runs`` day-by-day campaigns (without a split: the optimised one)."""
+    from simulator.simulate import simulate as run_simulation  # type: ignore[attr-defined,unused-ignore]
+
+    return run_simulation(scenario, split, runs=runs, seed=seed, **options)

@@ -15,7 +15,7 @@ import traceback
 from types import ModuleType
 
 from simulator import commands
-from simulator.io.errors import ScenarioError
+from simulator.io.errors import ScenarioError, UsageError
 
 EPILOG = """\
 example:
@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         for issue in exc.issues:
             print(str(issue), file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"adsim: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -39,3 +39,7 @@ class ScenarioError(ValueError):
     def __init__(self, issues: Iterable[Issue]) -> None:
         self.issues = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
+
+
+class UsageError(ValueError):
+    """A bad command-line argument (exit 2), e.g. an export path with an unknown extension."""

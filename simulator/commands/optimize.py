@@ -1,0 +1,47 @@
+"""Recommended split for the objective under budget, bounds and targets.
+
+--plan daily returns the best plan by day (events, adstock). --out exports by
+extension: .csv (one row per channel and ad set), .json (the JSON), .yaml (the
+scenario with split: set to the recommendation, runnable again). Exit 3 when the
+targets cannot be met: the JSON is still printed with status infeasible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from simulator.commands._common import add_format, print_json, result_table
+from simulator.exports import write_export
+from simulator.io.export import export_kind
+from simulator.model.load import load_scenario
+from simulator.optimize import optimize
+
+ORDER = 3
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument(
+        "--plan",
+        choices=("total", "daily"),
+        default="total",
+        help="total: each channel's total, spent evenly (default); daily: a plan by day",
+    )
+    add_format(p)
+    p.add_argument("--out", metavar="PATH", help="export the recommendation: .csv, .json or .yaml")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.out:
+        export_kind(args.out)  # a bad extension fails before any work
+    sc = load_scenario(args.file)
+    result = optimize(sc, plan=args.plan)
+    if args.out:
+        write_export(sc, result, args.out, args.file)
+        print(f"wrote {args.out}", file=sys.stderr)
+    if args.format == "json":
+        print_json(result.to_json())
+    else:
+        result_table(result, sc.currency)
+    return 3 if result.status == "infeasible" else 0

@@ -1,0 +1,106 @@
+"""Write results to files, picked by extension; every write is atomic.
+
+io knows formats, not the model: callers hand plain data (rows, a JSON document, the
+scenario's text and a split as a mapping).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simulator.io.errors import UsageError
+
+
+def atomic_write(path: str | Path, text: str) -> None:
+    """Write ``text`` to a temp file beside ``path``, then rename it into place."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+CSV_COLUMNS = (
+    "id",
+    "spend",
+    "conversions",
+    "new_customers",
+    "revenue",
+    "roi",
+    "cac",
+    "marginal_roi",
+)
+
+
+def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str] = CSV_COLUMNS) -> str:
+    """Rows as CSV; missing or non-finite values are left empty."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+    return buf.getvalue()
+
+
+def json_text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+_TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
+
+
+def scenario_with_split(source_text: str, split: dict[str, Any]) -> str:
+    """The scenario's own text with its top-level ``split:`` block replaced (comments kept)."""
+    lines = source_text.splitlines(keepends=True)
+    out, skipping = [], False
+    for line in lines:
+        if line.startswith("split:"):
+            skipping = True
+            continue
+        if skipping and (_TOP_KEY.match(line) or line.startswith("---")):
+            skipping = False
+        if not skipping:
+            out.append(line)
+    text = "".join(out).rstrip("\n") + "\n"
+    block = yaml.safe_dump({"split": split}, sort_keys=False, allow_unicode=True, width=100)
+    return text + "# split: the recommended plan written by `adsim optimize --out`\n" + block
+
+
+Exporter = Callable[[dict[str, Any]], str]
+
+
+def export_text(kind: str, payload: dict[str, Any]) -> str:
+    """The file text of one export kind (``csv``, ``json``, ``yaml``) from its payload."""
+    makers: dict[str, Exporter] = {
+        "csv": lambda p: csv_text(p["rows"]),
+        "json": lambda p: json_text(p["doc"]),
+        "yaml": lambda p: scenario_with_split(p["source_text"], p["split"]),
+    }
+    return makers[kind](payload)
+
+
+EXPORT_KINDS = {".csv": "csv", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+def export_kind(path: str | Path) -> str:
+    """The export kind of a path by its extension; ValueError names the allowed ones."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXPORT_KINDS:
+        allowed = ", ".join(sorted(EXPORT_KINDS))
+        raise UsageError(f"{path}: unknown export type '{suffix or '(none)'}'; use {allowed}")
+    return EXPORT_KINDS[suffix]

@@ -1,0 +1,83 @@
+"""Recommended splits: the scenario as line items, solved exactly where it can be.
+
+Concave curves go to the exact allocator; whole units (``unit_cost``) to the lumpy
+solver; S-curves to the envelope method, which also reports a proven upper bound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from simulator.model.compiled import CompiledScenario, Split
+from simulator.optimize.exact import optimize_exact
+from simulator.optimize.explain import explain
+from simulator.optimize.lineitems import build_problem
+from simulator.optimize.messages import infeasible_message
+from simulator.optimize.problem import Allocation, Problem
+from simulator.results import Result, outcome_result
+
+
+def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
+    """Pick the solver the curves and units call for."""
+    units = np.tile(cs.unit_cost, cs.horizon_days if daily else 1)
+    if np.any(units > 0) and not daily:
+        from simulator.optimize.lumpy import optimize_lumpy
+
+        lumpy: Allocation = optimize_lumpy(problem, units)
+        return lumpy
+    if not np.all(problem.curves.concave):
+        from simulator.optimize.nonconcave import optimize_nonconcave
+
+        envelope: Allocation = optimize_nonconcave(problem)
+        return envelope
+    return optimize_exact(problem)
+
+
+def _active_by_channel(
+    cs: CompiledScenario, labels: tuple[str, ...], daily: bool
+) -> dict[str, str]:
+    if not labels:
+        return {}
+    per_item = np.array(labels, dtype=object).reshape(-1, cs.n_ad_sets) if daily else None
+    out = {}
+    for j, cid in enumerate(cs.channel_ids):
+        idx = cs.ad_sets_of(j)
+        names = (
+            per_item[:, idx].ravel().tolist() if per_item is not None else [labels[i] for i in idx]
+        )
+        group = next((n for n in names if n.startswith("group:")), None)
+        label = group.split(":", 1)[1] if group else max(set(names), key=names.count)
+        out[cid] = "max_spend" if group else label
+    return out
+
+
+def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) -> Result:
+    """The split (or daily plan) that earns most under the budget, bounds and targets.
+
+    Args:
+        scenario: a compiled scenario (``load_scenario``).
+        plan: ``"total"`` (each channel's total, spent evenly) or ``"daily"`` (a plan by day).
+    """
+    if plan not in ("total", "daily"):
+        raise ValueError(f"plan must be 'total' or 'daily' (got {plan!r})")
+    daily = plan == "daily"
+    problem = build_problem(scenario, daily=daily)
+    alloc = solve(scenario, problem, daily)
+    x = np.asarray(alloc.x, dtype=float)
+    if daily:
+        plan_ad = x.reshape(scenario.horizon_days, scenario.n_ad_sets).T
+        split = Split(plan_ad.sum(axis=1), plan_ad)
+    else:
+        split = Split(x)
+    message = infeasible_message(scenario, alloc) if alloc.status == "infeasible" else ""
+    result = outcome_result(scenario, split, status=alloc.status, message=message)
+    active = _active_by_channel(scenario, alloc.active, daily)
+    for cid, label in active.items():
+        result.channels[cid]["active"] = label
+    result.upper_bound = alloc.upper_bound
+    result.explanations = explain(scenario, split.spend, active)
+    if message:
+        result.explanations.insert(0, message)
+    return result
