@@ -1,0 +1,103 @@
+"""Edits of a scenario's assumptions, applied to its plain data and re-validated.
+
+The studio never patches compiled arrays: an edit (``budget.total``, ``targets.roi_min``,
+``channels.douyin_feed.response.cpm``) changes the plain data read from the YAML, and the
+model validates and compiles it again, so an out-of-range value gets the same located
+error as in the file. Channels are named by id, so an edit survives in a share link.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.io.errors import Issue, ScenarioError
+from simulator.io.yaml_loader import LineMap
+from simulator.model.compiled import CompiledScenario
+from simulator.model.load import scenario_from_data
+
+Edits = Mapping[str, float | None]
+
+# The parameters a planner tunes, per response family (the schema's field names).
+RESPONSE_FIELDS: dict[str, tuple[str, ...]] = {
+    "hill": ("max_conversions", "half_saturation", "shape"),
+    "exponential": ("max_conversions", "scale"),
+    "logistic": ("max_conversions", "midpoint", "steepness"),
+    "linear": ("cost_per_conversion", "max_conversions"),
+    "funnel": ("cpm", "cpc", "cpa", "unit_price", "ctr", "cvr", "audience"),
+}
+TARGET_FIELDS = ("roi_min", "cac_max")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One editable number: its edit key, schema name and current value."""
+
+    key: str
+    name: str
+    value: float
+
+
+def channel_fields(data: Mapping[str, Any], channel: str) -> list[Field]:
+    """The editable assumptions of ``channel``: response parameters present, then AOV."""
+    ch = _channel(data, channel)
+    if ch is None:
+        return []
+    response = ch.get("response") or {}
+    names = RESPONSE_FIELDS.get(str(response.get("type")), ())
+    out = [
+        Field(f"channels.{channel}.response.{n}", n, float(response[n]))
+        for n in names
+        if isinstance(response.get(n), int | float)
+    ]
+    if isinstance(ch.get("aov"), int | float):
+        out.append(Field(f"channels.{channel}.aov", "aov", float(ch["aov"])))
+    return out
+
+
+def _channel(data: Mapping[str, Any], channel: str) -> dict[str, Any] | None:
+    for ch in data.get("channels") or []:
+        if isinstance(ch, dict) and str(ch.get("id")) == channel:
+            return ch
+    return None
+
+
+def apply_edits(data: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
+    """A deep copy of ``data`` with each edit set (``None`` removes a target).
+
+    Raises ``KeyError`` for a key that names no channel or no known block, so a stale
+    share link is reported rather than silently ignored.
+    """
+    out = copy.deepcopy(dict(data))
+    for key, value in edits.items():
+        parts = key.split(".")
+        if parts[0] == "channels" and len(parts) >= 3:
+            node = _channel(out, parts[1])
+            if node is None:
+                raise KeyError(f"{key}: no channel '{parts[1]}'")
+            path = parts[2:]
+        elif parts[0] in ("budget", "targets") and len(parts) == 2:
+            node = out.setdefault(parts[0], {})
+            path = parts[1:]
+        else:
+            raise KeyError(f"{key}: not an editable assumption")
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        if value is None:
+            node.pop(path[-1], None)
+        else:
+            node[path[-1]] = value
+    return out
+
+
+def compile_edited(
+    data: Mapping[str, Any], lines: LineMap, file: str, edits: Edits
+) -> CompiledScenario:
+    """Validate and compile the edited data; errors are located at the edited field's line."""
+    try:
+        edited = apply_edits(data, edits)
+    except KeyError as exc:
+        raise ScenarioError([Issue(file, None, "", str(exc.args[0]))]) from None
+    return scenario_from_data(edited, lines, file)
