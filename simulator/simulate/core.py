@@ -1,0 +1,178 @@
+"""``simulate``: a scenario and a split in, a ``SimulationResult`` out.
+
+Checks the arguments, resolves the split, runs the chunks (``parallel.py``) and names
+every number. Without a split the optimiser's recommendation is simulated (CONTRACT.md
+section 2); the optimiser sits in a layer above this one, so it is looked up at call time
+(``importlib``) rather than imported, and the scenario's own ``split:`` is used while no
+optimiser is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from simulator.evaluate import evaluate_plan, evaluate_spend, totals
+from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.split import parse_split
+from simulator.simulate.inputs import SimInputs, build_inputs
+from simulator.simulate.options import SimOptions
+from simulator.simulate.outcome import ChunkOutcome
+from simulator.simulate.parallel import run_all
+from simulator.simulate.result import (
+    CHANNEL_METRICS,
+    SimulationResult,
+    per_run_metrics,
+    targets_met,
+)
+
+MAX_RUNS = 10_000_000
+
+
+def _check_count(name: str, value: Any, low: int, high: int) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or not low <= value <= high
+    ):
+        raise ValueError(f"{name}: must be a whole number {low}..{high:,} (got {value!r})")
+    return int(value)
+
+
+def optimised_split(cs: CompiledScenario) -> tuple[Split, list[str]]:
+    """The optimiser's split for ``cs``, or the scenario's own while there is no optimiser."""
+    optimize = getattr(importlib.import_module("simulator.api"), "optimize", None)
+    if optimize is not None:
+        rec = optimize(cs)
+        split = rec.split if rec.split is not None else resolve_split(cs, rec.allocation)
+        notes = [f"the optimised split is {rec.status}: {rec.message}"] if rec.message else []
+        return split, notes
+    if cs.current is None:
+        raise ValueError(
+            f"{cs.name}: no split given, no optimiser, and no 'split:' in the scenario"
+        )
+    return cs.current, ["no optimiser available: simulating the scenario's own split"]
+
+
+def resolve_split(cs: CompiledScenario, split: Split | Mapping[str, Any]) -> Split:
+    """A ``Split`` from a ``Split``, ``{"channel": spend}`` or ``{"allocation": ...}``."""
+    if isinstance(split, Split):
+        return split
+    data = dict(split) if "allocation" in split else {"allocation": dict(split)}
+    return parse_split(cs, data, "<split>", {})
+
+
+def expected_totals(cs: CompiledScenario, split: Split) -> dict[str, float]:
+    """The expected-value engine's totals for the split (the simulation's reference)."""
+    if split.daily is not None:
+        outcome = evaluate_plan(cs, split.daily)
+    else:
+        outcome = evaluate_spend(cs, split.spend)
+    return {k: float(v[0]) for k, v in totals(cs, outcome).items()}
+
+
+def _channel_runs(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str, np.ndarray]]:
+    per: dict[str, dict[str, np.ndarray]] = {}
+    for c, cid in enumerate(inputs.channel_ids):
+        idx = np.nonzero(inputs.ad_set_channel == c)[0]
+        spend = np.full(out.spend.shape, float(out.daily_spend[idx].sum()))
+        revenue = out.revenue[:, idx].sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roi = np.where(spend > 0, revenue / np.where(spend > 0, spend, 1.0), np.nan)
+        values = {
+            "spend": spend,
+            "revenue": revenue,
+            "conversions": out.conversions[:, idx].sum(axis=1),
+            "new_customers": out.new_customers[:, idx].sum(axis=1),
+            "roi": roi,
+        }
+        per[cid] = {k: values[k] for k in CHANNEL_METRICS}
+    return per
+
+
+def _creative_shares(
+    inputs: SimInputs, out: ChunkOutcome
+) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
+    cr = inputs.creatives
+    shares: dict[str, dict[str, float]] = {}
+    picks: dict[str, np.ndarray] = {}
+    runs = out.spend.shape[0]
+    for j, a in enumerate(cr.testing):
+        spent = out.creative_spend[:, j, :].sum(axis=0)
+        total = spent.sum() or 1.0
+        ids = cr.ids[int(a)]
+        shares[inputs.ad_set_ids[int(a)]] = {
+            cid: float(spent[k] / total) for k, cid in enumerate(ids)
+        }
+        picks[inputs.ad_set_ids[int(a)]] = out.creative_picks[j, : len(ids)] / runs
+    return shares, picks
+
+
+def simulate(
+    scenario: CompiledScenario,
+    split: Split | Mapping[str, Any] | None = None,
+    runs: int = 1000,
+    seed: int = 0,
+    workers: int = 1,
+    **options: Any,
+) -> SimulationResult:
+    """Monte Carlo over ``runs`` day-by-day runs of ``split`` (the optimised one if None).
+
+    ``options`` are the fields of :class:`SimOptions` (``pacing``, ``cost_noise``,
+    ``competitor_noise``, ``competitor_persistence``, ``adstock_delay_days``). The same
+    scenario, split, runs, seed and options give the same result whatever ``workers``.
+    """
+    runs = _check_count("runs", runs, 1, MAX_RUNS)
+    seed = _check_count("seed", seed, 0, 2**63 - 1)
+    workers = _check_count("workers", workers, 1, 1024)
+    opts = SimOptions(**options)
+    notes: list[str] = []
+    if split is None:
+        chosen, notes = optimised_split(scenario)
+    else:
+        chosen = resolve_split(scenario, split)
+    inputs = build_inputs(scenario, chosen)
+    out = run_all(inputs, opts, runs, seed, workers)
+    return _result(scenario, chosen, inputs, out, opts, seed, [*chosen.warnings, *notes])
+
+
+def _result(
+    cs: CompiledScenario,
+    split: Split,
+    inputs: SimInputs,
+    out: ChunkOutcome,
+    opts: SimOptions,
+    seed: int,
+    notes: list[str],
+) -> SimulationResult:
+    metrics = per_run_metrics(inputs, out)
+    shares, picks = _creative_shares(inputs, out)
+    per_channel_day = np.stack(
+        [out.daily_spend[inputs.ad_set_channel == c].sum(axis=0) for c in range(cs.n_channels)]
+    )
+    return SimulationResult(
+        scenario=cs.name,
+        runs=int(out.spend.shape[0]),
+        seed=seed,
+        allocation={
+            cid: float(v)
+            for cid, v in zip(cs.channel_ids, cs.channel_sum(split.spend), strict=True)
+        },
+        per_run=metrics,
+        p_targets_met=float(targets_met(inputs.targets, metrics).mean()),
+        channels=_channel_runs(inputs, out),
+        daily_revenue=out.daily_revenue,
+        daily_conversions=out.daily_conversions,
+        daily_spend={
+            cid: [float(x) for x in per_channel_day[c]] for c, cid in enumerate(cs.channel_ids)
+        },
+        creatives=shares,
+        creative_picks=picks,
+        expected=expected_totals(cs, split),
+        options=asdict(opts),
+        warnings=notes,
+    )

@@ -1,0 +1,154 @@
+"""The fixed inputs of a simulation: a compiled scenario and a split as per-ad-set arrays.
+
+Everything here is deterministic and shared by every run; the processes in ``engine.py``
+only read it. Shapes: ``A`` ad sets, ``C`` channels, ``H`` days, ``K`` creatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.model.compile import repeat_orders
+from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.curves import CurveSet, FloatArray, IntArray
+from simulator.model.schema import ChannelSpec, FunnelSpec
+
+
+@dataclass(frozen=True)
+class Creatives:
+    """Creatives of every ad set, padded to ``K`` (the most any channel has).
+
+    ``lift`` is the creative's multiplier on conversions per unit of spend (CTR x CVR
+    under CPM or flat pricing and for fitted curves; CVR alone under CPC, where a better
+    CTR buys fewer impressions for the same money; 1 under CPA, where money buys actions).
+    ``fatigue`` is the share of that response lost per flight's worth of spend the
+    creative has carried (compounding). Padding slots have ``active`` False.
+    """
+
+    ids: tuple[tuple[str, ...], ...]  # per ad set
+    lift: FloatArray  # (A, K)
+    fatigue: FloatArray  # (A, K)
+    active: np.ndarray  # (A, K) bool
+    testing: IntArray  # ad sets with two or more creatives: the ones that rotate
+
+
+@dataclass(frozen=True)
+class SimInputs:
+    """The scenario and the split as the simulation reads them."""
+
+    name: str
+    horizon_days: int
+    channel_ids: tuple[str, ...]
+    ad_set_ids: tuple[str, ...]
+    ad_set_channel: IntArray  # (A,)
+    curves: CurveSet
+    cost_mult: FloatArray  # (A, H) events' price multiplier
+    cvr_mult: FloatArray  # (A, H) events' conversion lift
+    value: FloatArray  # (A, H) revenue of one conversion produced that day
+    margin: FloatArray  # (A,)
+    new_customer_rate: FloatArray  # (A,)
+    decay: FloatArray  # (A,)
+    repeat_orders: FloatArray  # (A,) expected repeat orders of one new customer
+    repeat_value: FloatArray  # (A,) revenue of one repeat order
+    referral_k: FloatArray  # (A,)
+    impressions_per_spend: FloatArray  # (A,) nan where the pricing has none
+    cvr: FloatArray  # (A,) nan where not defined
+    spend: FloatArray  # (A,) the split
+    daily: FloatArray | None  # (A, H) a daily plan, or None: paced by the pacing rule
+    channel_budget: FloatArray  # (C,) what each channel may spend over the horizon
+    ad_set_share: FloatArray  # (A,) an ad set's share of its channel's daily spend
+    daily_cap: FloatArray  # (C,) inf where none
+    targets: dict[str, float]
+    creatives: Creatives
+
+    @property
+    def n_ad_sets(self) -> int:
+        return len(self.ad_set_ids)
+
+
+def _creative_lift(ch: ChannelSpec, ctr_m: float, cvr_m: float) -> float:
+    pricing = ch.response.pricing if isinstance(ch.response, FunnelSpec) else "fitted"
+    if pricing == "cpa":
+        return 1.0
+    if pricing == "cpc":
+        return cvr_m
+    return ctr_m * cvr_m
+
+
+def build_creatives(cs: CompiledScenario) -> Creatives:
+    """Each ad set carries its channel's creatives (one neutral creative when none)."""
+    per_channel = [ch.creatives or [] for ch in cs.spec.channels]
+    k = max(1, *(len(c) for c in per_channel))
+    a = cs.n_ad_sets
+    lift, fatigue = np.ones((a, k)), np.zeros((a, k))
+    active = np.zeros((a, k), dtype=bool)
+    active[:, 0] = True
+    ids: list[tuple[str, ...]] = []
+    for i, c in enumerate(cs.ad_set_channel):
+        ch = cs.spec.channels[int(c)]
+        own = per_channel[int(c)]
+        ids.append(tuple(cr.id for cr in own) or ("default",))
+        for j, cr in enumerate(own):
+            lift[i, j] = _creative_lift(ch, cr.ctr_multiplier, cr.cvr_multiplier)
+            fatigue[i, j] = cr.fatigue
+            active[i, j] = True
+    testing = np.nonzero(active.sum(axis=1) >= 2)[0].astype(np.intp)
+    return Creatives(tuple(ids), lift, fatigue, active, testing)
+
+
+def _retention_terms(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
+    """Expected repeat orders per new customer and the revenue of one, per ad set."""
+    segments = {s.id: s for s in cs.spec.segments or []}
+    orders = np.zeros(cs.n_ad_sets)
+    for i, sid in enumerate(cs.ad_set_segment):
+        seg = segments.get(sid) if sid is not None else None
+        spec = seg.retention if seg is not None and seg.retention else cs.spec.ltv
+        orders[i] = repeat_orders(spec)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(orders > 0, cs.repeat_revenue / np.where(orders > 0, orders, 1.0), 0.0)
+    return orders, value
+
+
+def _shares(cs: CompiledScenario, spend: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Each channel's budget and each ad set's share of it (default shares if it is 0)."""
+    budget = cs.channel_sum(spend)
+    of_channel = budget[cs.ad_set_channel]
+    default = cs.default_share / cs.channel_sum(cs.default_share)[cs.ad_set_channel]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(of_channel > 0, spend / np.where(of_channel > 0, of_channel, 1.0), default)
+    return budget, share
+
+
+def build_inputs(cs: CompiledScenario, split: Split) -> SimInputs:
+    """Read a compiled scenario and a split into the simulation's arrays."""
+    spend = np.asarray(split.spend, dtype=float)
+    budget, share = _shares(cs, spend)
+    orders, repeat_value = _retention_terms(cs)
+    return SimInputs(
+        name=cs.name,
+        horizon_days=cs.horizon_days,
+        channel_ids=cs.channel_ids,
+        ad_set_ids=cs.ad_set_ids,
+        ad_set_channel=cs.ad_set_channel,
+        curves=cs.curves,
+        cost_mult=cs.cost_mult,
+        cvr_mult=cs.cvr_mult,
+        value=cs.aov[:, None] * cs.aov_mult,
+        margin=cs.margin,
+        new_customer_rate=cs.new_customer_rate,
+        decay=cs.decay,
+        repeat_orders=orders,
+        repeat_value=repeat_value,
+        referral_k=cs.referral_k,
+        impressions_per_spend=cs.impressions_per_spend,
+        cvr=cs.cvr,
+        spend=spend,
+        daily=None if split.daily is None else np.asarray(split.daily, dtype=float),
+        channel_budget=budget,
+        ad_set_share=share,
+        daily_cap=cs.daily_cap,
+        targets=cs.active_targets(),
+        creatives=build_creatives(cs),
+    )

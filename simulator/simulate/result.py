@@ -1,0 +1,144 @@
+"""What ``simulate`` returns: per-run metrics, their percentiles, and the daily series.
+
+Every metric is computed per run first (a run's roi is its revenue / its spend) and then
+summarised over runs as ``mean, p10, p50, p90`` (CONTRACT.md section 2). A ratio with a
+zero denominator in some run is undefined there and left out of that metric's summary.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulator.model.curves import FloatArray
+from simulator.results import TOTAL_KEYS, json_safe
+from simulator.simulate.inputs import SimInputs
+from simulator.simulate.outcome import ChunkOutcome
+
+METRICS = (
+    *TOTAL_KEYS,
+    "ltv",
+    "ltv_per_customer",
+    "ltv_cac",
+    "repeat_revenue",
+    "referred_customers",
+    "impressions",
+    "clicks",
+    "carryover_after_horizon",
+)
+CHANNEL_METRICS = ("spend", "revenue", "conversions", "new_customers", "roi")
+
+# target name -> (metric, True if the run's value must be at least the target)
+_TARGETS = {
+    "roi_min": ("roi", True),
+    "cac_max": ("cac", False),
+    "ltv_cac_min": ("ltv_cac", True),
+    "revenue_min": ("revenue", True),
+    "conversions_min": ("conversions", True),
+    "new_customers_min": ("new_customers", True),
+}
+
+
+def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def per_run_metrics(inputs: SimInputs, out: ChunkOutcome) -> dict[str, FloatArray]:
+    """Each metric of each run ``(R,)``, by the definitions of CONTRACT.md."""
+    spend, revenue = out.spend, out.revenue.sum(axis=1)
+    new = out.new_customers.sum(axis=1)
+    cac = _ratio(spend, new)
+    ltv_per_customer = _ratio(out.new_revenue + out.repeat_revenue, new)
+    undefined = np.full(spend.shape, np.nan)
+    return {
+        "spend": spend,
+        "revenue": revenue,
+        "conversions": out.conversions.sum(axis=1),
+        "new_customers": new,
+        "profit": out.revenue @ inputs.margin - spend,
+        "roi": _ratio(revenue, spend),
+        "cac": cac,
+        "ltv": revenue + out.repeat_revenue,
+        "ltv_per_customer": ltv_per_customer,
+        "ltv_cac": _ratio(ltv_per_customer, cac),
+        "repeat_revenue": out.repeat_revenue,
+        "referred_customers": out.referred,
+        "impressions": out.impressions
+        if np.isfinite(inputs.impressions_per_spend).any()
+        else undefined,
+        "clicks": out.clicks if np.isfinite(inputs.cvr).any() else undefined,
+        "carryover_after_horizon": out.carryover,
+    }
+
+
+def stats(values: FloatArray) -> dict[str, float]:
+    """``mean, p10, p50, p90`` over the runs where the value is defined (nan if none)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-nan: the metric is undefined
+        p10, p50, p90 = np.nanpercentile(values, [10, 50, 90])
+        return {
+            "mean": float(np.nanmean(values)),
+            "p10": float(p10),
+            "p50": float(p50),
+            "p90": float(p90),
+        }
+
+
+def targets_met(targets: dict[str, float], metrics: dict[str, FloatArray]) -> FloatArray:
+    """Per run: True where every target holds (an undefined ratio fails its target)."""
+    ok = np.ones(metrics["spend"].shape, dtype=bool)
+    for name, bound in targets.items():
+        metric, at_least = _TARGETS[name]
+        value = metrics[metric]
+        with np.errstate(invalid="ignore"):
+            ok &= (value >= bound) if at_least else (value <= bound)
+    return ok
+
+
+@dataclass
+class SimulationResult:
+    """A simulation's runs and summaries; ``to_json`` gives the CONTRACT.md document."""
+
+    scenario: str
+    runs: int
+    seed: int
+    allocation: dict[str, float]
+    per_run: dict[str, FloatArray]  # metric -> (R,)
+    p_targets_met: float
+    channels: dict[str, dict[str, FloatArray]]  # channel -> metric -> (R,)
+    daily_revenue: FloatArray  # (R, H): the studio's fan chart
+    daily_conversions: FloatArray  # (R, H)
+    daily_spend: dict[str, list[float]]  # channel -> H days, the same in every run
+    creatives: dict[str, dict[str, float]]  # ad set -> creative -> mean share of spend
+    creative_picks: dict[str, FloatArray]  # ad set -> (K, H) share of runs on each creative
+    expected: dict[str, float]  # the expected-value engine's totals for the same split
+    options: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, dict[str, float]]:
+        return {k: stats(v) for k, v in self.per_run.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "scenario": self.scenario,
+            "runs": self.runs,
+            "seed": self.seed,
+            "allocation": self.allocation,
+            "totals": self.totals,
+            "p_targets_met": self.p_targets_met,
+            "channels": {
+                cid: {k: stats(v) for k, v in metrics.items()}
+                for cid, metrics in self.channels.items()
+            },
+            "expected": self.expected,
+            "options": self.options,
+        }
+        if self.creatives:
+            doc["creatives"] = self.creatives
+        doc["warnings"] = self.warnings
+        return dict(json_safe(doc))
