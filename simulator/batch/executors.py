@@ -1,0 +1,164 @@
+"""Where the runs execute: in this process, in local worker processes, or on a Dask cluster.
+
+All three keep the same contract (``Executor``): take a picklable module-level function
+and items, and yield ``(item, result or exception)`` as runs complete, with a bounded
+number in flight so Ctrl-C stops promptly and memory stays flat on long batches. The
+results travel back to the caller, which is the only writer of the output folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import signal
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    """Runs ``fn`` over items and yields each item with its result or its exception."""
+
+    workers: int
+
+    def map_unordered(
+        self, fn: Callable[[T], R], items: Iterable[T]
+    ) -> Generator[tuple[T, R | BaseException], None, None]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    """One worker: runs in this process (no start-up cost, tracebacks stay local)."""
+
+    workers = 1
+
+    def map_unordered(
+        self, fn: Callable[[T], R], items: Iterable[T]
+    ) -> Generator[tuple[T, R | BaseException], None, None]:
+        for item in items:
+            try:
+                yield item, fn(item)
+            except Exception as exc:
+                yield item, exc
+
+    def close(self) -> None:
+        pass
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the batch and finalises the files."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class LocalExecutor:
+    """Local worker processes (forkserver: safe with the progress bar's thread, cheap forks)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["simulator.batch.runner"])
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=self._context, initializer=_ignore_sigint
+        )
+
+    def map_unordered(
+        self, fn: Callable[[T], R], items: Iterable[T]
+    ) -> Generator[tuple[T, R | BaseException], None, None]:
+        pending = iter(items)
+        in_flight: dict[Future[R], T] = {}
+        window = 2 * self.workers
+        while True:
+            for item in pending:
+                in_flight[self._pool.submit(fn, item)] = item
+                if len(in_flight) >= window:
+                    break
+            if not in_flight:
+                return
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                item = in_flight.pop(future)
+                exc = future.exception()
+                broken = broken or isinstance(exc, BrokenProcessPool)
+                yield item, (exc if exc is not None else future.result())
+            if broken:  # a worker died (out of memory, a crash): record, restart, go on
+                for item in list(in_flight.values()):
+                    yield item, BrokenProcessPool("a worker process died during this run")
+                in_flight.clear()
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+
+    def close(self) -> None:
+        """Stop now: cancel queued runs and end the workers (an interrupted run reruns)."""
+        # ProcessPoolExecutor has no public terminate; without it shutdown waits for the
+        # runs in flight, which can take minutes with many Monte Carlo runs.
+        processes: dict[Any, Any] = getattr(self._pool, "_processes", None) or {}
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in list(processes.values()):
+            process.terminate()
+
+
+def _distributed() -> Any:
+    """``dask.distributed``, imported on first use (and typed Any: it ships no type hints)."""
+    return importlib.import_module("distributed")
+
+
+class DaskExecutor:
+    """The same runs on an existing ``dask.distributed`` cluster, given its scheduler address."""
+
+    def __init__(self, address: str) -> None:
+        self._client = _distributed().Client(address, set_as_default=False)
+        info = self._client.scheduler_info()
+        threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
+        self.workers = max(1, threads)
+
+    def map_unordered(
+        self, fn: Callable[[T], R], items: Iterable[T]
+    ) -> Generator[tuple[T, R | BaseException], None, None]:
+        pending = iter(items)
+        in_flight: dict[Any, T] = {}
+        window = 2 * self.workers
+        completed = _distributed().as_completed()
+        try:
+            for item in pending:
+                self._submit(fn, item, in_flight, completed)
+                if len(in_flight) >= window:
+                    break
+            for future in completed:
+                item = in_flight.pop(future)
+                try:
+                    outcome: R | BaseException = future.result()
+                except Exception as exc:  # the run's own errors are records already
+                    outcome = exc
+                yield item, outcome
+                for item in pending:
+                    self._submit(fn, item, in_flight, completed)
+                    break
+        finally:
+            if in_flight:
+                self._client.cancel(list(in_flight))
+
+    def _submit(self, fn: Callable[[T], R], item: T, in_flight: dict[Any, T], ac: Any) -> None:
+        future = self._client.submit(fn, item, pure=False)
+        in_flight[future] = item
+        ac.add(future)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def make_executor(workers: int, scheduler: str | None) -> Executor:
+    """Dask when a scheduler address is given, else local processes (inline for one)."""
+    if scheduler:
+        return DaskExecutor(scheduler)
+    if workers <= 1:
+        return InlineExecutor()
+    return LocalExecutor(workers)

@@ -1,0 +1,187 @@
+"""One run of a batch: validate, optimise, simulate; returns a plain, picklable record.
+
+This function is what a local worker process or a Dask worker executes, so it takes and
+returns plain data only and never touches the output folder: the parent process is the
+only writer (SQLite takes one writer, and a Dask worker may sit on another machine).
+Every failure becomes a record with status ``error`` and the located message, so one bad
+scenario never stops a batch. ``KeyboardInterrupt`` is not caught: it stops the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import time
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from typing import Any
+
+from simulator.batch.files import recommendation_files
+from simulator.batch.inputs import RunSpec
+from simulator.io.errors import ScenarioError
+from simulator.model.compiled import CompiledScenario
+from simulator.model.load import scenario_from_data
+from simulator.results import Result, json_safe
+
+# Bump when a record's meaning changes, so a resumed batch reruns instead of mixing formats.
+RECORD_VERSION = 1
+SUCCESS = ("optimal", "infeasible", "evaluated")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Options shared by every run of a batch; all but ``storage`` change the results."""
+
+    runs: int = 1000
+    seed: int = 0
+    plan: str = "total"
+    storage: str | None = None  # Optuna storage URL for runs that search; not in the hash
+
+    def hashed(self) -> dict[str, Any]:
+        return {"runs": self.runs, "seed": self.seed, "plan": self.plan}
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """What a worker receives: the run, the batch options and the run's input hash."""
+
+    spec: RunSpec
+    options: RunOptions
+    key: str
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What a worker returns: one row of the results, plus its recommendation files."""
+
+    name: str
+    key: str
+    file: str
+    status: str  # optimal | infeasible | error (evaluated while no optimiser is installed)
+    error: str = ""
+    message: str = ""
+    sweep: dict[str, Any] = field(default_factory=dict)
+    allocation: dict[str, float] = field(default_factory=dict)
+    totals: dict[str, float | None] = field(default_factory=dict)
+    simulation: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    p_targets_met: float | None = None
+    files: dict[str, str] = field(default_factory=dict)  # suffix -> text, written by the parent
+    elapsed_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in SUCCESS
+
+
+def code_version() -> str:
+    try:
+        return metadata.version("adsim")
+    except metadata.PackageNotFoundError:  # running from a source tree without install
+        return "0"
+
+
+def input_hash(spec: RunSpec, options: RunOptions) -> str:
+    """SHA-256 of the expanded plain data, the result-changing options and the code version.
+
+    A run with the same hash has the same result, so a resumed batch skips it.
+    """
+    doc = {
+        "data": spec.data if not spec.error else None,
+        "error": spec.error,
+        "name": spec.name,
+        "options": options.hashed(),
+        "version": [code_version(), RECORD_VERSION],
+    }
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def execute_run(task: RunTask) -> RunRecord:
+    """Run one scenario end to end; never raises for a bad scenario or a failing engine."""
+    start = time.perf_counter()
+    spec = task.spec
+    try:
+        record = _run(task)
+    except ScenarioError as exc:
+        record = _failed(task, str(exc))
+    except Exception as exc:  # a failing run is recorded and the batch goes on
+        record = _failed(task, f"{spec.file}: {type(exc).__name__}: {exc}")
+    return replace(record, elapsed_s=time.perf_counter() - start)
+
+
+def _failed(task: RunTask, error: str) -> RunRecord:
+    spec = task.spec
+    return RunRecord(spec.name, task.key, spec.file, "error", error=error, sweep=spec.sweep)
+
+
+def _run(task: RunTask) -> RunRecord:
+    spec, options = task.spec, task.options
+    if spec.error:
+        return _failed(task, spec.error)
+    sc = scenario_from_data(spec.data, spec.lines, spec.file)
+    result = optimize_run(sc, options)
+    simulation = simulate_run(sc, result, options)
+    sim_totals = simulation.get("totals", {})
+    return RunRecord(
+        name=spec.name,
+        key=task.key,
+        file=spec.file,
+        status=result.status,
+        message=result.message,
+        sweep=spec.sweep,
+        allocation={k: float(v) for k, v in result.allocation.items()},
+        totals=json_safe(dict(result.totals)),
+        simulation=json_safe(sim_totals),
+        p_targets_met=json_safe(simulation.get("p_targets_met")),
+        files=recommendation_files(sc, spec.data, result, simulation),
+    )
+
+
+def optimize_run(sc: CompiledScenario, options: RunOptions) -> Result:
+    """The recommended split; imported lazily so the batch works while the optimiser lands.
+
+    Without ``simulator.api.optimize`` the scenario's own ``split:`` is evaluated instead
+    (status ``evaluated``).
+    """
+    from simulator import api
+
+    optimize = getattr(api, "optimize", None)
+    if optimize is None:
+        return api.evaluate(sc, sc.current or _even_split(sc))
+    kwargs: dict[str, Any] = {}
+    if options.storage and _accepts(optimize, "storage"):
+        kwargs["storage"] = options.storage
+    result: Result = optimize(sc, plan=options.plan, **kwargs)
+    return result
+
+
+def _even_split(sc: CompiledScenario) -> dict[str, float]:
+    """Stand-in plan while no optimiser is installed: the budget shared evenly, in bounds."""
+    share = sc.budget / sc.n_channels
+    out = {}
+    for j, cid in enumerate(sc.channel_ids):
+        spend = min(max(share, float(sc.channel_min[j])), float(sc.channel_max[j]))
+        unit = float(sc.unit_cost[sc.ad_sets_of(j)].max())
+        out[cid] = spend // unit * unit if unit > 0 else spend
+    return out
+
+
+def _accepts(fn: Any, name: str) -> bool:
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def simulate_run(sc: CompiledScenario, result: Result, options: RunOptions) -> dict[str, Any]:
+    """Monte Carlo of the recommendation: ``{"totals": {metric: {mean, p10, p50, p90}},
+    "p_targets_met": x}``, or ``{}`` while ``simulator.simulate`` is not installed."""
+    try:
+        from simulator.simulate import simulate  # type: ignore[attr-defined]
+    except ImportError:
+        return {}
+    split = result.split if result.split is not None else result.allocation
+    sim = simulate(sc, split, runs=options.runs, seed=options.seed)
+    doc = sim.to_json() if hasattr(sim, "to_json") else dict(sim)
+    return {"totals": doc.get("totals", {}), "p_targets_met": doc.get("p_targets_met")}

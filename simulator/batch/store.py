@@ -1,0 +1,186 @@
+"""The batch's results on disk: SQLite is the record, CSV and Parquet are rendered from it.
+
+``DIR/results.sqlite`` holds one row per run keyed by its input hash (``runs``) and one row
+per invocation (``batches``). Only the parent process writes: a worker's record is
+committed in one transaction after its recommendation files are in place, so a killed batch
+leaves each run either fully recorded or absent, never half. ``results.csv`` and
+``results.parquet`` are rewritten from SQLite with a temp file and ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from simulator.batch.runner import SUCCESS, RunRecord
+from simulator.batch.tables import table_csv, table_parquet
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    file TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL DEFAULT '',
+    sweep TEXT NOT NULL DEFAULT '{}',
+    allocation TEXT NOT NULL DEFAULT '{}',
+    totals TEXT NOT NULL DEFAULT '{}',
+    simulation TEXT NOT NULL DEFAULT '{}',
+    p_targets_met REAL,
+    files TEXT NOT NULL DEFAULT '[]',
+    elapsed_s REAL,
+    finished_at TEXT,
+    batch TEXT
+);
+CREATE TABLE IF NOT EXISTS batches (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    state TEXT NOT NULL,
+    options TEXT NOT NULL,
+    planned INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0
+);
+"""
+_JSON_COLUMNS = ("sweep", "allocation", "totals", "simulation", "files")
+_TEMP_SUFFIX = ".adsim-tmp"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never a part."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete temp files a killed batch left behind (ours only, by their suffix)."""
+    removed = 0
+    for tmp in folder.glob(f".*{_TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed += 1
+    return removed
+
+
+def run_file_stem(record: RunRecord) -> str:
+    """A file-system-safe, unique stem: the run's name, then the start of its hash."""
+    slug = re.sub(r"[^A-Za-z0-9._=,-]+", "_", record.name).strip("._")[:80] or "run"
+    return f"{slug}-{record.key[:12]}"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class ResultStore:
+    """The output folder of a batch: SQLite record, per-run files and the result tables."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.runs_dir = self.out_dir / "runs"
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(self.out_dir)
+        remove_stale_temps(self.runs_dir)
+        self.db = sqlite3.connect(self.out_dir / "results.sqlite", timeout=30)
+        self.db.executescript(_SCHEMA)
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def finished(self) -> set[str]:
+        """Hashes of runs that completed (optimal, infeasible, evaluated); errors rerun."""
+        marks = ",".join("?" for _ in SUCCESS)
+        rows = self.db.execute(f"SELECT hash FROM runs WHERE status IN ({marks})", SUCCESS)
+        return {h for (h,) in rows}
+
+    def put(self, record: RunRecord, batch_id: str) -> None:
+        """Write the run's files, then its row in one transaction (replacing a failed try)."""
+        names = []
+        for suffix, text in sorted(record.files.items()):
+            name = run_file_stem(record) + suffix
+            atomic_write(self.runs_dir / name, text.encode("utf-8"))
+            names.append(f"runs/{name}")
+        values = {
+            "hash": record.key,
+            "name": record.name,
+            "file": record.file,
+            "status": record.status,
+            "error": record.error,
+            "message": record.message,
+            "sweep": record.sweep,
+            "allocation": record.allocation,
+            "totals": record.totals,
+            "simulation": record.simulation,
+            "p_targets_met": record.p_targets_met,
+            "files": names,
+            "elapsed_s": record.elapsed_s,
+            "finished_at": _now(),
+            "batch": batch_id,
+        }
+        for col in _JSON_COLUMNS:
+            values[col] = json.dumps(values[col], sort_keys=False, allow_nan=False, default=str)
+        cols = ",".join(values)
+        marks = ",".join(f":{c}" for c in values)
+        with self.db:
+            self.db.execute(f"INSERT OR REPLACE INTO runs ({cols}) VALUES ({marks})", values)
+
+    def rows(self, keys: Iterable[str]) -> list[dict[str, Any]]:
+        """The stored rows of ``keys``, in that order (keys never run are left out)."""
+        self.db.row_factory = sqlite3.Row
+        try:
+            found = {r["hash"]: dict(r) for r in self.db.execute("SELECT * FROM runs")}
+        finally:
+            self.db.row_factory = None
+        out = []
+        for key in keys:
+            row = found.get(key)
+            if row is not None:
+                for col in _JSON_COLUMNS:
+                    row[col] = json.loads(row[col])
+                out.append(row)
+        return out
+
+    def export_tables(self, keys: list[str]) -> int:
+        """Rewrite results.csv and results.parquet from SQLite for the batch's runs."""
+        rows = self.rows(keys)
+        atomic_write(self.out_dir / "results.csv", table_csv(rows).encode("utf-8"))
+        atomic_write(self.out_dir / "results.parquet", table_parquet(rows))
+        return len(rows)
+
+    def start_batch(
+        self, batch_id: str, options: dict[str, Any], planned: int, skipped: int
+    ) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT INTO batches (id, started_at, state, options, planned, skipped) "
+                "VALUES (?, ?, 'running', ?, ?, ?)",
+                (batch_id, _now(), json.dumps(options, default=str), planned, skipped),
+            )
+
+    def finish_batch(self, batch_id: str, state: str, done: int, failed: int) -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE batches SET finished_at = ?, state = ?, done = ?, failed = ? WHERE id = ?",
+                (_now(), state, done, failed, batch_id),
+            )

@@ -1,0 +1,78 @@
+"""Stored runs -> one wide table (one row per run) as CSV text and Parquet bytes.
+
+Columns: ``name, hash, file, status, error, message``, then ``sweep.<field>``,
+``spend.<channel>`` (the recommended allocation), ``total.<metric>`` (expected values) and
+``sim.<metric>.<stat>`` (simulation mean and percentiles), then ``p_targets_met``. Column
+order is first-seen over rows in batch order, so the same batch gives the same bytes
+whichever executor ran it. Floats are written as their shortest exact repr.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from simulator.batch.files import cell
+
+TEXT_COLUMNS = ("name", "hash", "file", "status", "error", "message")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def flatten(row: dict[str, Any]) -> dict[str, Any]:
+    """One stored run as a flat ``{column: value}`` mapping."""
+    flat: dict[str, Any] = {c: row.get(c) or "" for c in TEXT_COLUMNS}
+    flat.update({f"sweep.{k}": v for k, v in row["sweep"].items()})
+    flat.update({f"spend.{k}": v for k, v in row["allocation"].items()})
+    flat.update({f"total.{k}": v for k, v in row["totals"].items()})
+    for metric, stats in row["simulation"].items():
+        if isinstance(stats, dict):
+            flat.update({f"sim.{metric}.{s}": v for s, v in stats.items()})
+    flat["p_targets_met"] = row.get("p_targets_met")
+    return flat
+
+
+def columns(flat_rows: list[dict[str, Any]]) -> list[str]:
+    """Every column in a stable order: text, sweep, spend, total, sim, then p_targets_met."""
+    seen: dict[str, None] = dict.fromkeys(TEXT_COLUMNS)
+    for prefix in ("sweep.", "spend.", "total.", "sim."):
+        for flat in flat_rows:
+            seen.update({k: None for k in flat if k.startswith(prefix)})
+    seen["p_targets_met"] = None
+    return list(seen)
+
+
+def table_csv(rows: list[dict[str, Any]]) -> str:
+    """The results table as CSV text (empty cells where a run has no such column)."""
+    flat_rows = [flatten(r) for r in rows]
+    cols = columns(flat_rows)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for flat in flat_rows:
+        writer.writerow([cell(flat.get(c)) for c in cols])
+    return buf.getvalue()
+
+
+def _arrow_column(values: list[Any], text: bool) -> pa.Array:
+    """float64 where every value is a number (or missing), else text."""
+    if not text and all(v is None or _is_number(v) for v in values):
+        return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
+    return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
+def table_parquet(rows: list[dict[str, Any]]) -> bytes:
+    """The results table as Parquet bytes (pyarrow), typed per column."""
+    flat_rows = [flatten(r) for r in rows]
+    cols = columns(flat_rows)
+    arrays = [_arrow_column([f.get(c) for f in flat_rows], c in TEXT_COLUMNS) for c in cols]
+    table = pa.Table.from_arrays(arrays, names=cols)
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
