@@ -167,6 +167,7 @@ def _result(
         channels=_channel_runs(inputs, out),
         daily_revenue=out.daily_revenue,
         daily_conversions=out.daily_conversions,
+        daily_impressions=out.daily_impressions,
         daily_spend={
             cid: [float(x) for x in per_channel_day[c]] for c, cid in enumerate(cs.channel_ids)
         },

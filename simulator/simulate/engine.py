@@ -168,7 +168,9 @@ class Simulation:
         x, m = self.x, self.has_media
         if m.size:
             seen = self.spend_today[m] * x.impressions_per_spend[m] / x.cost_mult[m, t]
-            self.out.impressions += poisson(self.rng, self.media[:, m] @ seen)
+            seen_today = poisson(self.rng, self.media[:, m] @ seen)
+            self.out.impressions += seen_today
+            self.out.daily_impressions[:, t] = seen_today
         k = self.has_clicks
         if k.size:
             cvr = np.minimum(x.cvr[k] * x.cvr_mult[k, t], 1.0)

@@ -40,6 +40,7 @@ class ChunkOutcome:
     carryover: FloatArray  # (R,) produced in the horizon, landing after it
     daily_revenue: FloatArray  # (R, H)
     daily_conversions: FloatArray  # (R, H)
+    daily_impressions: FloatArray  # (R, H)
     daily_spend: FloatArray  # (A, H), the same in every run
     creative_spend: FloatArray  # (R, T, K)
     creative_picks: FloatArray  # (T, K, H) runs that chose each creative each day
@@ -54,6 +55,7 @@ class ChunkOutcome:
             revenue=np.zeros((runs, ad_sets)),
             daily_revenue=np.zeros((runs, horizon)),
             daily_conversions=np.zeros((runs, horizon)),
+            daily_impressions=np.zeros((runs, horizon)),
             daily_spend=np.zeros((ad_sets, horizon)),
             creative_spend=np.zeros((runs, 0, 1)),
             creative_picks=np.zeros((0, 1, horizon)),

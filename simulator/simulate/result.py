@@ -112,6 +112,7 @@ class SimulationResult:
     channels: dict[str, dict[str, FloatArray]]  # channel -> metric -> (R,)
     daily_revenue: FloatArray  # (R, H): the studio's fan chart
     daily_conversions: FloatArray  # (R, H)
+    daily_impressions: FloatArray  # (R, H)
     daily_spend: dict[str, list[float]]  # channel -> H days, the same in every run
     creatives: dict[str, dict[str, float]]  # ad set -> creative -> mean share of spend
     creative_picks: dict[str, FloatArray]  # ad set -> (K, H) share of runs on each creative
