@@ -11,7 +11,8 @@ would need a trial count (impressions) that fitted response curves do not have. 
 makes a creative lose ``fatigue`` of its response per flight's worth of spend it has
 carried, compounding, so a tired winner can lose the rotation again.
 
-Shapes: ``R`` runs, ``T`` ad sets that test (two or more creatives), ``K`` creatives.
+Shapes: ``R`` runs, ``T`` ad sets whose channel declares creatives, ``K`` creatives
+(a single creative still applies its multipliers and tires).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ class Creatives:
     lift: FloatArray  # (A, K)
     fatigue: FloatArray  # (A, K)
     active: np.ndarray  # (A, K) bool
-    testing: IntArray  # ad sets with two or more creatives: the ones that rotate
+    testing: IntArray  # ad sets whose channel declares creatives: they rotate and tire
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def build_creatives(cs: CompiledScenario) -> Creatives:
             lift[i, j] = _creative_lift(ch, cr.ctr_multiplier, cr.cvr_multiplier)
             fatigue[i, j] = cr.fatigue
             active[i, j] = True
-    testing = np.nonzero(active.sum(axis=1) >= 2)[0].astype(np.intp)
+    declared = np.array([bool(per_channel[int(c)]) for c in cs.ad_set_channel], dtype=bool)
+    testing = np.nonzero(declared)[0].astype(np.intp)
     return Creatives(tuple(ids), lift, fatigue, active, testing)
 
 

@@ -1,0 +1,65 @@
+"""Thompson rotation moves the budget to the better creative; fatigue wears a creative out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from simulator.model.compiled import CompiledScenario
+from simulator.model.load import load_scenario
+from simulator.simulate import simulate
+from tests.conftest import ROOT
+from tests.simulate.conftest import CORE, CORE_SPLIT, scenario, within_mc_error
+
+
+def _with_creatives(creatives: list[dict[str, Any]]) -> CompiledScenario:
+    channels = [dict(ch) for ch in CORE["channels"]]
+    channels[2]["creatives"] = creatives
+    return scenario(channels=channels)
+
+
+def test_the_better_creative_takes_the_budget_over_the_run() -> None:
+    cs = _with_creatives([{"id": "plain"}, {"id": "strong", "cvr_multiplier": 1.5}])
+    sim = simulate(cs, CORE_SPLIT, runs=500, seed=3)
+    picks = sim.creative_picks["notes"]  # (creatives, days): share of runs on each
+    assert picks[1, 0] == pytest.approx(0.5, abs=0.1)  # day one: a coin flip, prior only
+    assert picks[1, -5:].mean() > 0.9  # by the end nearly every run backs the winner
+    assert sim.creatives["notes"]["strong"] > 0.8
+    assert sim.creatives["notes"]["plain"] + sim.creatives["notes"]["strong"] == pytest.approx(1.0)
+
+
+def test_learning_lifts_the_mean_above_a_plain_creative_but_below_always_the_winner() -> None:
+    """Creative learning is path-dependent: the one thing allowed to move the mean."""
+    strong = {"id": "b", "cvr_multiplier": 1.5}
+    sims = {
+        "plain": simulate(_with_creatives([{"id": "a"}]), CORE_SPLIT, runs=500, seed=4),
+        "learned": simulate(_with_creatives([{"id": "a"}, strong]), CORE_SPLIT, runs=500, seed=4),
+        "oracle": simulate(_with_creatives([strong]), CORE_SPLIT, runs=500, seed=4),
+    }
+    notes = {k: float(sim.channels["notes"]["conversions"].mean()) for k, sim in sims.items()}
+    assert notes["plain"] < notes["learned"] < notes["oracle"]
+
+
+def test_neutral_creatives_leave_the_engines_mean() -> None:
+    cs = _with_creatives([{"id": "a"}, {"id": "b"}])
+    sim = simulate(cs, CORE_SPLIT, runs=1500, seed=5)
+    for metric in ("revenue", "conversions", "new_customers"):
+        within_mc_error(sim, metric, sim.expected[metric])
+
+
+def test_fatigue_hands_the_budget_back_to_the_fresh_creative() -> None:
+    fresh = {"id": "fresh"}
+    tiring = {"id": "tiring", "cvr_multiplier": 1.3, "fatigue": 0.9}
+    sim = simulate(_with_creatives([fresh, tiring]), CORE_SPLIT, runs=400, seed=6)
+    picks = sim.creative_picks["notes"][1]
+    assert picks[5:12].mean() > 0.6  # the better creative wins first ...
+    assert picks[-5:].mean() < picks[5:12].mean() - 0.2  # ... then tires and loses share
+
+
+def test_bundled_creative_scenario_rotates_to_the_unboxing_video() -> None:
+    cs = load_scenario(ROOT / "scenarios" / "creative_test.yaml")
+    sim = simulate(cs, cs.current, runs=300, seed=7)
+    assert sim.creatives["douyin_feed"]["unboxing"] > 0.75
+    assert np.all(np.isfinite(sim.per_run["revenue"]))
