@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,7 +28,7 @@ from simulator.studio import share
 from simulator.studio.compare import Column, compare
 from simulator.studio.edits import TARGET_FIELDS, channel_fields, compile_edited
 from simulator.studio.engine import optimizer, simulator_fn
-from simulator.studio.export import result_csv, result_json, scenario_yaml
+from simulator.studio.export import KINDS, export
 from simulator.studio.i18n import LANGUAGE_NAMES, t
 from simulator.studio.variants import MAX_VARIANTS, Variant, channel_units, describe, plan_variant
 
@@ -35,9 +36,9 @@ ROOT = Path(__file__).resolve().parent
 SCENARIOS = ROOT / "scenarios"
 KPIS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "profit")
 CSS = """<style>
-div[class*="st-key-kpi-"][class$="-ok"]{background:#f1faf5;border-left:6px solid #2e9e5b}
-div[class*="st-key-kpi-"][class$="-bad"]{background:#fdf3f2;border-left:6px solid #d64545}
-div[class*="st-key-kpi-"][class$="-none"]{border-left:6px solid #9aa5b1}
+div[class*="st-key-kpi_ok_"]{background:#f1faf5;border-left:6px solid #2e9e5b}
+div[class*="st-key-kpi_bad_"]{background:#fdf3f2;border-left:6px solid #d64545}
+div[class*="st-key-kpi_none_"]{border-left:6px solid #9aa5b1}
 div[data-testid="stMetricValue"]{font-size:1.45rem}
 </style>"""
 ss = st.session_state
@@ -181,7 +182,14 @@ def assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
     sb, lg = st.sidebar, lang()
     with sb:
         total = float(data.get("budget", {}).get("total") or cs.budget)
-        number_edit(t("budget_total", lg), "budget.total", total, min_value=1.0, step=50_000.0)
+        number_edit(
+            t("budget_total", lg),
+            "budget.total",
+            total,
+            min_value=1.0,
+            step=50_000.0,
+            format="%.0f",
+        )
         st.markdown(f"**{t('targets', lg)}**")
         original = data.get("targets") or {}
         for name in TARGET_FIELDS:
@@ -227,7 +235,7 @@ def plan_editor(cs: CompiledScenario) -> None:
         unit = units[cid] or step
         value = float(ss.plan.get(cid, 0.0))
         top = max(float(cs.budget), value, float(cs.channel_max[cs.channel_ids.index(cid)]))
-        left, right = st.columns([4, 1], vertical_alignment="bottom")
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
         left.slider(
             cs.labels.get(cid, cid),
             min_value=0.0,
@@ -256,8 +264,8 @@ def plan_editor(cs: CompiledScenario) -> None:
         budget=fmt.money(cs.budget, cs.currency),
         share=f"{spend / cs.budget:.0%}",
     )
-    a, b, c = st.columns([3, 1, 1], vertical_alignment="center")
-    a.caption(cap)
+    st.caption(cap)
+    b, c = st.columns(2)
     b.button(t("reset_plan", lg), on_click=lambda: set_plan(scenario_plan(cs)), key="reset_plan")
     c.button(t("save_plan", lg), on_click=add_variant_cb, args=("plan",), key="save_plan")
 
@@ -338,7 +346,7 @@ def status_line(col: Column) -> tuple[str, str]:
 def kpi_card(cs: CompiledScenario, col: Column, title: str, i: int) -> None:
     lg = lang()
     state, badge = status_line(col) if col.result else ("none", "")
-    with st.container(border=True, key=f"kpi-{col.key}-{state}"):
+    with st.container(border=True, key=f"kpi_{state}_{col.key}"):
         top = st.columns([5, 1], vertical_alignment="center")
         top[0].markdown(f"**{title}**  \n{badge}")
         if col.variant is not None:
@@ -370,7 +378,8 @@ def comparison(cs: CompiledScenario, columns: list[Column]) -> list[str]:
     lg = lang()
     st.subheader(t("comparison", lg))
     titles = [describe(c.variant, lg, cs.labels, i) for i, c in enumerate(columns)]
-    for i, (box, col) in enumerate(zip(st.columns(len(columns)), columns, strict=True)):
+    boxes = st.columns(1 + MAX_VARIANTS)
+    for i, (box, col) in enumerate(zip(boxes, columns, strict=False)):
         with box:
             kpi_card(cs, col, titles[i], i)
     return titles
@@ -467,7 +476,8 @@ def fan_chart(cs: CompiledScenario, done: list[tuple[str, Column]], identity: st
     title, col = done[pick or 0]
     if cols[3].button(t("fan_run", lg), key="fan_run", type="primary"):
         with st.spinner(t("fan_run", lg)):
-            result = simulate(cs, col.result.split if col.result else col.allocation, runs, seed)
+            split = col.result.split if col.result else col.allocation
+            result = simulate(cs, split, runs=runs, seed=seed)
         ss.sim = (identity, title, fan_bands(result))
     sim = ss.get("sim")
     if sim and sim[0] == identity:
@@ -514,9 +524,8 @@ def pareto_chart(cs: CompiledScenario, ctx: dict[str, Any]) -> None:
 
 
 # --- main: downloads and share link -------------------------------------------------
-def downloads(cs: CompiledScenario, columns: list[Column], titles: list[str], data: Any) -> None:
+def downloads(cs: CompiledScenario, columns: list[Column], titles: list[str], ctx: Any) -> None:
     """CSV, JSON and runnable YAML of one column; the HTML report of the whole comparison."""
-    from simulator.studio.edits import apply_edits
     from simulator.studio.report import build_report
 
     lg = lang()
@@ -530,21 +539,20 @@ def downloads(cs: CompiledScenario, columns: list[Column], titles: list[str], da
     result = col.result
     if result is None:
         return
-    stem = f"{cs.name}-{col.key}"
-    edited = apply_edits(data, ss.edits)
-    rec = recommendation(ss.identity)
-    files = [
-        ("csv", lambda: result_csv(result), "text/csv", "csv"),
-        ("json", lambda: result_json(result), "application/json", "json"),
-        ("yaml", lambda: scenario_yaml(edited, col.allocation or {}), "application/yaml", "yaml"),
-    ]
-    for box, (label, make, mime, ext) in zip(cols[1:4], files, strict=True):
+    edits = dict(ss.edits)
+    for box, (kind, mime) in zip(cols[1:4], KINDS.items(), strict=True):
         box.download_button(
-            t(label, lg), make, f"{stem}.{ext}", mime, key=f"dl_{label}", on_click="ignore"
+            t(kind, lg),
+            partial(export, cs, result, kind, ctx["text"], ctx["data"], edits),
+            f"{cs.name}-{col.key}.{kind}",
+            mime,
+            key=f"dl_{kind}",
+            on_click="ignore",
         )
+    rec = recommendation(ctx["identity"])
     cols[4].download_button(
         t("report", lg),
-        lambda: build_report(cs, columns, lg, rec),
+        partial(build_report, cs, columns, lg, rec),
         f"{cs.name}-report.html",
         "text/html",
         key="dl_report",
@@ -630,11 +638,12 @@ def run() -> None:
         reset_for(cs)
     identity = f"{digest}|{json.dumps(ss.edits, sort_keys=True)}"
     ss.identity = identity
-    page(cs, {"data": data, "lines": lines, "file": file, "identity": identity}, uploaded)
+    ctx = {"data": data, "lines": lines, "file": file, "text": text, "identity": identity}
+    page(cs, ctx, uploaded)
 
 
 def page(cs: CompiledScenario, ctx: dict[str, Any], uploaded: bool) -> None:
-    left, right = st.columns([2, 3], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     with left:
         plan_editor(cs)
     with right:
@@ -648,7 +657,7 @@ def page(cs: CompiledScenario, ctx: dict[str, Any], uploaded: bool) -> None:
     ctx["columns"] = columns
     titles = comparison(cs, columns)
     charts(cs, columns, titles, ctx)
-    downloads(cs, columns, titles, ctx["data"])
+    downloads(cs, columns, titles, ctx)
     share_link(cs, uploaded)
 
 

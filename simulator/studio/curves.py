@@ -35,8 +35,11 @@ def spend_grid(upper: float, points: int = 60) -> FloatArray:
 
 
 def _upper(cs: CompiledScenario, j: int, marks: list[float]) -> float:
-    top = max([float(cs.channel_max[j]), *marks, 1.0])
-    return 1.25 * top if max(marks, default=0.0) >= cs.channel_max[j] else top
+    """Past the channel's bound and every marked spend, but not far into flat ground."""
+    bound, mark = float(cs.channel_max[j]), max(marks, default=0.0)
+    if mark <= 0:
+        return max(bound, 1.0)
+    return min(max(bound, 1.25 * mark), 2.5 * mark)
 
 
 def sample_curve(

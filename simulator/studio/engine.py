@@ -25,5 +25,5 @@ def optimizer() -> Callable[..., Any] | None:
 
 
 def simulator_fn() -> Callable[..., Any] | None:
-    """``simulator.simulate.simulate(scenario, split, runs, seed)``, if present."""
-    return _lookup("simulator.simulate", "simulate")
+    """``simulate(scenario, split, runs=, seed=) -> SimulationResult``, if present."""
+    return _lookup("simulator.api", "simulate") or _lookup("simulator.simulate", "simulate")

@@ -1,52 +1,41 @@
-"""Downloads of a result: CSV per channel and ad set, the contract JSON, runnable YAML.
+"""Downloads of one column: the optimiser's exporters, fed the edited scenario.
 
-Small stand-ins until ``simulator/io/export.py`` (the optimiser's ``--out``) exists;
-the columns and forms follow CONTRACT.md so both give the same files.
+``simulator.exports.render_export`` writes the CSV, the contract JSON and the runnable
+YAML (the scenario's own text with ``split:`` replaced, comments kept). When the studio
+has edited assumptions, the YAML must carry the edits, so the edited plain data is
+dumped as the source text instead (comments are then lost: the values matter more).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
 
-from simulator.results import Result, json_safe
+from simulator.exports import render_export
+from simulator.model.compiled import CompiledScenario
+from simulator.results import Result
+from simulator.studio.edits import Edits, apply_edits
 
-CSV_COLUMNS = (
-    "id",
-    "spend",
-    "conversions",
-    "new_customers",
-    "revenue",
-    "roi",
-    "cac",
-    "marginal_roi",
-)
+KINDS = {"csv": "text/csv", "json": "application/json", "yaml": "application/yaml"}
 
 
-def result_csv(result: Result) -> str:
-    """One row per channel, then per ad set (``channel/segment``); empty where undefined."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    rows = {**result.channels, **result.ad_sets}
-    for key, row in rows.items():
-        values = json_safe([row.get(c) for c in CSV_COLUMNS[1:]])
-        writer.writerow([key, *("" if v is None else repr(float(v)) for v in values)])
-    return buffer.getvalue()
+def source_text(text: str, data: Mapping[str, Any], edits: Edits) -> str:
+    """The scenario text a runnable YAML starts from: the file's own, or the edited data."""
+    if not edits:
+        return text
+    edited = {k: v for k, v in apply_edits(data, edits).items() if k != "split"}
+    return yaml.safe_dump(edited, sort_keys=False, allow_unicode=True, width=100)
 
 
-def result_json(result: Result) -> str:
-    """The JSON document of ``adsim evaluate/optimize --format json``."""
-    return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
-
-
-def scenario_yaml(data: Mapping[str, Any], allocation: Mapping[str, float]) -> str:
-    """The scenario's plain data with ``split:`` set to ``allocation``: runnable again."""
-    doc = {k: v for k, v in data.items() if k != "split"}
-    doc["split"] = {"allocation": {k: float(v) for k, v in allocation.items()}}
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+def export(
+    cs: CompiledScenario,
+    result: Result,
+    kind: str,
+    text: str,
+    data: Mapping[str, Any],
+    edits: Edits,
+) -> str:
+    """The file text of ``kind`` (csv, json or yaml) for ``result``."""
+    return render_export(cs, result, kind, source_text(text, data, edits) if kind == "yaml" else "")

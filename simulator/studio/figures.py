@@ -20,8 +20,8 @@ PALETTE = ("#4C6A92", "#E07A3F", "#3A9D7A", "#B3477D", "#8A6FBF", "#C9A227")
 BASE_LAYOUT = {
     "template": "plotly_white",
     "font": {"family": "Noto Sans CJK SC, Noto Sans, Helvetica, Arial, sans-serif"},
-    "margin": {"l": 50, "r": 30, "t": 50, "b": 40},
-    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    "margin": {"l": 50, "r": 30, "t": 70, "b": 40},
+    "legend": {"orientation": "h", "yref": "container", "yanchor": "top", "y": 0.995, "x": 0},
 }
 
 

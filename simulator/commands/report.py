@@ -1,0 +1,71 @@
+"""Write a self-contained HTML report comparing a plan with its variants.
+
+The baseline is --split (or the scenario's own split:); each --variant adds a column,
+written as in the studio's share link: shift:FROM:TO:PERCENT, scale:PERCENT, optimize.
+Without --variant the optimiser's split is compared. plotly.js is inlined: the page
+opens offline, for a manager who never opens the tool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from simulator.api import as_split
+from simulator.io.errors import UsageError
+from simulator.io.export import atomic_write
+from simulator.model.load import load_scenario, load_split
+from simulator.studio.compare import compare
+from simulator.studio.engine import optimizer
+from simulator.studio.report import build_report
+from simulator.studio.share import decode_variant
+from simulator.studio.variants import MAX_VARIANTS, Variant
+
+ORDER = 9
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("--split", metavar="SPLIT", help="baseline split (default: the scenario's)")
+    p.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="V",
+        help="a column: shift:FROM:TO:PERCENT, scale:PERCENT or optimize (up to 4)",
+    )
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="labels (default en)")
+    p.add_argument("--out", metavar="PATH", required=True, help="the HTML file to write")
+
+
+def _variants(texts: list[str], channels: tuple[str, ...]) -> list[Variant]:
+    problems: list[str] = []
+    variants = [decode_variant(t, problems) for t in texts or ["optimize"]]
+    for v in variants:
+        if v is not None and v.kind == "shift" and {v.source, v.target} - set(channels):
+            problems.append(f"shift names an unknown channel; known: {', '.join(channels)}")
+    if len(texts) > MAX_VARIANTS:
+        problems.append(f"at most {MAX_VARIANTS} variants")
+    if problems:
+        raise UsageError("--variant: " + "; ".join(problems))
+    return [v for v in variants if v is not None]
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.out.lower().endswith((".html", ".htm")):
+        raise UsageError(f"{args.out}: the report is HTML; use a .html path")
+    cs = load_scenario(args.file)
+    split = load_split(cs, args.split) if args.split else as_split(cs, None)
+    spend = cs.channel_sum(split.spend)
+    baseline = {cid: float(spend[j]) for j, cid in enumerate(cs.channel_ids)}
+    variants = _variants(args.variant, cs.channel_ids)
+    rec = None
+    if any(v.kind == "optimize" for v in variants):
+        optimize = optimizer()
+        if optimize is None:
+            raise UsageError("--variant optimize: the optimiser is not available")
+        rec = optimize(cs)
+    columns = compare(cs, baseline, variants, rec)
+    atomic_write(args.out, build_report(cs, columns, args.lang, rec))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,98 @@
+"""Report, downloads, Pareto sweep and fan bands: built from library numbers, offline."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import numpy as np
+import pytest
+import yaml
+
+from simulator.api import evaluate
+from simulator.model.load import scenario_from_data
+from simulator.studio import format as fmt
+from simulator.studio.compare import compare
+from simulator.studio.export import export
+from simulator.studio.pareto import cac_sweep, pareto_front
+from simulator.studio.report import build_report
+from simulator.studio.simulation import fan_bands
+from simulator.studio.variants import Variant
+from tests.studio.conftest import DEFAULT
+
+
+def test_report_is_self_contained_and_shows_the_numbers(q4, q4_plan) -> None:
+    columns = compare(q4, q4_plan, [Variant("scale", percent=30)])
+    page = build_report(q4, columns, "zh")
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"<script[^>]*\bsrc=", page)  # plotly.js inlined, nothing fetched
+    assert len(page) > 3_000_000
+    assert "Plotly.newPlot" in page
+    revenue = evaluate(q4, q4_plan).totals["revenue"]
+    assert fmt.money(revenue) in page
+    assert "预算 +30%" in page and "达成目标" in page
+    assert "above the budget" in page  # the what-if's warning is carried
+
+
+def test_report_lists_the_explanations(q4, q4_plan) -> None:
+    rec = evaluate(q4, q4_plan)
+    rec.explanations = ["kol_posts: grows <because> it pays"]
+    page = build_report(q4, compare(q4, q4_plan, [Variant("optimize")], rec), "en", rec)
+    assert "kol_posts: grows &lt;because&gt; it pays" in page
+
+
+def test_downloads_carry_the_numbers_and_the_edits(q4_data, q4, q4_plan) -> None:
+    data, lines = q4_data
+    result = evaluate(q4, q4_plan)
+    text = DEFAULT.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(export(q4, result, "csv", text, data, {}))))
+    assert float(rows[0]["revenue"]) == pytest.approx(result.channels["baidu_search"]["revenue"])
+    doc = json.loads(export(q4, result, "json", text, data, {}))
+    assert doc["totals"]["revenue"] == pytest.approx(result.totals["revenue"])
+    edited = yaml.safe_load(export(q4, result, "yaml", text, data, {"budget.total": 4e6}))
+    assert edited["budget"]["total"] == 4e6
+    assert edited["split"]["allocation"]["baidu_search"] == pytest.approx(1_200_000.0)
+    again = scenario_from_data(edited, {}, "again.yaml")  # runnable
+    assert evaluate(again).totals["revenue"] == pytest.approx(result.totals["revenue"])
+    kept = export(q4, result, "yaml", text, data, {})
+    assert "# the quarter" in kept  # no edits: the file's own text and comments
+
+
+def test_cac_sweep_is_geometric() -> None:
+    caps = cac_sweep(100.0, 5, 4.0)
+    assert caps[0] == pytest.approx(25.0) and caps[-1] == pytest.approx(400.0)
+    assert caps[2] == pytest.approx(100.0)
+
+
+def test_pareto_front_optimises_once_per_cap(q4_data) -> None:
+    data, lines = q4_data
+    seen: list[float] = []
+    steps: list[tuple[int, int]] = []
+
+    def fake_optimize(cs):
+        seen.append(cs.targets["cac_max"])
+        result = evaluate(cs)
+        result.status = "optimal"
+        return result
+
+    points = pareto_front(
+        data, lines, "q4.yaml", {}, [80.0, 120.0], fake_optimize, lambda d, n: steps.append((d, n))
+    )
+    assert seen == [80.0, 120.0]
+    assert steps == [(1, 2), (2, 2)]
+    assert points[1].cac == pytest.approx(88.6615738151173)
+
+
+def test_fan_bands_are_percentiles_over_runs() -> None:
+    class Sim:
+        daily_revenue = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]])
+
+    bands = fan_bands(Sim())
+    assert bands.runs == 5 and bands.days == [1, 2]
+    assert bands.p50.tolist() == [3.0, 30.0]
+    assert bands.p10.tolist() == pytest.approx([1.4, 14.0])
+    assert bands.mean.tolist() == [3.0, 30.0]
+    with pytest.raises(TypeError, match="daily revenue"):
+        fan_bands(object())

@@ -1,0 +1,85 @@
+"""Variant transforms: budget conserved by shifts, whole units kept, scaling exact."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulator.studio.variants import (
+    Variant,
+    apply_variant,
+    channel_units,
+    describe,
+    plan_variant,
+    scale,
+    shift,
+    to_units,
+)
+
+spends = st.floats(0, 5e6, allow_nan=False)
+
+
+def test_shift_moves_the_percent_of_the_source() -> None:
+    out = shift({"a": 1000.0, "b": 500.0, "c": 7.0}, "a", "b", 20)
+    assert out == {"a": 800.0, "b": 700.0, "c": 7.0}
+
+
+@given(a=spends, b=spends, pct=st.floats(-50, 150, allow_nan=False))
+def test_shift_conserves_the_total_and_never_goes_negative(a: float, b: float, pct: float) -> None:
+    out = shift({"a": a, "b": b}, "a", "b", pct)
+    assert out["a"] + out["b"] == pytest.approx(a + b, rel=1e-12, abs=1e-6)
+    assert out["a"] >= 0
+    assert out["b"] >= b
+
+
+@given(a=spends, pct=st.floats(0, 100, allow_nan=False))
+def test_shift_keeps_whole_units_on_both_sides(a: float, pct: float) -> None:
+    start = {"a": to_units(a, 80_000), "b": 160_000.0}
+    out = shift(start, "a", "b", pct, {"a": 80_000.0, "b": 80_000.0})
+    for value in out.values():
+        assert value / 80_000 == pytest.approx(round(value / 80_000), abs=1e-9)
+    assert sum(out.values()) == pytest.approx(sum(start.values()))
+
+
+def test_shift_rounds_down_to_the_target_unit() -> None:
+    # 20% of 300,000 is 60,000: less than one 80,000 post, so nothing moves.
+    assert shift({"a": 300_000.0, "kol": 0.0}, "a", "kol", 20, {"kol": 80_000.0}) == {
+        "a": 300_000.0,
+        "kol": 0.0,
+    }
+    out = shift({"a": 500_000.0, "kol": 0.0}, "a", "kol", 40, {"kol": 80_000.0})
+    assert out == {"a": 340_000.0, "kol": 160_000.0}
+
+
+def test_shift_rejects_unknown_channels() -> None:
+    with pytest.raises(KeyError, match="nope"):
+        shift({"a": 1.0}, "a", "nope", 10)
+
+
+def test_scale_by_percent_and_units() -> None:
+    out = scale({"a": 1000.0, "kol": 320_000.0}, 30, {"kol": 80_000.0})
+    assert out["a"] == pytest.approx(1300.0)
+    assert out["kol"] == 400_000.0  # 416,000 -> nearest whole post
+    assert scale({"a": 10.0}, -150) == {"a": 0.0}
+
+
+def test_apply_variant_on_the_default_scenario(q4, q4_plan) -> None:
+    assert channel_units(q4)["kol_posts"] == 80_000.0
+    moved = apply_variant(q4, q4_plan, Variant("shift", "baidu_search", "douyin_feed", 20))
+    assert moved is not None
+    assert moved["baidu_search"] == pytest.approx(960_000.0)
+    assert moved["douyin_feed"] == pytest.approx(1_140_000.0)
+    assert apply_variant(q4, q4_plan, Variant("optimize")) is None
+    assert apply_variant(q4, q4_plan, Variant("optimize"), {"a": 1.0}) == {"a": 1.0}
+    saved = apply_variant(q4, q4_plan, plan_variant({"affiliate": 5.0, "gone": 9.0}))
+    assert saved == {cid: (5.0 if cid == "affiliate" else 0.0) for cid in q4.channel_ids}
+
+
+def test_describe_in_both_languages(q4) -> None:
+    v = Variant("shift", "baidu_search", "douyin_feed", 20)
+    assert describe(v, "en", q4.labels) == (
+        "Move 20% from Baidu search (百度搜索) to Douyin feed (抖音信息流)"
+    )
+    assert describe(Variant("scale", percent=30), "zh", {}) == "预算 +30%"
+    assert describe(None, "zh", {}) == "基准"
