@@ -374,7 +374,8 @@ channels:
     response: {type: linear, cost_per_conversion: 20}
     aov: 20
 events:
-  - {name: a, start: 2026-11-02, end: 2026-11-03, cost_multiplier: 2.0, cvr_multiplier: 1.5, channels: [feed]}
+  - {name: a, start: 2026-11-02, end: 2026-11-03, cost_multiplier: 2.0, cvr_multiplier: 1.5,
+     channels: [feed]}
   - {name: b, start: 3, end: 3, cvr_multiplier: 2.0, aov_multiplier: 0.5}
 """
 
