@@ -128,3 +128,16 @@ def test_every_bundled_scenario_validates(capsys: pytest.CaptureFixture[str]) ->
     code, out, err = run(capsys, "validate", *files)
     assert code == 0, err
     assert out.count("ok ") == len(files)
+
+
+def test_public_functions_survive_submodule_imports() -> None:
+    import sys
+
+    import simulator
+    import simulator.optimize.exact
+
+    assert callable(simulator.evaluate)
+    assert simulator.evaluate is not sys.modules["simulator.evaluate"]
+    assert callable(simulator.optimize)
+    assert callable(simulator.simulate)
+    assert simulator.simulate is not sys.modules["simulator.simulate"]

@@ -77,7 +77,8 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     for cid, label in active.items():
         result.channels[cid]["active"] = label
     result.upper_bound = alloc.upper_bound
-    result.explanations = explain(scenario, split.spend, active)
+    binding = frozenset(k for k, m in alloc.multipliers.items() if m > 0)
+    result.explanations = explain(scenario, split.spend, active, binding)
     if message:
         result.explanations.insert(0, message)
     return result

@@ -49,8 +49,17 @@ def _per_extra(cs: CompiledScenario, m: float) -> str:
     return f"each extra yuan adds {m:,.2f} in {noun}"
 
 
-def explain(cs: CompiledScenario, spend: np.ndarray, active: dict[str, str]) -> list[str]:
-    """Explanations of the recommended per-ad-set ``spend`` against the current split."""
+def explain(
+    cs: CompiledScenario,
+    spend: np.ndarray,
+    active: dict[str, str],
+    binding: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Explanations of the recommended per-ad-set ``spend`` against the current split.
+
+    ``binding`` names the targets whose multiplier is positive at the optimum: a paused
+    channel is blamed on the CAC target only when that target actually binds.
+    """
     now = marginal_objective(cs, spend)
     totals = cs.channel_sum(spend)
     base = cs.channel_sum(cs.current.spend) if cs.current is not None else None
@@ -59,7 +68,7 @@ def explain(cs: CompiledScenario, spend: np.ndarray, active: dict[str, str]) -> 
     for j, cid in enumerate(cs.channel_ids):
         s, label = float(totals[j]), active.get(cid, "")
         if s <= 0:
-            lines.append(_paused(cs, cid, j, label))
+            lines.append(_paused(cs, cid, j, label, "cac_max" in binding))
             continue
         holds = _holds(cs, label, float(now[j]))
         if base is None or before is None:
@@ -87,13 +96,13 @@ def _holds(cs: CompiledScenario, label: str, m: float) -> str:
     }.get(label, f"now {at}")
 
 
-def _paused(cs: CompiledScenario, cid: str, j: int, label: str) -> str:
+def _paused(cs: CompiledScenario, cid: str, j: int, label: str, cac_binds: bool) -> str:
     zero = per_channel(cs, evaluate_spend(cs, np.zeros(cs.n_ad_sets)))
     first = float(zero["marginal_roi"][0, j])
     idx = cs.ad_sets_of(j)
     ncr, aov = float(np.max(cs.new_customer_rate[idx])), float(np.max(cs.aov[idx]))
     cac_max = cs.targets.get("cac_max")
-    if cac_max and ncr > 0 and np.isfinite(first) and first > 0:
+    if cac_binds and cac_max and ncr > 0 and np.isfinite(first) and first > 0:
         first_cac = aov / (first * ncr)
         if first_cac > cac_max:
             return (
