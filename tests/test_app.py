@@ -1,0 +1,170 @@
+"""The studio page driven headless (streamlit AppTest): what it shows is the library's.
+
+Each test drives app.py like a user (load, move a slider, add a variant, optimise,
+upload a bad file, open a shared link) and compares every KPI card with the number the
+library returns for the same inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from simulator.api import evaluate, optimize
+from simulator.io.errors import ScenarioError
+from simulator.io.yaml_loader import parse_yaml
+from simulator.model.load import load_scenario, scenario_from_data
+from simulator.studio import format as fmt
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+DEFAULT = ROOT / "scenarios" / "ecommerce_q4.yaml"
+KPIS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "profit")
+PLAN = {
+    "baidu_search": 1_200_000.0,
+    "douyin_feed": 900_000.0,
+    "xiaohongshu_notes": 400_000.0,
+    "affiliate": 180_000.0,
+    "kol_posts": 320_000.0,
+}
+
+
+@pytest.fixture(scope="module")
+def q4():
+    return load_scenario(DEFAULT)
+
+
+@pytest.fixture
+def at() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def number(text: str) -> float:
+    """The number a card shows: '¥10,412,064' -> 10412064.0."""
+    return float(re.sub(r"[^0-9.\-]", "", text))
+
+
+def cards(app: AppTest) -> list[dict[str, str]]:
+    """Each column's KPI values, in the order they are shown."""
+    values = [m.value for m in app.metric]
+    assert len(values) % len(KPIS) == 0
+    return [dict(zip(KPIS, values[i : i + 7], strict=True)) for i in range(0, len(values), 7)]
+
+
+def assert_card_is(card: dict[str, str], totals: dict[str, float]) -> None:
+    """Shown text is the library's number, formatted, and parses back within rounding."""
+    for key in KPIS:
+        assert card[key] == fmt.metric(key, totals[key]), key
+        tolerance = 0.005 if key in ("roi", "cac") else 0.5
+        assert number(card[key]) == pytest.approx(totals[key], abs=tolerance), key
+
+
+def test_default_scenario_shows_its_plan(at: AppTest, q4) -> None:
+    (baseline,) = cards(at)
+    assert_card_is(baseline, evaluate(q4).totals)
+    assert at.slider(key="sl_baidu_search").value == 1_200_000.0
+    assert baseline["revenue"] == "¥10,412,064"  # pinned: a formatting change must be seen
+
+
+def test_moving_a_slider_updates_the_cards(at: AppTest, q4) -> None:
+    at.slider(key="sl_baidu_search").set_value(1_000_000.0).run()
+    assert at.number_input(key="ni_baidu_search").value == 1_000_000.0
+    (baseline,) = cards(at)
+    assert_card_is(baseline, evaluate(q4, {**PLAN, "baidu_search": 1_000_000.0}).totals)
+    at.number_input(key="ni_douyin_feed").set_value(500_000.0).run()
+    assert at.slider(key="sl_douyin_feed").value == 500_000.0
+    plan = {**PLAN, "baidu_search": 1_000_000.0, "douyin_feed": 500_000.0}
+    assert_card_is(cards(at)[0], evaluate(q4, plan).totals)
+    assert "baidu_search:1000000" in at.query_params["plan"]
+
+
+def test_adding_variants_compares_them(at: AppTest, q4) -> None:
+    at.number_input(key="v_pct_shift").set_value(20.0)
+    at.button(key="v_add").click().run()  # default: baidu_search -> douyin_feed
+    at.segmented_control(key="v_kind").set_value("scale").run()
+    at.number_input(key="v_pct_scale").set_value(30.0)
+    at.button(key="v_add").click().run()
+    base, moved, bigger = cards(at)
+    moved_plan = {**PLAN, "baidu_search": 960_000.0, "douyin_feed": 1_140_000.0}
+    assert_card_is(moved, evaluate(q4, moved_plan).totals)
+    bigger_plan = {k: v * 1.3 for k, v in PLAN.items()} | {"kol_posts": 400_000.0}
+    assert_card_is(bigger, evaluate(q4, bigger_plan).totals)
+    deltas = [m.delta for m in at.metric][7:14]
+    gain = evaluate(q4, moved_plan).totals["revenue"] - evaluate(q4).totals["revenue"]
+    assert deltas[1] == fmt.delta("revenue", gain)
+    titles = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert any("Move 20% from Baidu search" in t for t in titles)
+    assert at.query_params["v"] == "shift:baidu_search:douyin_feed:20;scale:30"
+
+
+def test_optimiser_fills_its_column(at: AppTest, q4) -> None:
+    at.button(key="optimize").click().run()
+    assert not at.exception
+    base, best = cards(at)
+    rec = optimize(q4)
+    assert_card_is(best, rec.totals)
+    shown = " ".join(m.value for m in at.markdown)
+    assert rec.explanations and rec.explanations[0] in shown
+    assert number(best["revenue"]) >= number(base["revenue"])
+
+
+def test_a_missed_target_is_flagged(at: AppTest) -> None:
+    at.number_input(key="ed_targets.roi_min").set_value(3.5).run()  # baseline ROI is 3.47
+    badges = [m.value for m in at.markdown if "badge" in m.value]
+    assert any(":red-badge" in b and "ROI floor" in b for b in badges)
+    assert at.query_params["edit"] == "targets.roi_min:3.5"
+
+
+def test_language_switch(at: AppTest) -> None:
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert at.title[0].value == "What-if 模拟工作台"
+    assert [m.label for m in at.metric][:2] == ["花费", "GMV"]
+
+
+BAD = b"""name: broken
+budget:
+  total: 1000
+channels:
+  - id: search
+    response: {type: hil, max_conversions: 10, half_saturation: 5}
+    aov: -3
+"""
+
+
+def test_bad_upload_shows_the_located_errors(at: AppTest) -> None:
+    at.file_uploader(key="upload").set_value(("bad.yaml", BAD, "application/yaml")).run()
+    assert not at.exception
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_data(*parse_yaml(BAD.decode(), "bad.yaml"), "bad.yaml")
+    shown = at.error[0].value
+    assert len(err.value.issues) >= 2
+    for issue in err.value.issues:
+        assert str(issue) in shown
+    assert "bad.yaml:6: channels[0].response" in shown
+    assert not at.metric  # no numbers from a scenario that did not load
+
+
+def test_a_shared_link_opens_the_same_comparison(q4) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update(
+        {
+            "scenario": "ecommerce_q4",
+            "plan": "baidu_search:1000000,douyin_feed:900000",
+            "v": "scale:-10",
+            "lang": "zh",
+        }
+    )
+    app.run()
+    assert not app.exception
+    base, smaller = cards(app)
+    plan = {**PLAN, "baidu_search": 1_000_000.0}
+    assert_card_is(base, evaluate(q4, plan).totals)
+    # -10% of each channel; KOL posts stay whole: 288,000 rounds to 4 posts of 80,000
+    assert number(smaller["spend"]) == 0.9 * 2_480_000 + 320_000
+    assert app.title[0].value == "What-if 模拟工作台"
