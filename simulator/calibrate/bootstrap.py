@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from simulator.calibrate.fit import ChannelFit, fit_family
+from simulator.calibrate.fit import ChannelFit, fit_family, fit_flat
 from simulator.calibrate.model import DailyCurve, to_theta
 from simulator.model.curves import FloatArray
 
@@ -74,7 +74,10 @@ def bootstrap_channel(
         y_star[mask] = np.maximum(
             fit.fitted[mask] + _resample_blocks(z, rng, BLOCK_DAYS) * scale, 0
         )
-        curve, _ = fit_family(point.family, x, y_star, mask, start=theta0, sigma=fit.sigma)
+        if fit.flat:
+            curve, _ = fit_flat(x, y_star, mask)
+        else:
+            curve, _ = fit_family(point.family, x, y_star, mask, start=theta0, sigma=fit.sigma)
         refits.append(curve)
     lo_q, hi_q = 50.0 * (1.0 - LEVEL), 50.0 * (1.0 + LEVEL)
     names = scenario_params(point, horizon_days)

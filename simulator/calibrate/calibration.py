@@ -16,13 +16,12 @@ from typing import Any
 import numpy as np
 
 from simulator.calibrate.bootstrap import Intervals, bootstrap_channel
-from simulator.calibrate.fit import ChannelFit, fit_channel
+from simulator.calibrate.fit import MIN_SPEND_CV, ChannelFit, fit_channel, spend_cv
 from simulator.calibrate.scenario import channel_ids, scenario_yaml, validate_yaml
 from simulator.io.errors import Issue, ScenarioError
 from simulator.io.history import ChannelHistory, History, parse_history, read_history
 from simulator.model.compiled import CompiledScenario
 
-MIN_SPEND_CV = 0.15  # below this the spend hardly moved: the curve's shape is not identified
 WIDE_INTERVAL = 3.0  # max_conversions' interval spans more than 3x: saturation is a guess
 
 
@@ -95,12 +94,14 @@ def _check_fittable(ch: ChannelHistory, file: str) -> None:
 def identifiability_warnings(ch: ChannelHistory, fit: ChannelFit, iv: Intervals) -> list[str]:
     """Say when the data cannot pin the saturation down, so the curve is extrapolated."""
     spend = ch.spend[ch.observed]
-    cv = float(spend.std() / spend.mean())
+    cv = spend_cv(ch.spend, ch.observed)
     out = []
-    if cv < MIN_SPEND_CV:
+    if fit.flat:
         out.append(
-            f"daily spend hardly varied (coefficient of variation {cv:.2f} < {MIN_SPEND_CV}); "
-            "the curve's shape is an extrapolation from one spend level"
+            f"daily spend hardly varied (coefficient of variation {cv:.2f} < {MIN_SPEND_CV}), "
+            "so only today's level is known: the curve is an assumption, not a fit (an "
+            "exponential with half-saturation at the average daily spend, no adstock); "
+            "vary this channel's spend to measure it"
         )
     half = fit.curve.half_saturation
     if spend.max() < half:
@@ -130,7 +131,6 @@ def _calibrate_channel(
         known_conv = float(np.sum(ch.conversions[known]))
         if known_conv > 0:
             rate = min(float(np.sum(ch.new_customers[known])) / known_conv, 1.0)
-    spend = ch.spend[seen]
     return ChannelCalibration(
         id=cid,
         label=ch.channel,
@@ -140,7 +140,7 @@ def _calibrate_channel(
         aov=float(np.nansum(ch.revenue[seen])) / conversions,
         new_customer_rate=rate,
         mean_daily_spend=float(ch.spend.mean()),
-        spend_cv=float(spend.std() / spend.mean()),
+        spend_cv=spend_cv(ch.spend, seen),
         warnings=tuple(identifiability_warnings(ch, fit, iv)),
     )
 

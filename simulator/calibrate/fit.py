@@ -24,6 +24,7 @@ BoolArray = npt.NDArray[np.bool_]
 HOLDOUT_SHARE = 0.2
 HILL_MARGIN = 1.0  # the hill must predict the held-out days strictly better
 ROBUST_F_SCALE = 1.5  # residuals beyond 1.5 robust standard deviations count less
+MIN_SPEND_CV = 0.15  # below this the spend hardly moved: shape and adstock are not identified
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class ChannelFit:
     holdout: Scores  # of the chosen family, fitted without the held-out days
     holdout_by_family: dict[str, Scores]
     holdout_start: int  # index of the first held-out day
+    flat: bool = False  # spend hardly varied: the curve is the flat-history assumption
 
 
 def scores(y: FloatArray, pred: FloatArray, mask: BoolArray) -> Scores:
@@ -115,8 +117,7 @@ def fit_family(
             key=lambda r: float(r.cost),
         )
         start = np.asarray(best.x)
-        resid = best.fun * scale0
-        sigma = max(1.4826 * float(np.median(np.abs(resid - np.median(resid)))), 1e-6)
+        sigma = _robust_sigma(best.fun * scale0)
     start = np.clip(start, lo + 1e-9, hi - 1e-9)  # a resample's bounds differ a little
     refined = least_squares(
         _residuals,
@@ -137,9 +138,51 @@ def holdout_split(mask: BoolArray, share: float = HOLDOUT_SHARE) -> int:
     return int(observed[-n_hold])
 
 
+def spend_cv(x: FloatArray, mask: BoolArray) -> float:
+    """Coefficient of variation of the observed days' spend."""
+    spend = x[mask]
+    return float(spend.std() / spend.mean()) if spend.mean() > 0 else 0.0
+
+
+def _robust_sigma(resid: FloatArray) -> float:
+    return max(1.4826 * float(np.median(np.abs(resid - np.median(resid)))), 1e-6)
+
+
+def fit_flat(x: FloatArray, y: FloatArray, mask: BoolArray) -> tuple[DailyCurve, float]:
+    """The curve of a history spent at one level, where only that level is identified.
+
+    Any curve through the observed point fits, so a free fit lands anywhere (often a steep
+    S-curve that would draw the whole budget). We assume instead the cautious shape: an
+    exponential whose half-saturation is the average daily spend (the next yuan earns
+    half the average return) and no adstock, scaled to the conversions seen.
+    """
+    level = float(x[mask & (x > 0)].mean())
+    scale = level / np.log(2.0)
+    unit = DailyCurve("exponential", 1.0, scale, 1.0, 0.0, 0.0).produced(x)
+    m = max(float(np.nansum(y[mask])) / float(unit[mask].sum()), 1e-9)
+    curve = DailyCurve("exponential", m, scale, 1.0, 0.0, 0.0)
+    return curve, _robust_sigma(np.nan_to_num(y - curve.landed(x))[mask])
+
+
+def _flat_channel(x: FloatArray, y: FloatArray, mask: BoolArray, cut: int) -> ChannelFit:
+    held = mask & (np.arange(x.size) >= cut)
+    train_curve, _ = fit_flat(x, y, mask & ~held)
+    curve, sigma = fit_flat(x, y, mask)
+    holdout = scores(y, train_curve.landed(x), held)
+    fitted = curve.landed(x)
+    return ChannelFit(
+        curve, sigma, fitted, scores(y, fitted, mask), holdout, {"exponential": holdout}, cut, True
+    )
+
+
 def fit_channel(x: FloatArray, y: FloatArray, mask: BoolArray) -> ChannelFit:
-    """Choose the family by held-out error, then fit it on every observed day."""
+    """Choose the family by held-out error, then fit it on every observed day.
+
+    A history whose spend hardly varied gets the flat-history curve (``fit_flat``).
+    """
     cut = holdout_split(mask)
+    if spend_cv(x, mask) < MIN_SPEND_CV:
+        return _flat_channel(x, y, mask, cut)
     train, held = mask & (np.arange(x.size) < cut), mask & (np.arange(x.size) >= cut)
     by_family = {}
     for family in FAMILIES:

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import tempfile
+import textwrap
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING
 
@@ -60,25 +61,46 @@ def _line(indent: int, text: str, comment: str = "") -> str:
 
 def _interval(ch: ChannelCalibration, name: str) -> str:
     lo, hi = ch.intervals.params[name]
-    return f"{ch.intervals.level:.0%} interval {num(lo, 3)} to {num(hi, 3)}"
+    return f"{ch.intervals.level:.0%} interval {num(lo, 4)} to {num(hi, 4)}"
+
+
+def _sources(ch: ChannelCalibration) -> dict[str, str]:
+    """The comment on each fitted number: its interval, or the assumption behind it."""
+    keys = [*ch.intervals.params]
+    if not ch.fit.flat:
+        out = {key: _interval(ch, key) for key in keys}
+        out["decay"] = f"fitted; {out['decay']}"
+        return out
+    out = {key: "assumed: half-saturation at the average daily spend" for key in keys}
+    out["max_conversions"] = f"scaled to the conversions seen; {_interval(ch, 'max_conversions')}"
+    out["decay"] = "assumed: a flat history cannot show carry-over"
+    return out
+
+
+def _response_note(ch: ChannelCalibration) -> str:
+    scores = ch.fit.holdout_by_family
+    if ch.fit.flat:
+        return f"assumed (flat history); held-out MAPE {ch.fit.holdout.mape:.1%}"
+    why = ", ".join(f"{f} {scores[f].mape:.1%}" for f in sorted(scores))
+    return f"{ch.fit.curve.family}: held-out MAPE {why}"
 
 
 def _channel_lines(ch: ChannelCalibration, horizon_days: int, n_days: int) -> list[str]:
     response = ch.fit.curve.horizon_response(horizon_days)
-    scores = ch.fit.holdout_by_family
-    why = ", ".join(f"{f} {scores[f].mape:.1%}" for f in sorted(scores))
+    sources = _sources(ch)
     lines = [_line(2, f"- id: {ch.id}")]
     if ch.label != ch.id:
         lines.append(
             _line(4, f"label: {json.dumps(ch.label, ensure_ascii=False)}", "as in the CSV")
         )
     for warning in ch.warnings:
-        lines.append(_line(4, f"# WARNING: {warning}"))
-    lines.append(_line(4, "response:", f"{response['type']}: held-out MAPE {why}"))
+        wrapped = textwrap.wrap(f"WARNING: {warning}", width=88, subsequent_indent="  ")
+        lines.extend(_line(4, f"# {part}") for part in wrapped)
+    lines.append(_line(4, "response:", _response_note(ch)))
     lines.append(_line(6, f"type: {response['type']}"))
     for key, value in response.items():
         if key != "type":
-            lines.append(_line(6, f"{key}: {num(float(value))}", _interval(ch, key)))
+            lines.append(_line(6, f"{key}: {num(float(value))}", sources[key]))
     lines.append(_line(4, f"aov: {num(ch.aov)}", f"revenue / conversions over {n_days} days"))
     if ch.new_customer_rate is not None:
         rate = f"new_customer_rate: {num(ch.new_customer_rate, 4)}"
@@ -86,7 +108,7 @@ def _channel_lines(ch: ChannelCalibration, horizon_days: int, n_days: int) -> li
     else:
         lines.append(_line(4, "# new_customer_rate: no new_customers column; default 1.0 applies"))
     decay = f"adstock: {{decay: {num(ch.fit.curve.decay, 4)}}}"
-    lines.append(_line(4, decay, f"fitted; {_interval(ch, 'decay')}"))
+    lines.append(_line(4, decay, sources["decay"]))
     return lines
 
 

@@ -1,10 +1,9 @@
 """Histories with a known truth: the ground truth that calibration is tested against.
 
-The expected daily conversions and revenue come from the engine itself
-(``evaluate_plan(..., series=True)`` on the true scenario stretched to the history's
-length); counts are then drawn around them: Poisson orders, a Gamma order value per
-order, Binomial new customers. The day-by-day simulation (``simulator.simulate``) would
-draw the same kind of noise; this module only needs the engine, so it works without it.
+A true scenario is stretched to the history's length (same daily curves) and each
+channel's daily plan is run once through the project's own day-by-day simulation
+(``simulator.simulate``: noise on), so calibration is tested against the same model the
+rest of the tool runs. ``expected_daily`` gives the engine's noise-free days for checks.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ import numpy as np
 from simulator.evaluate import evaluate_plan
 from simulator.model.curves import FloatArray
 from simulator.model.load import scenario_from_data
+from simulator.simulate import simulate
 
 _SPEND_SCALED = {"hill": ("half_saturation",), "exponential": ("scale",)}
 
@@ -50,14 +50,15 @@ def rescale_horizon(data: dict[str, Any], horizon_days: int) -> dict[str, Any]:
 def varied_spend(
     mean_daily: float, n_days: int, rng: np.random.Generator, variation: float = 0.5
 ) -> FloatArray:
-    """A plausible, well-varied daily spend series: a slow random walk in log-spend,
-    a weekly rhythm and occasional bursts, so both the low and the saturated part of a
-    curve are seen (a flat history cannot identify saturation)."""
+    """A plausible daily spend series: a slow random walk in log-spend, a weekly rhythm
+    and occasional bursts, all scaled by ``variation`` (about the spread of log-spend).
+    ~0.5 shows both the low and the saturated part of a curve; ~0.03 is a flat history
+    that cannot identify saturation."""
     walk = np.cumsum(rng.normal(0.0, variation / 4.0, n_days))
     walk = variation * (walk - walk.mean()) / max(walk.std(), 1e-9)
-    weekly = 0.15 * np.sin(2.0 * np.pi * np.arange(n_days) / 7.0)
-    bursts = np.where(rng.random(n_days) < 0.08, rng.uniform(0.4, 1.0, n_days), 0.0)
-    log_spend = walk + weekly + bursts + rng.normal(0.0, 0.1, n_days)
+    weekly = 0.3 * variation * np.sin(2.0 * np.pi * np.arange(n_days) / 7.0)
+    bursts = np.where(rng.random(n_days) < 0.08, rng.uniform(0.8, 2.0, n_days) * variation, 0.0)
+    log_spend = walk + weekly + bursts + rng.normal(0.0, 0.2 * variation, n_days)
     spend = np.exp(log_spend)
     return np.asarray(mean_daily * spend / spend.mean())
 
@@ -77,30 +78,48 @@ def expected_daily(
     return out.daily_conversions[0], out.daily_revenue[0]
 
 
+def _simulate_channel(
+    truth: dict[str, Any], channel: dict[str, Any], spend: FloatArray, seed: int
+) -> tuple[FloatArray, FloatArray]:
+    """One run of the simulation of one channel's daily plan: ``(conversions, revenue)``."""
+    n_days = spend.size
+    alone = rescale_horizon({**truth, "channels": [channel]}, n_days)
+    cs = scenario_from_data(alone, {}, "<truth>")
+    plan = {
+        "allocation": {channel["id"]: float(spend.sum())},
+        "daily": {channel["id"]: [float(v) for v in spend]},
+    }
+    run = simulate(cs, plan, runs=1, seed=seed)
+    return run.daily_conversions[0], run.daily_revenue[0]
+
+
 def simulate_history(
     truth: dict[str, Any],
     daily_spend: dict[str, FloatArray],
     start: date,
     seed: int,
-    order_value_cv: float = 0.5,
 ) -> str:
-    """A history CSV (with ``new_customers``) drawn around the engine's expected days."""
+    """A history CSV (with ``new_customers``) drawn by the project's own simulation.
+
+    Each channel is one simulated run of its daily plan (price jitter, market pressure,
+    adstock pools: the simulation's default noise); new customers are a Binomial share
+    of each day's conversions, since the simulation reports them only as totals.
+    """
     rng = np.random.default_rng(seed)
-    conversions, revenue = expected_daily(truth, daily_spend)
-    channels = [ch["id"] for ch in truth["channels"]]
-    rates = [float(ch.get("new_customer_rate", 1.0)) for ch in truth["channels"]]
-    orders = rng.poisson(conversions)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        aov = np.where(conversions > 0, revenue / conversions, 0.0)
-    alpha = 1.0 / order_value_cv**2  # Gamma shape of one order's value
-    value = np.where(orders > 0, rng.gamma(np.maximum(orders, 1) * alpha, aov / alpha), 0.0)
-    new = rng.binomial(orders, np.array(rates)[:, None])
+    channels = truth["channels"]
+    n_days = len(next(iter(daily_spend.values())))
+    series = {}
+    for c, ch in enumerate(channels):
+        spend = np.asarray(daily_spend.get(ch["id"], np.zeros(n_days)), dtype=float)
+        child = int(np.random.SeedSequence([seed, c]).generate_state(1)[0])
+        conversions, revenue = _simulate_channel(truth, ch, spend, child)
+        orders = np.round(conversions).astype(np.int64)
+        new = rng.binomial(orders, float(ch.get("new_customer_rate", 1.0)))
+        series[ch["id"]] = (spend, orders, revenue, new)
     buf = io.StringIO()
     buf.write("date,channel,spend,conversions,revenue,new_customers\n")
-    n_days = conversions.shape[1]
     for t in range(n_days):
         day = (start + timedelta(days=t)).isoformat()
-        for c, name in enumerate(channels):
-            spend = float(daily_spend.get(name, np.zeros(n_days))[t])
-            buf.write(f"{day},{name},{spend:.2f},{orders[c, t]},{value[c, t]:.2f},{new[c, t]}\n")
+        for name, (spend, orders, revenue, new) in series.items():
+            buf.write(f"{day},{name},{spend[t]:.2f},{orders[t]},{revenue[t]:.2f},{new[t]}\n")
     return buf.getvalue()
