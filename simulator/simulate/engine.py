@@ -6,11 +6,12 @@ Time is in days. Each day the processes run in a fixed order (their start offset
   competitor pressure, as mean-one multipliers on what a unit of money buys;
 - ``channel`` (one per channel, t + 0.25): paces the channel's budget (``pacing.py``)
   under its daily cap and splits the day's spend among its ad sets;
-- ``delivery`` (t + 0.50): turns every ad set's spend into drawn conversions (new and
-  returning customers), impressions and clicks, rotates creatives (``creatives.py``)
-  and lands conversions through adstock (``adstock.py``);
-- ``operations`` (t + 0.75): grows referral chains from the day's new customers and, after
-  the last day, draws the repeat orders of every new customer over the LTV window.
+- ``delivery`` (t + 0.50): turns every ad set's spend into drawn conversions, impressions
+  and clicks, rotates creatives (``creatives.py``) and lands conversions through adstock
+  (``adstock.py``);
+- ``operations`` (t + 0.75): draws which landed customers are new and grows referral
+  chains from them; after the last day, draws every new customer's repeat orders over
+  the LTV window.
 
 The expected conversions an ad set produces on day t are the engine's
 ``v[t] * C(H * x[t] / m[t]) / H`` (CONTRACT.md 1b) times the day's media multiplier (mean
@@ -31,7 +32,7 @@ from simulator.model.curves import FloatArray
 from simulator.simulate.adstock import Carryover
 from simulator.simulate.creatives import Rotation
 from simulator.simulate.inputs import SimInputs
-from simulator.simulate.noise import mean_one_lognormal, poisson
+from simulator.simulate.noise import mean_one_lognormal, poisson, thin
 from simulator.simulate.options import SimOptions
 from simulator.simulate.outcome import ChunkOutcome
 from simulator.simulate.pacing import channel_day
@@ -52,17 +53,14 @@ class Simulation:
         self.remaining = inputs.channel_budget.astype(float).copy()
         self.spend_today = np.zeros(a)
         self.media = np.ones((runs, a))
-        self.landed_new = np.zeros((runs, a))
+        self.landed = np.zeros((runs, a))
         self.out = ChunkOutcome.empty(runs, a, h)
         self.adstocked = np.nonzero(inputs.decay > 0)[0]
-        self.carry = Carryover(
-            np.tile(inputs.decay[self.adstocked], 2), runs, options.adstock_delay_days
-        )
+        self.immediate = np.nonzero(inputs.decay == 0)[0]
+        self.carry = Carryover(inputs.decay[self.adstocked], runs, options.adstock_delay_days)
         self.rotation = Rotation(inputs.creatives, inputs.spend, runs, h)
         self.has_media = np.nonzero(np.isfinite(inputs.impressions_per_spend))[0]
         self.has_clicks = np.nonzero(np.isfinite(inputs.cvr))[0]
-        self.new_idx = np.nonzero(inputs.new_customer_rate > 0)[0]
-        self.ret_idx = np.nonzero(inputs.new_customer_rate < 1)[0]
 
     def run(self) -> ChunkOutcome:
         """Run every process over the horizon and return the per-run tallies."""
@@ -72,7 +70,7 @@ class Simulation:
         self.env.process(self._delivery())
         self.env.process(self._operations())
         self.env.run(until=self.x.horizon_days)
-        self.out.carryover += self.carry.pending()
+        self.out.carryover += self.carry.pending(self.rng)
         self.out.creative_spend = self.rotation.spend
         self.out.creative_picks = self.rotation.daily_picks
         return self.out
@@ -117,14 +115,13 @@ class Simulation:
     # --- delivery -------------------------------------------------------------------
     def _delivery(self) -> Process:
         yield self.env.timeout(0.5)
+        testing = self.rotation.index
         for t in range(self.x.horizon_days):
             lam = self._expected(t)
-            new, returning = self._draw_conversions(lam)
-            self.rotation.observe(
-                t, self.spend_today[self.rotation.index], (new + returning)[:, self.rotation.index]
-            )
-            self._count_media(t, lam, new + returning)
-            self._land(t, new, returning)
+            landed = self._land(t, lam)
+            # the buyer sees the day's reported conversions, credited to today's creative
+            self.rotation.observe(t, self.spend_today[testing], landed[:, testing])
+            self._count_media(t, lam)
             self.out.spend += self.spend_today.sum()
             yield self.env.timeout(1)
 
@@ -140,30 +137,7 @@ class Simulation:
             lam[:, testing] *= self.rotation.choose(self.rng, rate)
         return np.asarray(lam)
 
-    def _draw_conversions(self, lam: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """New and returning customers' conversions as independent Poisson counts.
-
-        Splitting a Poisson count by a rate gives independent Poisson parts, so drawing
-        the two parts is the same as drawing conversions and then who is new.
-        """
-        ncr = self.x.new_customer_rate
-        new, returning = np.zeros_like(lam), np.zeros_like(lam)
-        n_new = self.new_idx.size
-        both = poisson(
-            self.rng,
-            np.concatenate(
-                [
-                    lam[:, self.new_idx] * ncr[self.new_idx],
-                    lam[:, self.ret_idx] * (1 - ncr[self.ret_idx]),
-                ],
-                axis=1,
-            ),
-        )
-        new[:, self.new_idx] = both[:, :n_new]
-        returning[:, self.ret_idx] = both[:, n_new:]
-        return new, returning
-
-    def _count_media(self, t: int, lam: FloatArray, produced: FloatArray) -> None:
+    def _count_media(self, t: int, lam: FloatArray) -> None:
         """Impressions and clicks per run, drawn for the run's total (a sum of Poissons)."""
         x, m = self.x, self.has_media
         if m.size:
@@ -174,49 +148,66 @@ class Simulation:
         k = self.has_clicks
         if k.size:
             cvr = np.minimum(x.cvr[k] * x.cvr_mult[k, t], 1.0)
-            extra = lam[:, k] @ (1.0 / cvr - 1.0)
-            self.out.clicks += produced[:, k].sum(axis=1) + poisson(self.rng, extra)
+            self.out.clicks += poisson(self.rng, lam[:, k] @ (1.0 / cvr))
 
-    def _land(self, t: int, new: FloatArray, returning: FloatArray) -> None:
-        """Carry adstocked conversions over, then book what lands today."""
-        value = self.x.value[:, t]
-        new_value, ret_value = new * value, returning * value
-        d = self.adstocked
+    def _land(self, t: int, lam: FloatArray) -> FloatArray:
+        """Draw the conversions that land today ``(R, A)`` and book them with their value.
+
+        Without adstock they are today's production, a Poisson count; with adstock they
+        come out of the carry-over pool (``adstock.py``).
+        """
+        value_each = self.x.value[:, t]
+        d, now = self.adstocked, self.immediate
+        landed = np.empty_like(lam)
+        value = np.empty_like(lam)
+        landed[:, now] = poisson(self.rng, lam[:, now])
+        value[:, now] = landed[:, now] * value_each[now]
         if d.size:
-            landed, landed_value = self.carry.step(
-                self.rng,
-                np.concatenate([new[:, d], returning[:, d]], axis=1),
-                np.concatenate([new_value[:, d], ret_value[:, d]], axis=1),
+            landed[:, d], value[:, d] = self.carry.step(
+                self.rng, lam[:, d], lam[:, d] * value_each[d]
             )
-            new[:, d], returning[:, d] = landed[:, : d.size], landed[:, d.size :]
-            new_value[:, d], ret_value[:, d] = landed_value[:, : d.size], landed_value[:, d.size :]
         out = self.out
-        out.conversions += new + returning
-        out.new_customers += new
-        revenue = new_value + ret_value
-        out.revenue += revenue
-        out.new_revenue += new_value.sum(axis=1)
-        out.daily_revenue[:, t] = revenue.sum(axis=1)
-        out.daily_conversions[:, t] = (new + returning).sum(axis=1)
-        self.landed_new = new
+        out.conversions += landed
+        out.revenue += value
+        out.daily_revenue[:, t] = value.sum(axis=1)
+        out.daily_conversions[:, t] = landed.sum(axis=1)
+        self.landed = landed
+        return landed
 
     # --- operations -----------------------------------------------------------------
     def _operations(self) -> Process:
-        """Referral chains day by day; repeat orders of each cohort after the last day."""
-        x = self.x
+        """Referral chains day by day; after the last day, who was new and repeat orders.
+
+        Each landed conversion is a new customer with its ad set's rate, independently of
+        the day, so outside referral ad sets (which need the day's new customers to invite
+        others) the new customers are drawn once from each run's total: the same law.
+        """
+        x, ncr = self.x, self.x.new_customer_rate
         ref = np.nonzero(x.referral_k > 0)[0]
         arriving = np.zeros((self.runs, ref.size))
         yield self.env.timeout(0.75)
         for t in range(x.horizon_days):
             if ref.size:
-                arriving = self._invite(ref, self.landed_new[:, ref] + arriving)
+                new = thin(self.rng, self.landed[:, ref], ncr[ref])
+                self.out.new_customers[:, ref] += new
+                arriving = self._invite(ref, new + arriving)
             if t < x.horizon_days - 1:
                 yield self.env.timeout(1)
         for _ in range(_MAX_REFERRAL_WAVES):  # referred customers still invite after the horizon
             if not arriving.any():
                 break
             arriving = self._invite(ref, arriving)
+        rest = np.nonzero(x.referral_k == 0)[0]
+        self.out.new_customers[:, rest] = thin(self.rng, self.out.conversions[:, rest], ncr[rest])
+        self._first_orders()
         self._repeat_orders()
+
+    def _first_orders(self) -> None:
+        """Revenue of new customers' first orders: each ad set's revenue pro rata."""
+        out = self.out
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(out.conversions > 0, out.new_customers / out.conversions, 0.0)
+        out.new_revenue = (out.revenue * share).sum(axis=1)
 
     def _invite(self, ref: np.ndarray, inviters: FloatArray) -> FloatArray:
         """Each customer invites Poisson(k) more: ``k + k^2 + ... = k / (1 - k)`` in all."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from simulator.cli import main
 from simulator.simulate import simulate
@@ -35,6 +36,7 @@ def test_a_run_draws_the_same_numbers_whatever_the_run_count() -> None:
     np.testing.assert_array_equal(small.per_run["revenue"], large.per_run["revenue"][:1024])
 
 
+@pytest.mark.slow  # imports every command module (dask, streamlit): several seconds
 def test_cli_json_is_byte_identical_across_calls_and_workers(capsys) -> None:
     path = str(ROOT / "scenarios" / "ecommerce_q4.yaml")
     outputs = []
