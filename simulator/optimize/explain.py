@@ -80,7 +80,25 @@ def explain(
             verb, change = ("grows" if s > b else "shrinks"), (f"{s / b - 1:+.0%}" if b else "new")
             was = f"at {b:,.0f} {_per_extra(cs, float(before[j]))}; " if b else ""
             lines.append(f"{cid}: {verb} from {b:,.0f} to {s:,.0f} ({change}): {was}{holds}.")
-    return lines
+    return [*_budget_line(cs, float(spend.sum()), binding), *lines]
+
+
+_WHY_UNSPENT = {
+    "roi_min": "spending more would pull ROI below the {v:g} target",
+    "cac_max": "spending more would push CAC above the {v:g} target",
+    "ltv_cac_min": "spending more would pull LTV/CAC below the {v:g} target",
+}
+
+
+def _budget_line(cs: CompiledScenario, total: float, binding: frozenset[str]) -> list[str]:
+    """One sentence on how much of the budget is used, and why not all of it."""
+    if cs.objective == "min_spend":
+        return [f"{total:,.0f} is the least spend that meets every target."]
+    if total >= cs.budget * (1 - 1e-6):
+        return []
+    reasons = [w.format(v=cs.targets[k]) for k, w in _WHY_UNSPENT.items() if k in binding]
+    why = "; ".join(reasons) or "every channel is at its max_spend or past the point where spend pays"
+    return [f"Spends {total:,.0f} of the {cs.budget:,.0f} budget: {why}."]
 
 
 def _holds(cs: CompiledScenario, label: str, m: float) -> str:
