@@ -353,6 +353,7 @@ class _Allocator:
         self.a = np.zeros(p.n) if p.minimize_spend else np.asarray(p.objective, float)
         self.c = 1.0 if p.minimize_spend else p.spend_cost
         self.mu0 = self._mu_scales()
+        self._reachable: dict[int, bool] = {}
 
     def _mu_scales(self) -> FloatArray:
         d = self.p.curves.derivative(np.full(self.p.n, max(self.p.budget, 1e-300) / self.p.n))
@@ -390,7 +391,17 @@ class _Allocator:
         v0, s0 = h(0.0)
         if s0 is None or v0 >= 0:
             return s0
+        if not self.reachable(k):
+            return None
         return _mult_root(h, float(self.mu0[k]))
+
+    def reachable(self, k: int) -> bool:
+        """Whether target ``k`` alone can be met: one solve that spares a futile search."""
+        if k not in self._reachable:
+            sol = self.core.solve(self.w[k], float(self.rho[k]))
+            ok = self.gap(k, sol.x) >= -self.tol(k, sol.x)
+            self._reachable[k] = ok and (k >= len(self.p.ratios) or sol.x.sum() > 0)
+        return self._reachable[k]
 
     def run(self) -> _Sol | None:
         """Add violated targets to the active set until none is violated."""
@@ -465,7 +476,7 @@ def _diagnose(p: Problem, al: _Allocator) -> tuple[Infeasibility, FloatArray]:
         gap = al.gap(k, sol.x)
         if k < nr and (gap < -al.tol(k, sol.x) or sol.x.sum() <= 0):
             best, x, at_zero = best_ratio(p, k)
-            info = Infeasibility(name, rho, best, float(x.sum()), at_zero)
+            info = Infeasibility(name, rho, best, 0.0 if at_zero else float(x.sum()), at_zero)
             return info, x
         if k >= nr and gap < -al.tol(k, sol.x):
             vol = float(al.w[k] @ p.curves.value(sol.x))
@@ -525,8 +536,12 @@ def _finish(p: Problem, al: _Allocator, sol: _Sol) -> Allocation:
     return Allocation(x, p.objective_value(x), "optimal", mult, marginal, _labels(p, al, sol))
 
 
-def optimize_exact(problem: Problem) -> Allocation:
+def optimize_exact(problem: Problem, diagnose: bool = True) -> Allocation:
     """The optimal split for concave curves, or the best approach to the first failed target.
+
+    ``diagnose=False`` skips the search for the best reachable value of a failed target
+    (callers that only need feasibility, such as branch and bound, save that work); the
+    infeasible answer then carries no ``infeasibility``.
 
     Raises:
         ValueError: if any curve is not concave (use :mod:`simulator.optimize.nonconcave`).
@@ -543,5 +558,7 @@ def optimize_exact(problem: Problem) -> Allocation:
     sol = al.run()
     if sol is not None:
         return _finish(p, al, sol)
+    if not diagnose:
+        return Allocation(p.lower, -np.inf, "infeasible")
     info, x = _diagnose(p, al)
     return Allocation(x, p.objective_value(x), "infeasible", infeasibility=info)
