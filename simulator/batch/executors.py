@@ -126,7 +126,7 @@ class DaskExecutor:
         pending = iter(items)
         in_flight: dict[Any, T] = {}
         window = 2 * self.workers
-        completed = _distributed().as_completed()
+        completed = _distributed().as_completed(loop=self._client.loop)
         try:
             for item in pending:
                 self._submit(fn, item, in_flight, completed)

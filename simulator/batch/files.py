@@ -1,78 +1,47 @@
 """A run's recommendation as CSV, JSON and YAML text (the formats of ``optimize --out``).
 
 Rendered in the worker and written by the parent, so a Dask worker on another machine
-needs no access to the output folder. The numbers are the optimiser's and the
-simulation's; this module only lays them out.
+needs no access to the output folder. The layouts are the optimiser's exports
+(``simulator.exports``); the JSON adds the run's ``simulation`` summary.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Any
 
 import yaml
 
+from simulator.exports import render_export, split_data
+from simulator.io.export import json_text, scenario_with_split
 from simulator.model.compiled import CompiledScenario
-from simulator.model.split import split_to_data
 from simulator.results import Result, json_safe
-
-CSV_COLUMNS = (
-    "id",
-    "spend",
-    "conversions",
-    "new_customers",
-    "revenue",
-    "roi",
-    "cac",
-    "marginal_roi",
-)
 
 
 def recommendation_files(
-    sc: CompiledScenario, data: Any, result: Result, simulation: dict[str, Any]
+    sc: CompiledScenario, data: Any, source: str, result: Result, simulation: dict[str, Any]
 ) -> dict[str, str]:
-    """``{".csv": ..., ".json": ..., ".yaml": ...}`` for one run."""
+    """``{".csv": ..., ".json": ..., ".yaml": ...}`` for one run.
+
+    ``source`` is the scenario file's text (its comments are kept in the YAML); for a sweep
+    point it is empty and the expanded data is written instead, so the YAML holds the
+    point's values and reruns exactly this run.
+    """
+    doc = result.to_json()
+    if simulation:
+        doc["simulation"] = json_safe(simulation)
+    if not source:
+        plain = {k: v for k, v in dict(data).items() if k not in ("sweep", "split")}
+        source = yaml.safe_dump(json_safe(plain), sort_keys=False, allow_unicode=True)
     return {
-        ".csv": recommendation_csv(result),
-        ".json": recommendation_json(result, simulation),
-        ".yaml": recommendation_yaml(sc, data, result),
+        ".csv": render_export(sc, result, "csv", ""),
+        ".json": json_text(doc),
+        ".yaml": scenario_with_split(source, split_data(sc, result)),
     }
 
 
 def cell(value: Any) -> str:
-    """A CSV cell: floats as their shortest exact repr, missing or non-finite as empty."""
+    """A table cell: floats as their shortest exact repr, missing or non-finite as empty."""
     value = json_safe(value)
     if value is None:
         return ""
     return repr(float(value)) if isinstance(value, float) else str(value)
-
-
-def recommendation_csv(result: Result) -> str:
-    """One row per channel, then per ad set (``channel/segment``) when there are segments."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    rows = list(result.channels.items()) + list(result.ad_sets.items())
-    for key, row in rows:
-        writer.writerow([key, *(cell(row.get(c)) for c in CSV_COLUMNS[1:])])
-    return buf.getvalue()
-
-
-def recommendation_json(result: Result, simulation: dict[str, Any]) -> str:
-    """The CONTRACT JSON of the recommendation, plus ``simulation`` when one ran."""
-    doc = result.to_json()
-    if simulation:
-        doc["simulation"] = json_safe(simulation)
-    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def recommendation_yaml(sc: CompiledScenario, data: Any, result: Result) -> str:
-    """The run's scenario with ``split:`` set to the recommendation: runnable again."""
-    doc = {k: v for k, v in dict(data).items() if k not in ("sweep", "split")}
-    if result.split is not None:
-        doc["split"] = split_to_data(sc, result.split)
-    else:
-        doc["split"] = {"allocation": dict(result.allocation)}
-    return yaml.safe_dump(json_safe(doc), sort_keys=False, allow_unicode=True)

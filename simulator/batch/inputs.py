@@ -44,6 +44,7 @@ class RunSpec:
     lines: LineMap = field(default_factory=dict)
     sweep: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    source: str = ""  # the file's text for a run without sweep (its YAML export keeps comments)
 
 
 class InputError(ValueError):
@@ -96,7 +97,8 @@ def expand_file(file: str) -> list[RunSpec]:
     name = str(data.get("name") or FilePath(file).stem)
     sweep = data.get("sweep")
     if sweep is None:
-        return [RunSpec(name=name, file=file, data=data, lines=lines)]
+        source = FilePath(file).read_text(encoding="utf-8-sig")
+        return [RunSpec(name=name, file=file, data=data, lines=lines, source=source)]
     try:
         axes = _sweep_axes(sweep, file, lines)
     except ScenarioError as exc:

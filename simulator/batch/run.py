@@ -19,7 +19,7 @@ from pathlib import Path
 from simulator.batch.executors import Executor
 from simulator.batch.inputs import expand
 from simulator.batch.progress import ProgressSink, QuietProgress
-from simulator.batch.runner import RunOptions, RunRecord, RunTask, execute_run, input_hash
+from simulator.batch.runner import FAILED, RunOptions, RunRecord, RunTask, execute_run, input_hash
 from simulator.batch.store import ResultStore
 
 Runner = Callable[[RunTask], RunRecord]
@@ -134,13 +134,13 @@ def _crashed(task: RunTask, exc: BaseException) -> RunRecord:
     """A run whose worker died or could not return: an error row, retried on resume."""
     spec = task.spec
     error = f"{spec.file}: {type(exc).__name__}: {exc}"
-    return RunRecord(spec.name, task.key, spec.file, "error", error=error, sweep=spec.sweep)
+    return RunRecord(spec.name, task.key, spec.file, FAILED, error=error, sweep=spec.sweep)
 
 
 def _tally(store: ResultStore, keys: list[str], summary: BatchSummary) -> None:
     rows = store.rows(keys)
     summary.statuses = Counter(r["status"] for r in rows)
-    summary.failures = [(r["name"], r["error"]) for r in rows if r["status"] == "error"]
+    summary.failures = [(r["name"], r["error"]) for r in rows if r["status"] == FAILED]
 
 
 def _describe(paths: list[str], options: RunOptions, executor: Executor) -> dict[str, object]:

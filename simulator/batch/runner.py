@@ -17,16 +17,18 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 
+from simulator.api import optimize
 from simulator.batch.files import recommendation_files
 from simulator.batch.inputs import RunSpec
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import scenario_from_data
 from simulator.results import Result, json_safe
+from simulator.simulate import simulate
 
 # Bump when a record's meaning changes, so a resumed batch reruns instead of mixing formats.
 RECORD_VERSION = 1
-SUCCESS = ("optimal", "infeasible", "evaluated")
+FAILED = "error"  # every other status (optimal, infeasible) is a finished run
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class RunRecord:
     name: str
     key: str
     file: str
-    status: str  # optimal | infeasible | error (evaluated while no optimiser is installed)
+    status: str  # optimal | infeasible | error
     error: str = ""
     message: str = ""
     sweep: dict[str, Any] = field(default_factory=dict)
@@ -71,7 +73,7 @@ class RunRecord:
 
     @property
     def ok(self) -> bool:
-        return self.status in SUCCESS
+        return self.status != FAILED
 
 
 def code_version() -> str:
@@ -112,7 +114,7 @@ def execute_run(task: RunTask) -> RunRecord:
 
 def _failed(task: RunTask, error: str) -> RunRecord:
     spec = task.spec
-    return RunRecord(spec.name, task.key, spec.file, "error", error=error, sweep=spec.sweep)
+    return RunRecord(spec.name, task.key, spec.file, FAILED, error=error, sweep=spec.sweep)
 
 
 def _run(task: RunTask) -> RunRecord:
@@ -134,37 +136,17 @@ def _run(task: RunTask) -> RunRecord:
         totals=json_safe(dict(result.totals)),
         simulation=json_safe(sim_totals),
         p_targets_met=json_safe(simulation.get("p_targets_met")),
-        files=recommendation_files(sc, spec.data, result, simulation),
+        files=recommendation_files(sc, spec.data, spec.source, result, simulation),
     )
 
 
 def optimize_run(sc: CompiledScenario, options: RunOptions) -> Result:
-    """The recommended split; imported lazily so the batch works while the optimiser lands.
-
-    Without ``simulator.api.optimize`` the scenario's own ``split:`` is evaluated instead
-    (status ``evaluated``).
-    """
-    from simulator import api
-
-    optimize = getattr(api, "optimize", None)
-    if optimize is None:
-        return api.evaluate(sc, sc.current or _even_split(sc))
+    """The recommended split; ``--storage`` is handed on where the optimiser takes one
+    (an Optuna search keeps its study there)."""
     kwargs: dict[str, Any] = {}
     if options.storage and _accepts(optimize, "storage"):
         kwargs["storage"] = options.storage
-    result: Result = optimize(sc, plan=options.plan, **kwargs)
-    return result
-
-
-def _even_split(sc: CompiledScenario) -> dict[str, float]:
-    """Stand-in plan while no optimiser is installed: the budget shared evenly, in bounds."""
-    share = sc.budget / sc.n_channels
-    out = {}
-    for j, cid in enumerate(sc.channel_ids):
-        spend = min(max(share, float(sc.channel_min[j])), float(sc.channel_max[j]))
-        unit = float(sc.unit_cost[sc.ad_sets_of(j)].max())
-        out[cid] = spend // unit * unit if unit > 0 else spend
-    return out
+    return optimize(sc, plan=options.plan, **kwargs)
 
 
 def _accepts(fn: Any, name: str) -> bool:
@@ -175,13 +157,8 @@ def _accepts(fn: Any, name: str) -> bool:
 
 
 def simulate_run(sc: CompiledScenario, result: Result, options: RunOptions) -> dict[str, Any]:
-    """Monte Carlo of the recommendation: ``{"totals": {metric: {mean, p10, p50, p90}},
-    "p_targets_met": x}``, or ``{}`` while ``simulator.simulate`` is not installed."""
-    try:
-        from simulator.simulate import simulate  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
+    """Monte Carlo of the recommendation in this worker (one process: the batch is the
+    parallel part): ``{"totals": {metric: {mean, p10, p50, p90}}, "p_targets_met": x}``."""
     split = result.split if result.split is not None else result.allocation
-    sim = simulate(sc, split, runs=options.runs, seed=options.seed)
-    doc = sim.to_json() if hasattr(sim, "to_json") else dict(sim)
-    return {"totals": doc.get("totals", {}), "p_targets_met": doc.get("p_targets_met")}
+    doc = simulate(sc, split, runs=options.runs, seed=options.seed, workers=1).to_json()
+    return {"totals": doc["totals"], "p_targets_met": doc["p_targets_met"]}
