@@ -46,6 +46,12 @@ def simulate(
     **options: Any,
 ) -> Any:
     """Monte Carlo over ``runs`` day-by-day campaigns (without a split: the optimised one)."""
-    from simulator.simulate import simulate as run_simulation  # type: ignore[attr-defined,unused-ignore]
+    from simulator.simulate import simulate as run_simulation
 
-    return run_simulation(scenario, split, runs=runs, seed=seed, **options)
+    notes: tuple[str, ...] = ()
+    if split is None:
+        rec = optimize(scenario)
+        split = rec.split
+        if rec.message:
+            notes = (f"the optimised split is {rec.status}: {rec.message}",)
+    return run_simulation(scenario, split, runs=runs, seed=seed, notes=notes, **options)

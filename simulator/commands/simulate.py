@@ -16,7 +16,8 @@ from rich.table import Table
 from simulator.commands._common import add_format, console, fmt, print_json, warn
 from simulator.io.errors import UsageError
 from simulator.model.load import load_scenario, load_split
-from simulator.simulate import PACING_RULES, SimulationResult, simulate
+from simulator.api import simulate
+from simulator.simulate import PACING_RULES, SimulationResult
 
 ORDER = 4
 

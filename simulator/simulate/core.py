@@ -1,15 +1,13 @@
 """``simulate``: a scenario and a split in, a ``SimulationResult`` out.
 
 Checks the arguments, resolves the split, runs the chunks (``parallel.py``) and names
-every number. Without a split the optimiser's recommendation is simulated (CONTRACT.md
-section 2); the optimiser sits in a layer above this one, so it is looked up at call time
-(``importlib``) rather than imported, and the scenario's own ``split:`` is used while no
-optimiser is installed.
+every number. Without a split the scenario's own ``split:`` is simulated; the public
+``simulator.simulate`` (``api.py``, a layer above) passes the optimiser's split instead,
+as CONTRACT.md section 2 asks.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -43,19 +41,11 @@ def _check_count(name: str, value: Any, low: int, high: int) -> int:
     return int(value)
 
 
-def optimised_split(cs: CompiledScenario) -> tuple[Split, list[str]]:
-    """The optimiser's split for ``cs``, or the scenario's own while there is no optimiser."""
-    optimize = getattr(importlib.import_module("simulator.api"), "optimize", None)
-    if optimize is not None:
-        rec = optimize(cs)
-        split = rec.split if rec.split is not None else resolve_split(cs, rec.allocation)
-        notes = [f"the optimised split is {rec.status}: {rec.message}"] if rec.message else []
-        return split, notes
+def own_split(cs: CompiledScenario) -> Split:
+    """The scenario's own ``split:``; ValueError when it has none."""
     if cs.current is None:
-        raise ValueError(
-            f"{cs.name}: no split given, no optimiser, and no 'split:' in the scenario"
-        )
-    return cs.current, ["no optimiser available: simulating the scenario's own split"]
+        raise ValueError(f"{cs.name}: no split given and no 'split:' in the scenario")
+    return cs.current
 
 
 def resolve_split(cs: CompiledScenario, split: Split | Mapping[str, Any]) -> Split:
@@ -118,9 +108,13 @@ def simulate(
     runs: int = 1000,
     seed: int = 0,
     workers: int = 1,
+    notes: tuple[str, ...] = (),
     **options: Any,
 ) -> SimulationResult:
-    """Monte Carlo over ``runs`` day-by-day runs of ``split`` (the optimised one if None).
+    """Monte Carlo over ``runs`` day-by-day runs of ``split`` (the scenario's own if None).
+
+    ``notes`` are warnings the caller adds to the result (e.g. that the split it passes
+    is the optimiser's best approach to targets it cannot meet).
 
     ``options`` are the fields of :class:`SimOptions` (``pacing``, ``cost_noise``,
     ``competitor_noise``, ``competitor_persistence``, ``adstock_delay_days``). The same
@@ -130,11 +124,7 @@ def simulate(
     seed = _check_count("seed", seed, 0, 2**63 - 1)
     workers = _check_count("workers", workers, 1, 1024)
     opts = SimOptions(**options)
-    notes: list[str] = []
-    if split is None:
-        chosen, notes = optimised_split(scenario)
-    else:
-        chosen = resolve_split(scenario, split)
+    chosen = own_split(scenario) if split is None else resolve_split(scenario, split)
     inputs = build_inputs(scenario, chosen)
     out = run_all(inputs, opts, runs, seed, workers)
     return _result(scenario, chosen, inputs, out, opts, seed, [*chosen.warnings, *notes])
