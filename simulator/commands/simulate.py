@@ -13,10 +13,10 @@ import sys
 
 from rich.table import Table
 
+from simulator.api import simulate
 from simulator.commands._common import add_format, console, fmt, print_json, warn
 from simulator.io.errors import UsageError
 from simulator.model.load import load_scenario, load_split
-from simulator.api import simulate
 from simulator.simulate import PACING_RULES, SimulationResult
 
 ORDER = 4
