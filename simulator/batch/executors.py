@@ -115,7 +115,7 @@ class DaskExecutor:
     """The same runs on an existing ``dask.distributed`` cluster, given its scheduler address."""
 
     def __init__(self, address: str) -> None:
-        self._client = _distributed().Client(address, set_as_default=False)
+        self._client = _distributed().Client(address, set_as_default=False, timeout="10s")
         info = self._client.scheduler_info()
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         self.workers = max(1, threads)

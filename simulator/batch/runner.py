@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import os
 import time
 from dataclasses import dataclass, field, replace
 from importlib import metadata
@@ -110,6 +111,12 @@ def execute_run(task: RunTask) -> RunRecord:
     except Exception as exc:  # a failing run is recorded and the batch goes on
         record = _failed(task, f"{spec.file}: {type(exc).__name__}: {exc}")
     return replace(record, elapsed_s=time.perf_counter() - start)
+
+
+def warm_up(_: object = None) -> int:
+    """A no-op task: sent to fresh workers it makes them import the engines (which can take
+    seconds without cached bytecode) before timings start. Returns the worker's pid."""
+    return os.getpid()
 
 
 def _failed(task: RunTask, error: str) -> RunRecord:

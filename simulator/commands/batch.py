@@ -37,7 +37,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="a Dask scheduler, e.g. tcp://10.0.0.5:8786: run on that cluster instead",
     )
     p.add_argument(
-        "--runs", type=int, default=1000, metavar="N", help="Monte Carlo runs per scenario"
+        "--runs",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="Monte Carlo runs per scenario (default 1000)",
     )
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument(
@@ -82,7 +86,11 @@ def run(args: argparse.Namespace) -> int:
     storage = args.storage or f"sqlite:///{(out / 'optuna.sqlite').resolve()}"
     options = RunOptions(runs=args.runs, seed=args.seed, storage=storage)
     progress: ProgressSink = QuietProgress() if args.quiet else RichProgress()
-    executor = make_executor(args.workers, args.scheduler)
+    try:
+        executor = make_executor(args.workers, args.scheduler)
+    except OSError as exc:  # an unreachable or refusing Dask scheduler
+        sys.stderr.write(f"adsim batch: --scheduler {args.scheduler}: cannot connect ({exc})\n")
+        return 1
     try:
         with _term_as_interrupt():
             summary = run_batch(args.paths, out, options, executor, progress)

@@ -14,6 +14,7 @@ import pytest
 
 from simulator.batch import RunOptions, run_batch
 from simulator.batch.executors import DaskExecutor, InlineExecutor, LocalExecutor
+from simulator.batch.runner import RunRecord, RunTask, execute_run
 from tests.batch.conftest import output_bytes, write_batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,29 @@ def test_local_processes_give_the_same_bytes(
     assert len(summary.failures) == 1
     assert len(inline_bytes) == 2 + 6 * 3  # csv, parquet and three files per good run
     assert output_bytes(out) == inline_bytes
+
+
+def crash_on_broken(task: RunTask) -> RunRecord:
+    """A runner whose worker process dies on the broken file (as out-of-memory would)."""
+    if task.spec.name == "broken-0":
+        os._exit(1)
+    return execute_run(task)
+
+
+def test_a_dead_worker_is_recorded_and_the_batch_goes_on(small_batch: Path, tmp_path: Path) -> None:
+    out = tmp_path / "local"
+    executor = LocalExecutor(2)
+    try:
+        summary = run_batch([str(small_batch)], out, OPTIONS, executor, runner=crash_on_broken)
+    finally:
+        executor.close()
+    assert summary.executed == 7
+    errors = dict(summary.failures)
+    assert errors["broken-0"].startswith(f"{small_batch / 'broken_0.yaml'}: BrokenProcessPool: ")
+    # runs that shared the pool when it broke are errors too, and rerun next time
+    statuses = summary.statuses
+    assert statuses["optimal"] + statuses["error"] == 7
+    assert statuses["optimal"] >= 4
 
 
 class _CtrlCAfter:
