@@ -30,6 +30,7 @@ def _db_rows(out: Path) -> list[tuple[str, str, str]]:
         return db.execute("SELECT hash, name, status FROM runs ORDER BY name").fetchall()
 
 
+@pytest.mark.slow  # ~10 s on a busy 2-core machine (50 optimisations and simulations)
 def test_fifty_runs_with_one_broken_file(
     batch_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -59,6 +60,23 @@ def test_fifty_runs_with_one_broken_file(
     table = pq.read_table(out / "results.parquet")
     assert table.num_rows == 50
     assert table.column("total.spend").type == "double"
+
+
+def test_cli_reports_a_broken_file_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "sc"
+    write_batch(folder, n_files=1, per_file=2, broken=1)
+    out = tmp_path / "out"
+    code = main(["batch", str(folder), "--out", str(out), "--runs", "5", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    located = f"{folder / 'broken_0.yaml'}:{BROKEN_LINE}: channels[1].aov: must be > 0 (got -5)"
+    assert f"1 failed:\n- broken-0\n  {located}\n" in captured.err
+    assert captured.out.startswith("3 runs: 1 error, 2 optimal\n")
+    (folder / "broken_0.yaml").unlink()
+    assert main(["batch", str(folder), "--out", str(out), "--runs", "5", "--quiet"]) == 0
+    assert "2 already finished, skipped" in capsys.readouterr().out
 
 
 def test_recommendation_files_agree_with_the_table(batch_dir: Path, tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.batch.inputs import InputError, discover, expand, expand_file, set_path
 from simulator.batch.runner import RunOptions, RunTask, execute_run, input_hash
@@ -100,3 +102,39 @@ def test_hash_changes_with_data_and_result_options_only(tmp_path: Path) -> None:
     assert input_hash(a, base) == input_hash(a, RunOptions(runs=10, seed=1, storage="x://y"))
     assert input_hash(a, base) != input_hash(a, RunOptions(runs=10, seed=2))
     assert input_hash(a, base) != input_hash(a, RunOptions(runs=11, seed=1))
+
+
+SWEEPABLE = ("budget.total", "targets.roi_min", "targets.cac_max", "channels.feed.max_spend")
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(SWEEPABLE),
+        st.lists(st.integers(1, 10**7), min_size=1, max_size=3, unique=True),
+        min_size=1,
+    )
+)
+def test_sweep_grid_covers_every_point_once(axes: dict[str, list[int]]) -> None:
+    import math
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / "s.yaml"
+        lines = "".join(f"  {k}: {v}\n" for k, v in axes.items())
+        file.write_text(scenario_text("s") + "sweep:\n" + lines)
+        runs = expand_file(str(file))
+    assert len(runs) == math.prod(len(v) for v in axes.values())
+    assert len({r.name for r in runs}) == len(runs)
+    seen = set()
+    for run in runs:
+        assert not run.error
+        point = []
+        for key, values in axes.items():
+            node = run.data
+            for step in key.split("."):
+                node = node[1] if step == "feed" else node[step]
+            assert node in values
+            assert run.sweep[key] == node
+            point.append(node)
+        seen.add(tuple(point))
+    assert len(seen) == len(runs)
