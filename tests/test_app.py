@@ -90,7 +90,7 @@ def test_adding_variants_compares_them(at: AppTest, q4) -> None:
     at.segmented_control(key="v_kind").set_value("scale").run()
     at.number_input(key="v_pct_scale").set_value(30.0)
     at.button(key="v_add").click().run()
-    base, moved, bigger = cards(at)
+    _base, moved, bigger = cards(at)
     moved_plan = {**PLAN, "baidu_search": 960_000.0, "douyin_feed": 1_140_000.0}
     assert_card_is(moved, evaluate(q4, moved_plan).totals)
     bigger_plan = {k: v * 1.3 for k, v in PLAN.items()} | {"kol_posts": 400_000.0}
@@ -110,7 +110,8 @@ def test_optimiser_fills_its_column(at: AppTest, q4) -> None:
     rec = optimize(q4)
     assert_card_is(best, rec.totals)
     shown = " ".join(m.value for m in at.markdown)
-    assert rec.explanations and rec.explanations[0] in shown
+    assert rec.explanations
+    assert rec.explanations[0] in shown
     assert number(best["revenue"]) >= number(base["revenue"])
 
 

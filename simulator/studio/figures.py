@@ -2,27 +2,31 @@
 
 No figure computes anything: each takes samples, results or simulation bands and only
 draws them, so the page and the HTML report show the same pictures.
+
+Speed matters here (the page redraws on every slider move): traces are plain dicts and
+figures are assembled with plotly's validation off (validating the response-curve grid
+alone costs ~150 ms); the subplot grid is built once per shape and titles and cached.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from simulator.studio.curves import CurveSample
 from simulator.studio.i18n import t
 
 PALETTE = ("#4C6A92", "#E07A3F", "#3A9D7A", "#B3477D", "#8A6FBF", "#C9A227")
-BASE_LAYOUT = {
-    "template": "plotly_white",
-    "font": {"family": "Noto Sans CJK SC, Noto Sans, Helvetica, Arial, sans-serif"},
-    "margin": {"l": 50, "r": 30, "t": 70, "b": 40},
-    "legend": {"orientation": "h", "yref": "container", "yanchor": "top", "y": 0.995, "x": 0},
-}
+FONT = "Noto Sans CJK SC, Noto Sans, Helvetica, Arial, sans-serif"
+Trace = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,47 @@ def color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+@lru_cache(maxsize=1)
+def _template() -> dict[str, Any]:
+    """plotly_white as a dict: unvalidated figures do not resolve template names."""
+    return dict(pio.templates["plotly_white"].to_plotly_json())
+
+
+def base_layout(height: int, top: int = 70) -> dict[str, Any]:
+    return {
+        "template": _template(),
+        "font": {"family": FONT},
+        "margin": {"l": 50, "r": 30, "t": top, "b": 40},
+        "legend": {"orientation": "h", "yref": "container", "yanchor": "top", "y": 0.995, "x": 0},
+        "height": height,
+    }
+
+
+def figure(data: list[Trace], layout: dict[str, Any]) -> go.Figure:
+    """A figure from plain dicts, unvalidated (the builders here only emit known keys)."""
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+@lru_cache(maxsize=32)
+def _grid_layout(titles: tuple[str, ...], cols: int) -> dict[str, Any]:
+    """The subplot grid (secondary y per cell) as a layout dict; ~0.3 s to build, so cached."""
+    rows = math.ceil(len(titles) / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=list(titles),
+        specs=[[{"secondary_y": True}] * cols for _ in range(rows)],
+        horizontal_spacing=0.09,
+        vertical_spacing=0.16 if rows > 1 else 0.1,
+    )
+    return dict(fig.layout.to_plotly_json())
+
+
+def _axes(k: int) -> tuple[str, str, str]:
+    """x axis, primary and secondary y axis of cell ``k`` (row-major) in make_subplots."""
+    return f"x{k + 1 if k else ''}", f"y{2 * k + 1 if k else ''}", f"y{2 * k + 2}"
+
+
 def curves_figure(
     samples: Mapping[str, CurveSample],
     labels: Mapping[str, str],
@@ -49,59 +94,40 @@ def curves_figure(
     """Small multiples: revenue (solid) and marginal ROI (dotted, right axis) per channel."""
     ids = list(samples)
     cols = min(3, len(ids))
-    rows = math.ceil(len(ids) / cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=[labels.get(c, c) for c in ids],
-        specs=[[{"secondary_y": True}] * cols for _ in range(rows)],
-        horizontal_spacing=0.09,
-        vertical_spacing=0.16 if rows > 1 else 0.1,
-    )
+    layout = copy.deepcopy(_grid_layout(tuple(labels.get(c, c) for c in ids), cols))
+    layout.update(base_layout(300 * math.ceil(len(ids) / cols) + 80))
+    revenue, mroi = t("revenue", lang), t("marginal_roi", lang)
+    data: list[Trace] = []
     shown: set[str] = set()
+
+    def add(trace: Trace, name: str) -> None:
+        data.append({**trace, "name": name, "legendgroup": name, "showlegend": name not in shown})
+        shown.add(name)
+
     for k, cid in enumerate(ids):
-        r, c = k // cols + 1, k % cols + 1
+        x, y1, y2 = _axes(k)
         s = samples[cid]
-        mroi = [v if math.isfinite(v) else None for v in s.marginal_roi]
-        for name, y, dash, second in (
-            (t("revenue", lang), s.revenue, "solid", False),
-            (t("marginal_roi", lang), mroi, "dot", True),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    x=s.spend,
-                    y=y,
-                    name=name,
-                    mode="lines",
-                    line={"color": "#555" if second else PALETTE[0], "dash": dash},
-                    legendgroup=name,
-                    showlegend=name not in shown,
-                ),
-                row=r,
-                col=c,
-                secondary_y=second,
-            )
-            shown.add(name)
-        for m in marks.get(cid, ()):
-            fig.add_trace(
-                go.Scatter(
-                    x=[m.spend],
-                    y=[m.revenue],
-                    name=m.name,
-                    mode="markers",
-                    marker={"color": m.color, "size": 11, "line": {"color": "white", "width": 1}},
-                    legendgroup=m.name,
-                    showlegend=m.name not in shown,
-                ),
-                row=r,
-                col=c,
-            )
-            shown.add(m.name)
-    fig.update_layout(**BASE_LAYOUT, height=300 * rows + 80)
-    fig.update_xaxes(title_text=t("spend_axis", lang, currency=currency), title_standoff=4)
-    fig.update_yaxes(rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(rangemode="tozero", showgrid=False, secondary_y=True)
-    return fig
+        line = {"type": "scatter", "mode": "lines", "x": s.spend.tolist(), "xaxis": x}
+        add({**line, "y": s.revenue.tolist(), "yaxis": y1, "line": {"color": PALETTE[0]}}, revenue)
+        m = [v if math.isfinite(v) else None for v in s.marginal_roi.tolist()]
+        add({**line, "y": m, "yaxis": y2, "line": {"color": "#555", "dash": "dot"}}, mroi)
+        for mk in marks.get(cid, ()):
+            marker = {"color": mk.color, "size": 11, "line": {"color": "white", "width": 1}}
+            point = {"type": "scatter", "mode": "markers", "x": [mk.spend], "y": [mk.revenue]}
+            add({**point, "xaxis": x, "yaxis": y1, "marker": marker}, mk.name)
+        ax_x, ax_1, ax_2 = (_layout_key(a) for a in (x, y1, y2))
+        layout[ax_x] = {
+            **layout.get(ax_x, {}),
+            "title": {"text": t("spend_axis", lang, currency=currency), "standoff": 4},
+        }
+        layout[ax_1] = {**layout.get(ax_1, {}), "rangemode": "tozero"}
+        layout[ax_2] = {**layout.get(ax_2, {}), "rangemode": "tozero", "showgrid": False}
+    return figure(data, layout)
+
+
+def _layout_key(axis: str) -> str:
+    """``x3`` -> ``xaxis3``, ``y`` -> ``yaxis``."""
+    return f"{axis[0]}axis{axis[1:]}"
 
 
 def split_figure(
@@ -111,19 +137,19 @@ def split_figure(
     lang: str,
 ) -> go.Figure:
     """Spend per channel, one bar per column of the comparison."""
-    fig = go.Figure()
-    for i, (name, allocation) in enumerate(columns):
-        fig.add_trace(
-            go.Bar(
-                x=[labels.get(c, c) for c in allocation],
-                y=list(allocation.values()),
-                name=name,
-                marker_color=color(i),
-            )
-        )
-    fig.update_layout(**BASE_LAYOUT, barmode="group", height=380)
-    fig.update_yaxes(title_text=t("spend_axis", lang, currency=currency))
-    return fig
+    data = [
+        {
+            "type": "bar",
+            "name": name,
+            "x": [labels.get(c, c) for c in allocation],
+            "y": list(allocation.values()),
+            "marker": {"color": color(i)},
+        }
+        for i, (name, allocation) in enumerate(columns)
+    ]
+    layout = base_layout(380) | {"barmode": "group"}
+    layout["yaxis"] = {"title": {"text": t("spend_axis", lang, currency=currency)}}
+    return figure(data, layout)
 
 
 def fan_figure(
@@ -136,44 +162,30 @@ def fan_figure(
     mean: Sequence[float] | None = None,
 ) -> go.Figure:
     """Daily revenue over the runs: the p10-p90 band around the median."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(x=list(days), y=list(p90), mode="lines", line={"width": 0}, showlegend=False)
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=list(days),
-            y=list(p10),
-            mode="lines",
-            fill="tonexty",
-            fillcolor="rgba(76,106,146,0.25)",
-            line={"width": 0},
-            name=t("p10_p90", lang),
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=list(days),
-            y=list(p50),
-            mode="lines",
-            name=t("median", lang),
-            line={"color": PALETTE[0]},
-        )
-    )
+    x = list(days)
+    line: Trace = {"type": "scatter", "mode": "lines", "x": x}
+    data: list[Trace] = [
+        {**line, "y": list(p90), "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip"},
+        {
+            **line,
+            "y": list(p10),
+            "fill": "tonexty",
+            "fillcolor": "rgba(76,106,146,0.25)",
+            "line": {"width": 0},
+            "name": t("p10_p90", lang),
+        },
+        {**line, "y": list(p50), "name": t("median", lang), "line": {"color": PALETTE[0]}},
+    ]
     if mean is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=list(days),
-                y=list(mean),
-                mode="lines",
-                name=t("mean", lang),
-                line={"color": PALETTE[1], "dash": "dash"},
-            )
-        )
-    fig.update_layout(**BASE_LAYOUT, height=380)
-    fig.update_xaxes(title_text=t("day", lang))
-    fig.update_yaxes(title_text=t("revenue_axis", lang, currency=currency), rangemode="tozero")
-    return fig
+        style = {"color": PALETTE[1], "dash": "dash"}
+        data.append({**line, "y": list(mean), "name": t("mean", lang), "line": style})
+    layout = base_layout(380)
+    layout["xaxis"] = {"title": {"text": t("day", lang)}}
+    layout["yaxis"] = {
+        "title": {"text": t("revenue_axis", lang, currency=currency)},
+        "rangemode": "tozero",
+    }
+    return figure(data, layout)
 
 
 FUNNEL_STAGES = ("impressions", "clicks", "conversions", "new_customers")
@@ -181,22 +193,21 @@ FUNNEL_STAGES = ("impressions", "clicks", "conversions", "new_customers")
 
 def funnel_figure(columns: Sequence[tuple[str, Mapping[str, float]]], lang: str) -> go.Figure:
     """Impressions -> clicks -> conversions -> new customers, one funnel per column."""
-    fig = go.Figure()
     stages = [t(s, lang) for s in FUNNEL_STAGES]
+    data: list[Trace] = []
     for i, (name, totals) in enumerate(columns):
         values = [totals.get(s) for s in FUNNEL_STAGES]
-        fig.add_trace(
-            go.Funnel(
-                y=stages,
-                x=[v if v is not None and math.isfinite(v) else 0 for v in values],
-                name=name,
-                marker={"color": color(i)},
-                textinfo="value+percent previous",
-                texttemplate="%{value:,.0f}<br>%{percentPrevious:.1%}",
-            )
+        data.append(
+            {
+                "type": "funnel",
+                "name": name,
+                "y": stages,
+                "x": [v if v is not None and math.isfinite(v) else 0 for v in values],
+                "marker": {"color": color(i)},
+                "texttemplate": "%{value:,.0f}<br>%{percentPrevious:.1%}",
+            }
         )
-    fig.update_layout(**BASE_LAYOUT, height=380)
-    return fig
+    return figure(data, base_layout(380))
 
 
 def pareto_figure(
@@ -206,29 +217,30 @@ def pareto_figure(
     lang: str,
 ) -> go.Figure:
     """Revenue against CAC, one point per CAC cap; ``chosen`` is the current answer."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[p[0] for p in points],
-            y=[p[1] for p in points],
-            text=[p[2] for p in points],
-            mode="lines+markers",
-            name=t("pareto", lang),
-            line={"color": PALETTE[0]},
-            hovertemplate="CAC %{x:,.2f}<br>%{y:,.0f}<br>%{text}<extra></extra>",
-        )
-    )
+    data: list[Trace] = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": [p[0] for p in points],
+            "y": [p[1] for p in points],
+            "text": [p[2] for p in points],
+            "name": t("pareto", lang),
+            "line": {"color": PALETTE[0]},
+            "hovertemplate": "CAC %{x:,.2f}<br>%{y:,.0f}<br>%{text}<extra></extra>",
+        }
+    ]
     if chosen is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[chosen[0]],
-                y=[chosen[1]],
-                mode="markers",
-                name=chosen[2],
-                marker={"color": PALETTE[1], "size": 14, "symbol": "star"},
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [chosen[0]],
+                "y": [chosen[1]],
+                "name": chosen[2],
+                "marker": {"color": PALETTE[1], "size": 14, "symbol": "star"},
+            }
         )
-    fig.update_layout(**BASE_LAYOUT, height=380)
-    fig.update_xaxes(title_text=t("cac_cap_axis", lang))
-    fig.update_yaxes(title_text=t("revenue_axis", lang, currency=currency))
-    return fig
+    layout = base_layout(380)
+    layout["xaxis"] = {"title": {"text": t("cac_cap_axis", lang)}}
+    layout["yaxis"] = {"title": {"text": t("revenue_axis", lang, currency=currency)}}
+    return figure(data, layout)

@@ -25,7 +25,9 @@ def test_target_checks_floor_cap_and_undefined() -> None:
 def test_columns_hold_the_engine_numbers(q4, q4_plan) -> None:
     variants = [Variant("shift", "baidu_search", "douyin_feed", 20), Variant("scale", percent=30)]
     base, moved, bigger = compare(q4, q4_plan, variants)
-    assert base.result is not None and moved.result is not None and bigger.result is not None
+    assert base.result is not None
+    assert moved.result is not None
+    assert bigger.result is not None
     assert base.result.totals == evaluate(q4, q4_plan).totals
     expected = evaluate(q4, {**q4_plan, "baidu_search": 960_000.0, "douyin_feed": 1_140_000.0})
     assert moved.result.totals == expected.totals
@@ -40,8 +42,9 @@ def test_columns_hold_the_engine_numbers(q4, q4_plan) -> None:
 
 
 def test_optimize_column_waits_for_the_optimiser(q4, q4_plan) -> None:
-    base, pending = compare(q4, q4_plan, [Variant("optimize")])
-    assert pending.result is None and pending.allocation is None
+    _base, pending = compare(q4, q4_plan, [Variant("optimize")])
+    assert pending.result is None
+    assert pending.allocation is None
     assert not pending.checks
 
 
@@ -58,5 +61,6 @@ def test_deltas_undefined_ratios_are_none(q4) -> None:
     zero = evaluate(q4, {})
     some = evaluate(q4, {"affiliate": 60_000.0})
     d = deltas(some, zero)
-    assert d["roi"] is None and d["cac"] is None
+    assert d["roi"] is None
+    assert d["cac"] is None
     assert d["revenue"] == pytest.approx(some.totals["revenue"])

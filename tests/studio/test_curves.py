@@ -11,7 +11,8 @@ from simulator.studio.curves import sample_curve, sample_curves, spend_grid
 
 def test_grid_spans_zero_to_upper() -> None:
     g = spend_grid(1000.0, 11)
-    assert g[0] == 0.0 and g[-1] == pytest.approx(1000.0)
+    assert g[0] == 0.0
+    assert g[-1] == pytest.approx(1000.0)
     assert np.all(np.diff(g) > 0)
 
 

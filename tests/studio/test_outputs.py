@@ -32,7 +32,8 @@ def test_report_is_self_contained_and_shows_the_numbers(q4, q4_plan) -> None:
     assert "Plotly.newPlot" in page
     revenue = evaluate(q4, q4_plan).totals["revenue"]
     assert fmt.money(revenue) in page
-    assert "预算 +30%" in page and "达成目标" in page
+    assert "预算 +30%" in page
+    assert "达成目标" in page
     assert "above the budget" in page  # the what-if's warning is carried
 
 
@@ -44,7 +45,7 @@ def test_report_lists_the_explanations(q4, q4_plan) -> None:
 
 
 def test_downloads_carry_the_numbers_and_the_edits(q4_data, q4, q4_plan) -> None:
-    data, lines = q4_data
+    data, _lines = q4_data
     result = evaluate(q4, q4_plan)
     text = DEFAULT.read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(export(q4, result, "csv", text, data, {}))))
@@ -62,7 +63,8 @@ def test_downloads_carry_the_numbers_and_the_edits(q4_data, q4, q4_plan) -> None
 
 def test_cac_sweep_is_geometric() -> None:
     caps = cac_sweep(100.0, 5, 4.0)
-    assert caps[0] == pytest.approx(25.0) and caps[-1] == pytest.approx(400.0)
+    assert caps[0] == pytest.approx(25.0)
+    assert caps[-1] == pytest.approx(400.0)
     assert caps[2] == pytest.approx(100.0)
 
 
@@ -90,7 +92,8 @@ def test_fan_bands_are_percentiles_over_runs() -> None:
         daily_revenue = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]])
 
     bands = fan_bands(Sim())
-    assert bands.runs == 5 and bands.days == [1, 2]
+    assert bands.runs == 5
+    assert bands.days == [1, 2]
     assert bands.p50.tolist() == [3.0, 30.0]
     assert bands.p10.tolist() == pytest.approx([1.4, 14.0])
     assert bands.mean.tolist() == [3.0, 30.0]

@@ -1,0 +1,126 @@
+"""The studio in a real browser: Debian's Chromium driven by Playwright.
+
+Starts ``streamlit run app.py`` on 127.0.0.1 and a free port, changes a channel's budget
+the way a user types it, checks the KPI cards change to the library's numbers, adds a
+variant, optimises, and saves the screenshot the README shows (docs/studio.png).
+Under CI=true a missing Chromium fails the test rather than skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from simulator.api import evaluate
+from simulator.model.load import load_scenario
+from simulator.studio import format as fmt
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+DEFAULT = ROOT / "scenarios" / "ecommerce_q4.yaml"
+SCREENSHOT = ROOT / "docs" / "studio.png"
+FIRST_LOAD_MS = 180_000
+UPDATE_MS = 60_000
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def _require_browser() -> None:
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (run .ci/install-browser)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is not installed"
+    if problem is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser test cannot run under CI: {problem}")
+    pytest.skip(problem)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    _require_browser()
+    port = _free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--", str(DEFAULT),
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout and proc.poll() is not None else ""
+                pytest.fail(f"streamlit did not start on {url}: {out[-2000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_budget_change_updates_the_cards(server: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    q4 = load_scenario(DEFAULT)
+    before = fmt.metric("revenue", evaluate(q4).totals["revenue"])
+    plan = {**evaluate(q4).allocation, "baidu_search": 700_000.0}
+    after = fmt.metric("revenue", evaluate(q4, plan).totals["revenue"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(server, timeout=FIRST_LOAD_MS)
+        revenue = page.locator('[data-testid="stMetricValue"]').nth(1)
+        expect(revenue).to_have_text(before, timeout=FIRST_LOAD_MS)
+
+        box = page.locator(".st-key-ni_baidu_search input")
+        box.fill("700000")
+        box.press("Enter")
+        expect(revenue).to_have_text(after, timeout=UPDATE_MS)
+        slider = page.get_by_role("slider").first
+        expect(slider).to_have_value("700000", timeout=UPDATE_MS)
+
+        page.get_by_role("button", name="Add", exact=True).first.click()  # move 20% from search to feed
+        expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(14, timeout=UPDATE_MS)
+        page.get_by_role("button", name="Optimise", exact=True).first.click()
+        expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(21, timeout=UPDATE_MS)
+        page.mouse.move(5, 5)  # no tooltip in the picture
+        page.wait_for_timeout(1500)  # let the charts settle before the picture
+        page.set_viewport_size({"width": 1500, "height": 2300})
+        page.wait_for_timeout(1000)
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        tmp = SCREENSHOT.with_suffix(".tmp.png")
+        page.screenshot(path=str(tmp))
+        os.replace(tmp, SCREENSHOT)
+        browser.close()
+    assert SCREENSHOT.stat().st_size > 50_000
