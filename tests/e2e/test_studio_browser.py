@@ -110,7 +110,8 @@ def test_budget_change_updates_the_cards(server: str) -> None:
         slider = page.get_by_role("slider").first
         expect(slider).to_have_value("700000", timeout=UPDATE_MS)
 
-        page.get_by_role("button", name="Add", exact=True).first.click()  # move 20% from search to feed
+        # "Move 20% from Baidu search to Douyin feed", the variant form's default
+        page.get_by_role("button", name="Add", exact=True).first.click()
         expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(14, timeout=UPDATE_MS)
         page.get_by_role("button", name="Optimise", exact=True).first.click()
         expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(21, timeout=UPDATE_MS)
