@@ -96,7 +96,7 @@ def run_batch(
                 _consume(outcomes, store, batch_id, summary, progress, keys, export_every_s)
         except KeyboardInterrupt:
             summary.interrupted = True
-            executor.close()
+            executor.close()  # stop the workers now, before the tables are rewritten
         finally:
             progress.stop()
             store.export_tables(keys)
