@@ -97,11 +97,15 @@ def _budget_line(cs: CompiledScenario, total: float, binding: frozenset[str]) ->
     if total >= cs.budget * (1 - 1e-6):
         return []
     reasons = [w.format(v=cs.targets[k]) for k, w in _WHY_UNSPENT.items() if k in binding]
-    why = "; ".join(reasons) or "every channel is at its max_spend or past the point where spend pays"
+    why = (
+        "; ".join(reasons) or "every channel is at its max_spend or past the point where spend pays"
+    )
     return [f"Spends {total:,.0f} of the {cs.budget:,.0f} budget: {why}."]
 
 
 def _holds(cs: CompiledScenario, label: str, m: float) -> str:
+    if abs(m) < 1e-9 and cs.objective != "profit":
+        return "it is saturated there: more spend buys nothing more"
     at = _per_extra(cs, m)
     target = {k: f"{v:g}" for k, v in cs.targets.items()}
     return {
