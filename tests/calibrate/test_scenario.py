@@ -82,3 +82,15 @@ def test_numbers_are_plain_decimals_yaml_reads_as_numbers(value: float) -> None:
     text = num(value)
     assert "e" not in text.lower()
     assert float(text) == pytest.approx(value, rel=5e-5)
+
+
+def test_a_dataframe_goes_through_the_same_checks(short_history) -> None:  # type: ignore[no-untyped-def]
+    pd = pytest.importorskip("pandas")
+    import io
+
+    frame = pd.read_csv(io.StringIO(short_history[0]))
+    from_frame = calibrate(frame, n_resamples=0)
+    assert [c.id for c in from_frame.channels] == ["search", "feed", "notes"]
+    frame.loc[3, "spend"] = -1.0
+    with pytest.raises(ScenarioError, match=r"^<dataframe>:5: spend: must be >= 0"):
+        calibrate(frame, n_resamples=0)
