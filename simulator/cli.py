@@ -8,10 +8,13 @@ Each command module has a docstring (its help), ``ORDER`` (its place in ``--help
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import pkgutil
 import sys
 import traceback
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from simulator import commands
@@ -27,16 +30,41 @@ exit codes: 0 success, 2 bad input (each error as FILE:LINE: field: message),
 """
 
 
-def _command_modules() -> list[ModuleType]:
-    found = [
-        importlib.import_module(f"{commands.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(commands.__path__)
-        if not info.name.startswith("_")
-    ]
-    return sorted((m for m in found if hasattr(m, "run")), key=lambda m: getattr(m, "ORDER", 99))
+@dataclass(frozen=True)
+class _Command:
+    """A command module known by its file: name, help text and order, read without importing.
+
+    Importing a command pulls in its dependencies (Streamlit, Dask, scipy.signal), which
+    costs seconds; only the command being run is imported.
+    """
+
+    name: str
+    doc: str
+    order: int
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(f"{commands.__name__}.{self.name}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_table() -> list[_Command]:
+    found = []
+    for info in pkgutil.iter_modules(commands.__path__):
+        if info.name.startswith("_"):
+            continue
+        path = Path(commands.__path__[0]) / f"{info.name}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        order = 99
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "ORDER" for t in node.targets
+            ):
+                order = int(ast.literal_eval(node.value))
+        found.append(_Command(info.name, ast.get_docstring(tree) or info.name, order))
+    return sorted(found, key=lambda c: (c.order, c.name))
+
+
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the ``selected`` command's module is imported (none for --help)."""
     parser = argparse.ArgumentParser(
         prog="adsim",
         description="Ad-budget allocation simulator: evaluate, optimise and simulate "
@@ -46,26 +74,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _command_modules():
-        name = module.__name__.rsplit(".", 1)[-1]
-        doc = (module.__doc__ or "").strip()
-        summary = doc.splitlines()[0] if doc else name
+    for command in _command_table():
         p = sub.add_parser(
-            name,
-            help=summary,
-            description=doc,
+            command.name,
+            help=command.doc.splitlines()[0],
+            description=command.doc,
             epilog=EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-        module.add_arguments(p)
-        p.set_defaults(handler=module.run)
+        if selected == command.name:
+            module = command.load()
+            module.add_arguments(p)
+            p.set_defaults(handler=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``adsim`` console script and ``python -m simulator``."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    names = {c.name for c in _command_table()}
+    selected = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(selected if selected in names else None)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
