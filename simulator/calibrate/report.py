@@ -140,8 +140,8 @@ def _fmt(value: float | None, pattern: str) -> str:
 
 
 def _table_html(cal: Calibration) -> str:
-    head = ("channel", "family", "days", "R²", "held-out R²", "held-out MAPE", "decay", "AOV",
-            "new-customer rate", "spend CV")  # fmt: skip
+    head = ("channel", "family", "days", "R² (all days)", "held-out R²", "held-out MAPE",
+            "decay", "AOV", "new-customer rate", "spend CV")  # fmt: skip
     body = []
     for r in summary_rows(cal):
         cells = (
