@@ -439,6 +439,11 @@ def search(
     start_params = space.params_of(raw)
     if not study.trials:
         study.enqueue_trial(start_params)
+        for level in (0.95, 0.9, 0.85, 0.8) if settings.chance else ():
+            # a chance target usually asks for the same mix with a margin: try it first
+            lo, hi = space.level_range()
+            scaled = start_params["spend"] * level
+            study.enqueue_trial(start_params | {"spend": float(np.clip(scaled, lo, hi))})
     metric, direction = objective_metric(cs)
 
     def objective(trial: optuna.Trial) -> float:
