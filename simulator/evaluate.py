@@ -103,7 +103,7 @@ def evaluate_plan(
         revenue=(produced * w * value).sum(axis=-1),
         impressions=(x * cs.impressions_per_spend[:, None] / m).sum(axis=-1),
         clicks=clicks,
-        marginal=(shape * slope * w * value).sum(axis=-1),
+        marginal=np.where(shape > 0, shape * slope * w * value, 0.0).sum(axis=-1),
         carryover=(produced * (1.0 - w)).sum(axis=-1),
     )
     if not series:
@@ -203,7 +203,8 @@ def per_channel(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     channel_weight = cs.channel_sum(weight)
     weight = np.where(channel_weight[..., cs.ad_set_channel] > 0, weight, cs.default_share)
     with np.errstate(invalid="ignore"):
-        marginal = _ratio(cs.channel_sum(weight * o.marginal_revenue), cs.channel_sum(weight))
+        weighted = np.where(weight > 0, weight * o.marginal_revenue, 0.0)
+        marginal = _ratio(cs.channel_sum(weighted), cs.channel_sum(weight))
     return {
         "spend": spend,
         "revenue": revenue,

@@ -226,3 +226,22 @@ def test_channel_level_spend_divides_by_segment_share(write: Write) -> None:
     res = evaluate(sc, {"douyin_feed": 30000})
     assert res.ad_sets["douyin_feed/women_18_35"]["spend"] == pytest.approx(20000)
     assert res.ad_sets["douyin_feed/men_18_35"]["spend"] == pytest.approx(10000)
+
+
+def test_a_zero_spend_day_keeps_every_marginal_roi_defined(core_file: Path) -> None:
+    sc = load_scenario(core_file)
+    daily = np.full((2, 30), 10000.0)
+    daily[0, 0] = 0.0  # hill with shape < 1: infinite slope on that day, zero weight
+    res = evaluate(
+        sc,
+        {
+            "allocation": {},
+            "daily": {"baidu_search": daily[0].tolist(), "douyin_feed": daily[1].tolist()},
+        },
+    )
+    for row in res.channels.values():
+        assert np.isfinite(row["marginal_roi"])
+    alone = evaluate(sc, {"douyin_feed": 1000.0})  # baidu at 0: its marginal is infinite
+    assert alone.channels["douyin_feed"]["marginal_roi"] == pytest.approx(
+        160 * 9000 / 250000 * math.exp(-1000 / 250000)
+    )

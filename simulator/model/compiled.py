@@ -100,10 +100,15 @@ class CompiledScenario:
         return np.nonzero(self.ad_set_channel == channel)[0]
 
     def channel_sum(self, per_ad_set: FloatArray) -> FloatArray:
-        """Sum the last axis over each channel's ad sets: ``(..., A) -> (..., C)``."""
-        membership = np.zeros((self.n_ad_sets, self.n_channels))
-        membership[np.arange(self.n_ad_sets), self.ad_set_channel] = 1.0
-        return np.asarray(per_ad_set @ membership, dtype=float)
+        """Sum the last axis over each channel's ad sets: ``(..., A) -> (..., C)``.
+
+        A segmented sum, not a product with a membership matrix: ``inf * 0`` there would
+        turn one ad set's infinite marginal into every channel's nan.
+        """
+        order = np.argsort(self.ad_set_channel, kind="stable")
+        starts = np.searchsorted(self.ad_set_channel[order], np.arange(self.n_channels))
+        values = np.asarray(per_ad_set, dtype=float)[..., order]
+        return np.asarray(np.add.reduceat(values, starts, axis=-1), dtype=float)
 
     def active_targets(self) -> dict[str, float]:
         return {k: v for k, v in self.targets.items() if k in TARGET_NAMES}
