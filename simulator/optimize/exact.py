@@ -246,6 +246,8 @@ class _Core:
             f, np.array([self.budget]), t0, np.array([t_base]), np.zeros(n, dtype=np.intp), n
         )
         t = max(float(tr[0]), t_base)  # -inf: saturated before the budget binds
+        if not np.isfinite(t):  # +inf: the lower bounds alone use the budget; no price
+            return _Sol(x, 0.0, self._eta(t_base, thi, tlo), np.zeros(0))
         lam = max(float(np.exp(t)) - base, 0.0) if t > t_base else 0.0
         return _Sol(x, lam, self._eta(t, thi, tlo), np.zeros(0))
 

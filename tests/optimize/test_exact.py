@@ -56,7 +56,11 @@ def assert_kkt(p: Problem, r: Allocation) -> None:
     inside = (r.x > p.lower + tol) & (r.x < np.minimum(p.upper, p.budget) - tol)
     assert np.allclose(ratio[inside], 1.0, rtol=1e-6), ratio
     assert np.all(ratio[(r.x >= p.upper - tol)] >= 1 - 1e-6)
-    assert np.all(ratio[(r.x <= p.lower + tol) & (coef > 0)] <= 1 + 1e-6)
+    # at the lower bound the unconstrained best spend at that price must not exceed it (written
+    # with the inverse: a hill of shape just below 1 has its root underflow to 0, C'(0) = inf)
+    at_lo = (r.x <= p.lower + tol) & (coef > 0) & ~inside
+    best = p.curves.inverse_derivative(price / np.where(coef > 0, coef, 1.0))
+    assert np.all(best[at_lo] <= p.lower[at_lo] * (1 + 1e-6) + tol[at_lo])
 
 
 def test_two_exponentials_match_the_closed_form() -> None:
@@ -117,7 +121,7 @@ def test_ratio_targets_beat_slsqp(
     r = optimize_exact(p)
     assume(r.status == "optimal")
     assert_feasible(p, r.x)
-    ref, _ = slsqp(p, starts=5)
+    ref, _ = slsqp(p, starts=3)
     assert r.objective >= ref - REL * abs(ref)
     assert_kkt(p, r)
 

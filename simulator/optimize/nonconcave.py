@@ -1,0 +1,322 @@
+"""S-curves (logistic, hill with shape > 1): concave envelope for a bound, then repair.
+
+Below a threshold an S-curve wastes money, and local solvers stall on its flat start.
+Method:
+
+1. **Envelope.** Each non-concave curve is replaced on ``[lower, upper]`` by its concave
+   envelope: the chord from ``(lower, C(lower))`` to the tangent point ``t`` (where the
+   chord touches the curve, ``C(t) - C(lower) = (t - lower) C'(t)``; ``t = upper`` when
+   the curve is still convex-ish there), then the curve itself. The envelope is concave
+   and lies above the curve, so the exact allocator's optimum on it is a proven
+   ``upper_bound`` for the true problem (targets included: each is a relaxation).
+2. **Repair by on/off patterns.** On ``[t, upper]`` the envelope *is* the curve, so once
+   each S-curve item is either *off* (at its lower bound) or *on* (at least ``t``) the
+   problem is concave and the exact allocator solves it exactly. All ``2^m`` patterns
+   are tried for ``m <= 10`` S-curve items; above that, the envelope solution's own
+   pattern and its single flips.
+3. **Partial items.** When money is short, the best plan can leave one S-curve item
+   between ``lower`` and ``t`` (e.g. one channel and a budget below its threshold). For
+   each S-curve item the best pattern is retried with that item fixed at spends on a
+   grid over ``[lower, t]`` (then refined by golden section), the rest solved exactly.
+
+The answer is a true point of the curves; ``upper_bound - objective`` is its proven gap.
+Steps 2-3 are exact when no item sits inside its linear part at the optimum, and a
+grid-plus-refinement search otherwise, which the gap reports honestly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import product
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.model.curves import Curve, CurveSet, FloatArray, Hill, IntArray, Logistic
+from simulator.optimize.exact import optimize_exact
+from simulator.optimize.problem import Allocation, Problem
+
+_MAX_PATTERN_ITEMS = 10
+_PARTIAL_GRID = 16
+
+
+@dataclass(frozen=True)
+class Envelope(Curve):
+    """``base`` with its convex start replaced by the chord from ``start`` to ``tangent``.
+
+    Not registered as a family: it lives only inside the optimiser. Valid (concave) on
+    ``[start, inf)``; ``inverse_derivative`` answers on that range only.
+    """
+
+    start: FloatArray
+    tangent: FloatArray
+    slope: FloatArray
+    base: Curve
+
+    @property
+    def size(self) -> int:
+        return int(self.start.shape[0])
+
+    def take(self, index: IntArray) -> Envelope:
+        return Envelope(
+            self.start[index], self.tangent[index], self.slope[index], self.base.take(index)
+        )
+
+    def value(self, s: FloatArray) -> FloatArray:
+        s = np.asarray(s, dtype=float)
+        chord = self.base.value(self.start) + (s - self.start) * self.slope
+        return np.where(s < self.tangent, chord, self.base.value(s))
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        s = np.asarray(s, dtype=float)
+        return np.where(s < self.tangent, self.slope, self.base.derivative(s))
+
+    def inverse_derivative(self, g: FloatArray) -> FloatArray:
+        """Spend on the concave side (``>= tangent``) where the marginal is ``g``."""
+        g = np.broadcast_to(np.asarray(g, dtype=float), (self.size,))
+        x = np.maximum(_right_branch(self.base, g, self.tangent), self.tangent)
+        x = np.where(self.base.derivative(self.tangent) <= g, self.tangent, x)
+        return np.where(g >= self.slope, self.start, x)
+
+    @property
+    def concave(self) -> npt.NDArray[np.bool_]:
+        return np.ones(self.size, dtype=bool)
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> Curve:
+        raise NotImplementedError("envelopes are built after scaling")
+
+
+def _right_branch(curve: Curve, g: FloatArray, floor: FloatArray) -> FloatArray:
+    """The larger spend where an S-curve's marginal is ``g`` (below the peak marginal).
+
+    Hill's own Newton starts right of both roots and falls to the larger one; the
+    logistic inverts in closed form; anything else bisects in log spend above ``floor``.
+    """
+    if isinstance(curve, Hill):
+        with np.errstate(all="ignore"):
+            return curve.inverse_derivative(g)
+    if isinstance(curve, Logistic):
+        _, amp = curve._norm()
+        q = np.clip(g * curve.midpoint / (amp * curve.steepness), 0.0, 0.25)
+        sig = 0.5 * (1.0 + np.sqrt(1.0 - 4.0 * q))
+        with np.errstate(divide="ignore"):
+            z = np.log(sig) - np.log1p(-sig)
+        return np.maximum(curve.midpoint * (1.0 + z / curve.steepness), 0.0)
+    lo = np.log(np.maximum(floor, 1e-300))  # concave from floor on: one root above it
+    hi = np.maximum(lo, 0.0) + 700.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        above = curve.derivative(np.exp(mid)) > g
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    return np.exp(0.5 * (lo + hi))
+
+
+def tangent_points(curve: Curve, start: FloatArray, stop: FloatArray) -> FloatArray:
+    """Where the chord from ``(start, C(start))`` touches the curve, capped at ``stop``.
+
+    ``phi(t) = C(t) - C(start) - (t - start) C'(t)`` is 0 at ``start``, falls while the
+    curve is convex and rises once it is concave; its next zero is the tangent point.
+    Found by a geometric scan for the sign change, then bisection.
+    """
+    c0 = curve.value(start)
+
+    def phi(t: FloatArray) -> FloatArray:
+        return curve.value(t) - c0 - (t - start) * curve.derivative(t)
+
+    width = np.maximum(stop - start, 1e-300)
+    grid = start[None, :] + width[None, :] * np.geomspace(1e-9, 1.0, 400)[:, None]
+    vals = phi(grid)
+    rows = np.arange(grid.shape[0])[:, None]
+    lowest = np.argmin(vals, axis=0)  # phi's minimum is at the inflection: cross after it,
+    cross = (rows > lowest[None, :]) & (vals >= 0)  # so rounding noise near 0 cannot count
+    convex = vals.min(axis=0) < 0
+    has = cross.any(axis=0) & convex
+    k = np.where(has, np.argmax(cross, axis=0), grid.shape[0] - 1)
+    cols = np.arange(start.size)
+    lo, hi = grid[np.maximum(k - 1, 0), cols], grid[k, cols]
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        neg = phi(mid) < 0
+        lo, hi = np.where(neg, mid, lo), np.where(neg, hi, mid)
+    t = np.where(has, hi, stop)
+    return np.where(convex, t, start)  # never convex: no chord at all
+
+
+def envelope_set(curves: CurveSet, start: FloatArray, tangent: FloatArray) -> CurveSet:
+    """The set with each non-concave item's start replaced by its chord up to ``tangent``."""
+    parts: list[tuple[Curve, IntArray]] = []
+    for curve, idx in curves:
+        bad = ~curve.concave
+        if bad.any():
+            sub = curve.take(np.nonzero(bad)[0])
+            j = idx[bad]
+            c0, c1 = sub.value(start[j]), sub.value(tangent[j])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slope = np.where(
+                    tangent[j] > start[j],
+                    (c1 - c0) / (tangent[j] - start[j]),
+                    sub.derivative(start[j]),
+                )
+            parts.append((Envelope(start[j], tangent[j], slope, sub), j))
+        if (~bad).any():
+            parts.append((curve.take(np.nonzero(~bad)[0]), idx[~bad]))
+    return CurveSet(tuple(parts), curves.n)
+
+
+@dataclass
+class _Best:
+    """The best true point found so far (higher ``score`` is better)."""
+
+    sol: Allocation | None = None
+    score: float = -np.inf
+    lower: FloatArray | None = None
+    upper: FloatArray | None = None
+
+    def offer(self, p: Problem, curves: CurveSet, lower: FloatArray, upper: FloatArray) -> float:
+        sol = optimize_exact(replace(p, curves=curves, lower=lower, upper=upper), diagnose=False)
+        if sol.status != "optimal":
+            return -np.inf
+        value = p.objective_value(sol.x)
+        score = -value if p.minimize_spend else value
+        if score > self.score:
+            self.sol, self.score, self.lower, self.upper = (
+                replace(sol, objective=value),
+                score,
+                lower,
+                upper,
+            )
+        return score
+
+
+def _patterns(m: int, relaxed_on: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.bool_]]:
+    """Every on/off pattern for few items; otherwise the relaxation's and its single flips."""
+    if m <= _MAX_PATTERN_ITEMS:
+        return [np.array(bits, dtype=bool) for bits in product([False, True], repeat=m)]
+    flips = [relaxed_on.copy()]
+    for i in range(m):
+        f = relaxed_on.copy()
+        f[i] = ~f[i]
+        flips.append(f)
+    return flips
+
+
+def _partial(p: Problem, best: _Best, curves: CurveSet, j: int, lo_j: float, hi_j: float) -> None:
+    """Retry the best pattern with item ``j`` fixed inside its chord: grid, then golden section."""
+    assert best.lower is not None
+    assert best.upper is not None
+    base_lo, base_up = best.lower.copy(), best.upper.copy()
+
+    def score(s: float) -> float:
+        lo, up = base_lo.copy(), base_up.copy()
+        lo[j] = up[j] = s
+        return best.offer(p, curves, lo, up)
+
+    room = p.budget - (base_lo.sum() - base_lo[j])  # all that is left: short money's answer
+    grid = np.linspace(lo_j, min(hi_j, room), _PARTIAL_GRID + 1)[1:]
+    scores = [score(float(s)) for s in grid]
+    k = int(np.argmax(scores))
+    if not np.isfinite(scores[k]):
+        return
+    a, b = float(grid[max(k - 1, 0)]), float(grid[min(k + 1, grid.size - 1)])
+    r = (np.sqrt(5.0) - 1.0) / 2.0
+    c, d = b - r * (b - a), a + r * (b - a)
+    fc, fd = score(c), score(d)
+    for _ in range(25):
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - r * (b - a)
+            fc = score(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + r * (b - a)
+            fd = score(d)
+
+
+def _fix(
+    p: Problem, items: IntArray, on: npt.NDArray[np.bool_], bend: FloatArray
+) -> tuple[FloatArray, FloatArray, CurveSet]:
+    """Bounds and exact curves for an on/off pattern.
+
+    Off items sit at their lower bound; on items spend at least their inflection
+    ``bend``, past which the curve is concave. No chords: every value is the curve's own.
+    """
+    lo, up = p.lower.copy(), p.upper.copy()
+    up[items[~on]] = lo[items[~on]]
+    lo[items[on]] = np.maximum(lo[items[on]], bend[items[on]])
+    start = p.lower.copy()
+    start[items[on]] = lo[items[on]]
+    return lo, up, envelope_set(p.curves, start, start)
+
+
+def _inflections(p: Problem, tangent: FloatArray) -> FloatArray:
+    """Where each S-curve turns concave (hill and logistic in closed form, else ``t``)."""
+    out = tangent.copy()
+    for curve, idx in p.curves:
+        if isinstance(curve, Hill):
+            k = np.maximum(curve.shape, 1.0)
+            out[idx] = np.where(
+                curve.shape > 1, curve.half_saturation * ((k - 1) / (k + 1)) ** (1 / k), 0.0
+            )
+        elif isinstance(curve, Logistic):
+            out[idx] = curve.midpoint
+    return out
+
+
+def _promising(p: Problem, env: CurveSet, lo: FloatArray, up: FloatArray, score: float) -> bool:
+    """Whether the envelope bound of this branch can beat the best score found."""
+    sol = optimize_exact(replace(p, curves=env, lower=lo, upper=up), diagnose=False)
+    if sol.status != "optimal":
+        return False
+    bound = -sol.objective if p.minimize_spend else sol.objective
+    return bool(bound > score + 1e-9 * abs(score))
+
+
+def _tangents(p: Problem) -> FloatArray:
+    start = np.asarray(p.lower, dtype=float)
+    stop = np.maximum(np.minimum(p.upper, p.budget), start)
+    tangent = start.copy()
+    for curve, idx in p.curves:
+        bad = ~curve.concave
+        if bad.any():
+            j = idx[bad]
+            tangent[j] = tangent_points(curve.take(np.nonzero(bad)[0]), start[j], stop[j])
+    return tangent
+
+
+def optimize_nonconcave(problem: Problem) -> Allocation:
+    """The best split found for S-curves, with the envelope's optimum as ``upper_bound``.
+
+    For ``minimize_spend`` the bound is the envelope's spend, a proven *lower* bound on
+    the least spend. Infeasible when even the envelope cannot meet the targets (its
+    best reachable values, reported, are then upper bounds on the true ones).
+    """
+    p = problem
+    if np.all(p.curves.concave):
+        return optimize_exact(p)
+    start, tangent = np.asarray(p.lower, dtype=float), _tangents(p)
+    env = envelope_set(p.curves, start, tangent)
+    relaxed = optimize_exact(replace(p, curves=env))
+    if relaxed.status != "optimal":
+        return replace(relaxed, objective=p.objective_value(relaxed.x))
+    items = np.nonzero(~p.curves.concave & (tangent > start))[0]
+    bend = np.clip(_inflections(p, tangent), start, tangent)
+    best = _Best()
+    relaxed_on = relaxed.x[items] >= bend[items]
+    for on in _patterns(items.size, relaxed_on):
+        lo, up, curves = _fix(p, items, on, bend)
+        if lo.sum() <= p.budget and np.all(lo <= up):
+            best.offer(p, curves, lo, up)
+    for k, j in enumerate(items):
+        others = np.delete(items, k)
+        for on in _patterns(others.size, np.delete(relaxed_on, k)):
+            lo, up, curves = _fix(p, others, on, bend)
+            up[j] = min(up[j], bend[j])
+            if lo.sum() > p.budget or np.any(lo > up) or not _promising(p, env, lo, up, best.score):
+                continue
+            best.lower, best.upper = lo, up
+            _partial(p, best, curves, int(j), start[j], up[j])
+    if best.sol is None:
+        return replace(
+            relaxed, status="infeasible", objective=-np.inf, upper_bound=relaxed.objective
+        )
+    return replace(best.sol, upper_bound=relaxed.objective)
