@@ -107,7 +107,7 @@ class _Bracket:
 
 def solve_prices(
     f: PriceFn, target: FloatArray, t0: FloatArray, t_min: FloatArray, owner: IntArray, n: int
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray]:
     """Solve ``S_k(t_k) = target_k`` for K decreasing spend functions of log price at once.
 
     ``f(t)`` returns spends (K,), their slopes (K,) and the items' spends (n,); item ``i``
@@ -199,8 +199,8 @@ class _Core:
         def f(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
             price = np.exp(t[self.own])
             x, sl = respond(self.curves, coef, price, self.lower, self.upper)
-            s = np.bincount(self.own[self.grouped], x[self.grouped], g)
-            ds = np.bincount(self.own[self.grouped], sl[self.grouped], g)
+            s = np.bincount(self.own[self.grouped], x[self.grouped], g).astype(float)
+            ds = np.bincount(self.own[self.grouped], sl[self.grouped], g).astype(float)
             return s, ds, x
 
         return f
@@ -362,7 +362,7 @@ class _Allocator:
         d = np.where(np.isfinite(d), d, 0.0)
         base = max(float(np.max(np.abs(self.a))), self.c / max(float(np.max(d)), 1e-300))
         wmax = np.maximum(np.max(np.abs(self.w), axis=1, initial=0.0), 1e-300)
-        return np.maximum(base / wmax, 1e-300)
+        return np.asarray(np.maximum(base / wmax, 1e-300), dtype=float)
 
     def gap(self, k: int, x: FloatArray) -> float:
         """Target ``k``'s slack at ``x`` (>= 0: met)."""
@@ -372,7 +372,7 @@ class _Allocator:
     def tol(self, k: int, x: FloatArray) -> float:
         conv = self.p.curves.value(x)
         size = abs(float(self.w[k] @ conv)) + self.rho[k] * float(np.sum(x)) + self.floor[k]
-        return 1e-11 * size
+        return float(1e-11 * size)
 
     def inner(self, m: FloatArray) -> _Sol:
         sol = self.core.solve(self.a + m @ self.w, self.c + float(m @ self.rho))
