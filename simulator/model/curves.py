@@ -154,17 +154,17 @@ class Hill(Curve, kind="hill"):
         g = np.maximum(np.asarray(g, dtype=float), _TINY)
         k, h, m = self.shape, self.half_saturation, self.max_conversions
         a = np.log(m * k / h) - np.log(g)
+        # f <= a + (k-1)u and f <= a - (k+1)u: their roots lie right of f's root
         with np.errstate(divide="ignore", invalid="ignore"):
             u_large = a / (k + 1.0)
-            u_small = np.where(k < 1.0, a / (k - 1.0), np.inf)
+            u_small = np.where(k < 1.0, a / (1.0 - k), np.inf)
         u = np.minimum(u_large, u_small)
-        u = np.where(np.isfinite(u), u, u_large)
         for _ in range(60):
             sig = 0.5 * (1.0 + np.tanh(0.5 * k * u))
             f = a + (k - 1.0) * u - 2.0 * np.logaddexp(0.0, k * u)
             step = f / ((k - 1.0) - 2.0 * k * sig)
             u = u - step
-            if float(np.max(np.abs(step), initial=0.0)) < 1e-14:
+            if float(np.max(np.abs(step) / (1.0 + np.abs(u)), initial=0.0)) < 1e-15:
                 break
         s = h * np.exp(u)
         zero = np.where(k >= 1.0, g >= m / h, False)
