@@ -49,7 +49,9 @@ def _active_by_channel(
         )
         group = next((n for n in names if n.startswith("group:")), None)
         label = group.split(":", 1)[1] if group else max(set(names), key=names.count)
-        out[cid] = "max_spend" if group else label
+        # a channel's default max_spend is the budget: when both bind, the budget is the news
+        at_max = group is not None and cs.channel_max[j] < cs.budget
+        out[cid] = "max_spend" if at_max else ("budget" if group else label)
     return out
 
 

@@ -254,7 +254,12 @@ class _Core:
     @staticmethod
     def _eta(t: float, thi: FloatArray, tlo: FloatArray) -> FloatArray:
         """Each group's price above the budget's (< 0 where its minimum binds)."""
-        return np.exp(np.clip(t, thi, tlo)) - np.exp(t) if thi.size else np.zeros(0)
+        if not thi.size:
+            return np.zeros(0)
+        with np.errstate(invalid="ignore", over="ignore"):
+            eta = np.exp(np.clip(t, thi, tlo)) - np.exp(t)
+        # inf - inf: the group's limit and the budget coincide; the budget carries the price
+        return np.where(np.isnan(eta), 0.0, eta)
 
     def _guess(self, coef: FloatArray) -> float:
         d = self.curves.derivative(np.full(self.curves.n, self.budget / self.curves.n))
