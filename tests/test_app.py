@@ -14,10 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulator.api import evaluate, optimize
+from simulator.calibrate.studio import calibrate_to_scenario
 from simulator.io.errors import ScenarioError
 from simulator.io.yaml_loader import parse_yaml
 from simulator.model.load import load_scenario, scenario_from_data
 from simulator.studio import format as fmt
+from simulator.studio.wording import with_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -111,8 +113,18 @@ def test_optimiser_fills_its_column(at: AppTest, q4) -> None:
     assert_card_is(best, rec.totals)
     shown = " ".join(m.value for m in at.markdown)
     assert rec.explanations
-    assert rec.explanations[0] in shown
+    # the optimiser's sentence, word for word, with the channel's label beside its id
+    first = next(line for line in rec.explanations if line.startswith("baidu_search: "))
+    assert first.replace("baidu_search:", "baidu_search [Baidu search (百度搜索)]:", 1) in shown
+    for line in rec.explanations:
+        assert with_labels(line, q4.labels) in shown
     assert number(best["revenue"]) >= number(base["revenue"])
+    assert not at.caption or "说明为英文" not in " ".join(c.value for c in at.caption)
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert "说明为英文。" in [c.value for c in at.caption]
+    assert first.replace("baidu_search:", "baidu_search [Baidu search (百度搜索)]:", 1) in " ".join(
+        m.value for m in at.markdown
+    )
 
 
 def test_a_missed_target_is_flagged(at: AppTest) -> None:
@@ -169,3 +181,43 @@ def test_a_shared_link_opens_the_same_comparison(q4) -> None:
     # -10% of each channel; KOL posts stay whole: 288,000 rounds to 4 posts of 80,000
     assert number(smaller["spend"]) == 0.9 * 2_480_000 + 320_000
     assert app.title[0].value == "What-if 模拟工作台"
+
+
+HISTORY = ROOT / "scenarios" / "sample_history.csv"
+HISTORY_CHANNELS = ["baidu_search", "douyin_feed", "xiaohongshu_notes", "wechat_moments"]
+
+
+def test_a_calibrated_history_opens_as_the_scenario(at: AppTest) -> None:
+    raw = HISTORY.read_bytes()
+    at.file_uploader(key="history").set_value(("sample_history.csv", raw, "text/csv")).run()
+    assert not at.exception
+    assert any("30 bootstrap resamples" in c.value for c in at.caption)  # said on the page
+    (table,) = at.dataframe
+    text, report = calibrate_to_scenario(raw, "sample_history.csv", n_resamples=30)
+    assert list(table.value["channel"]) == HISTORY_CHANNELS
+    assert list(table.value["r2"]) == [row["r2"] for row in report.rows]
+    assert [w.value for w in at.warning] == report.warnings
+    assert at.slider(key="sl_kol_posts")  # still the bundled scenario until it is opened
+    at.button(key="cal_open").click().run()
+    assert not at.exception
+    for cid in HISTORY_CHANNELS:
+        assert at.slider(key=f"sl_{cid}").value >= 0
+    assert "sl_kol_posts" not in [s.key for s in at.slider]
+    (baseline,) = cards(at)
+    calibrated = scenario_from_data(*parse_yaml(text, "c.yaml"), "c.yaml")
+    assert_card_is(baseline, evaluate(calibrated).totals)
+    assert "scenario" not in at.query_params  # not on the server: the link leaves it out
+    at.button(key="close_opened").click().run()
+    assert at.slider(key="sl_kol_posts")
+
+
+def test_a_bad_history_shows_the_located_error(at: AppTest) -> None:
+    bad = HISTORY.read_text().splitlines()
+    bad[2] = "2025-04-01,douyin_feed,-5,317,52305.00,246"
+    raw = ("\n".join(bad) + "\n").encode()
+    at.file_uploader(key="history").set_value(("neg.csv", raw, "text/csv")).run()
+    assert not at.exception
+    shown = at.error[0].value
+    assert "neg.csv:3: spend: must be >= 0 (got -5)" in shown
+    assert "cal_open" not in [b.key for b in at.button]
+    assert cards(at)  # the open scenario is still planned below

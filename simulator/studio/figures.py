@@ -213,10 +213,13 @@ def funnel_figure(columns: Sequence[tuple[str, Mapping[str, float]]], lang: str)
 def pareto_figure(
     points: Sequence[tuple[float, float, str]],
     chosen: tuple[float, float, str] | None,
-    currency: str,
+    titles: tuple[str, str],
     lang: str,
 ) -> go.Figure:
-    """Revenue against CAC, one point per CAC cap; ``chosen`` is the current answer."""
+    """The objective against CAC or ROI, one point per optimum; ``chosen`` is the current one.
+
+    ``titles`` are the x and y axis titles; each point's text names the target it solved.
+    """
     data: list[Trace] = [
         {
             "type": "scatter",
@@ -226,7 +229,7 @@ def pareto_figure(
             "text": [p[2] for p in points],
             "name": t("pareto", lang),
             "line": {"color": PALETTE[0]},
-            "hovertemplate": "CAC %{x:,.2f}<br>%{y:,.0f}<br>%{text}<extra></extra>",
+            "hovertemplate": "%{x:,.2f}<br>%{y:,.0f}<br>%{text}<extra></extra>",
         }
     ]
     if chosen is not None:
@@ -241,6 +244,6 @@ def pareto_figure(
             }
         )
     layout = base_layout(380)
-    layout["xaxis"] = {"title": {"text": t("cac_cap_axis", lang)}}
-    layout["yaxis"] = {"title": {"text": t("revenue_axis", lang, currency=currency)}}
+    layout["xaxis"] = {"title": {"text": titles[0]}}
+    layout["yaxis"] = {"title": {"text": titles[1]}}
     return figure(data, layout)

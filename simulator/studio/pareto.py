@@ -1,63 +1,75 @@
-"""The revenue-vs-CAC front: the optimiser re-run with a sweep of CAC caps.
+"""The studio's view of the exact front: ``simulator.optimize.pareto`` plus what the chart needs.
 
-Each point is the best objective the optimiser finds with ``targets.cac_max`` set to one
-value of the sweep (other targets kept), so the curve shows what a looser or tighter CAC
-cap costs or buys. The scenario is re-validated per point through ``compile_edited``.
+The front itself (a target swept through the optimiser, each point an optimum) belongs to
+the optimiser; this adapter only hands the studio's progress bar to it when the library
+accepts one, and turns the front's points and the current recommendation into labelled
+``(x, y, text)`` triples for the chart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from simulator.io.yaml_loader import LineMap
+from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
-from simulator.studio.edits import Edits, compile_edited
+from simulator.studio.i18n import t
+
+if TYPE_CHECKING:  # the optimiser's package is imported only when a front is traced
+    from simulator.optimize.pareto import Front
+
+AXES = ("cac", "roi")
+POINTS = 9  # each point is one optimiser run: ~1 min on the bundled scenario's whole units
+MONEY = ("revenue", "profit", "ltv")
+Point = tuple[float, float, str]
 
 
-@dataclass(frozen=True)
-class ParetoPoint:
-    """The optimiser's answer under one CAC cap."""
-
-    cac_max: float
-    revenue: float
-    cac: float
-    status: str
-    allocation: dict[str, float]
-
-
-def cac_sweep(center: float, points: int = 9, span: float = 2.0) -> list[float]:
-    """CAC caps from ``center / span`` to ``center * span``, evenly spaced in log."""
-    values = np.geomspace(center / span, center * span, points)
-    return [float(v) for v in values]
-
-
-def pareto_front(
-    data: Mapping[str, Any],
-    lines: LineMap,
-    file: str,
-    edits: Edits,
-    caps: Sequence[float],
-    optimize: Callable[..., Result],
+def trace_front(
+    cs: CompiledScenario,
+    axis: str = "cac",
+    points: int = POINTS,
     on_step: Callable[[int, int], None] | None = None,
-) -> list[ParetoPoint]:
-    """Optimise once per cap in ``caps``; ``on_step(done, total)`` reports progress."""
-    out: list[ParetoPoint] = []
-    for i, cap in enumerate(caps):
-        cs = compile_edited(data, lines, file, {**edits, "targets.cac_max": cap})
-        rec = optimize(cs)
-        out.append(
-            ParetoPoint(
-                cac_max=cap,
-                revenue=float(rec.totals["revenue"]),
-                cac=float(rec.totals["cac"]),
-                status=rec.status,
-                allocation=dict(rec.allocation),
-            )
-        )
-        if on_step is not None:
-            on_step(i + 1, len(caps))
-    return out
+) -> Front:
+    """The library's exact front of the objective against ``axis`` ("cac" or "roi").
+
+    ``on_step(done, total)`` is passed on only if ``pareto_front`` takes it (it does not
+    yet); otherwise the caller shows an indeterminate spinner. Raises ``ValueError`` for a
+    scenario without a front (objective ``min_spend``) or an unknown axis.
+    """
+    from simulator.optimize.pareto import pareto_front
+
+    front_of: Callable[..., Front] = pareto_front
+    if on_step is not None and reports_progress():
+        return front_of(cs, axis, points, on_step=on_step)
+    return front_of(cs, axis, points)
+
+
+def reports_progress() -> bool:
+    """Whether the library's ``pareto_front`` can report each point as it is solved."""
+    from simulator.optimize.pareto import pareto_front
+
+    return "on_step" in inspect.signature(pareto_front).parameters
+
+
+def plot_points(front: Front, lang: str) -> list[Point]:
+    """(CAC or ROI reached, objective reached, the target it was solved for) per point."""
+    name = t(front.target, lang)
+    return [(p.x, p.y, f"{name} {p.target:,.2f}") for p in front.points]
+
+
+def chosen_point(front: Front, rec: Result | None, lang: str) -> Point | None:
+    """The optimiser's current answer on the same axes, where it has run."""
+    if rec is None:
+        return None
+    x, y = rec.totals.get(front.axis), rec.totals.get(front.objective)
+    if x is None or y is None:
+        return None
+    return float(x), float(y), t("pareto_chosen", lang)
+
+
+def axis_titles(front: Front, currency: str, lang: str) -> tuple[str, str]:
+    """The chart's x and y titles: the swept metric and the objective, money in currency."""
+    x = f"{t('cac', lang)} ({currency})" if front.axis == "cac" else t("roi", lang)
+    y = t(front.objective, lang)
+    return x, f"{y} ({currency})" if front.objective in MONEY else y

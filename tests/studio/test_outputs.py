@@ -1,4 +1,4 @@
-"""Report, downloads, Pareto sweep and fan bands: built from library numbers, offline."""
+"""Report, downloads and fan bands: built from library numbers, offline."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from simulator.model.load import scenario_from_data
 from simulator.studio import format as fmt
 from simulator.studio.compare import compare
 from simulator.studio.export import export
-from simulator.studio.pareto import cac_sweep, pareto_front
 from simulator.studio.report import build_report
 from simulator.studio.simulation import fan_bands
 from simulator.studio.variants import Variant
@@ -59,32 +58,6 @@ def test_downloads_carry_the_numbers_and_the_edits(q4_data, q4, q4_plan) -> None
     assert evaluate(again).totals["revenue"] == pytest.approx(result.totals["revenue"])
     kept = export(q4, result, "yaml", text, data, {})
     assert "# the quarter" in kept  # no edits: the file's own text and comments
-
-
-def test_cac_sweep_is_geometric() -> None:
-    caps = cac_sweep(100.0, 5, 4.0)
-    assert caps[0] == pytest.approx(25.0)
-    assert caps[-1] == pytest.approx(400.0)
-    assert caps[2] == pytest.approx(100.0)
-
-
-def test_pareto_front_optimises_once_per_cap(q4_data) -> None:
-    data, lines = q4_data
-    seen: list[float] = []
-    steps: list[tuple[int, int]] = []
-
-    def fake_optimize(cs):
-        seen.append(cs.targets["cac_max"])
-        result = evaluate(cs)
-        result.status = "optimal"
-        return result
-
-    points = pareto_front(
-        data, lines, "q4.yaml", {}, [80.0, 120.0], fake_optimize, lambda d, n: steps.append((d, n))
-    )
-    assert seen == [80.0, 120.0]
-    assert steps == [(1, 2), (2, 2)]
-    assert points[1].cac == pytest.approx(88.6615738151173)
 
 
 def test_fan_bands_are_percentiles_over_runs() -> None:

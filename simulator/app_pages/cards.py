@@ -1,0 +1,78 @@
+"""The comparison: one KPI card per column, with deltas against the baseline and target badges."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulator.app_pages.state import lang, remove_variant_cb
+from simulator.model.compiled import CompiledScenario
+from simulator.results import Result
+from simulator.studio import format as fmt
+from simulator.studio.compare import Column
+from simulator.studio.i18n import t
+from simulator.studio.variants import MAX_VARIANTS, describe
+
+KPIS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "profit")
+CSS = """<style>
+div[class*="st-key-kpi_ok_"]{background:#f1faf5;border-left:6px solid #2e9e5b}
+div[class*="st-key-kpi_bad_"]{background:#fdf3f2;border-left:6px solid #d64545}
+div[class*="st-key-kpi_none_"]{border-left:6px solid #9aa5b1}
+div[data-testid="stMetricValue"]{font-size:1.45rem}
+</style>"""
+
+
+def status_line(col: Column) -> tuple[str, str]:
+    """(css suffix, markdown) of a column's target status."""
+    lg = lang()
+    if not col.checks:
+        return "none", f":gray-badge[{t('no_targets', lg)}]"
+    if col.targets_met:
+        return "ok", f":green-badge[:material/check: {t('targets_met', lg)}]"
+    missed = ", ".join(t(k, lg) for k, ok in col.checks.items() if not ok)
+    return "bad", f":red-badge[:material/close: {t('targets_missed', lg, names=missed)}]"
+
+
+def _metrics(cs: CompiledScenario, result: Result, deltas: dict[str, float | None]) -> None:
+    for key in KPIS:
+        better = fmt.BETTER[key]
+        st.metric(
+            t(key, lang()),
+            fmt.metric(key, result.totals.get(key), cs.currency),
+            delta=fmt.delta(key, deltas.get(key), cs.currency),
+            delta_color="off" if better == 0 else ("inverse" if better < 0 else "normal"),
+        )
+    for w in result.warnings:
+        st.caption(f":orange[{w}]")
+
+
+def kpi_card(cs: CompiledScenario, col: Column, title: str, i: int) -> None:
+    """One column's card; its container key carries the status for the CSS colours."""
+    state, badge = status_line(col) if col.result else ("none", "")
+    with st.container(border=True, key=f"kpi_{state}_{col.key}"):
+        top = st.columns([5, 1], vertical_alignment="center")
+        top[0].markdown(f"**{title}**  \n{badge}")
+        if col.variant is not None:
+            top[1].button(
+                "✕",
+                type="tertiary",
+                key=f"rm_{col.key}",
+                on_click=remove_variant_cb,
+                args=(i - 1,),
+                help=t("remove", lang()),
+            )
+        if col.result is None:
+            st.info(t("optimize_pending", lang()))
+            return
+        _metrics(cs, col.result, col.deltas)
+
+
+def comparison(cs: CompiledScenario, columns: list[Column]) -> list[str]:
+    """The KPI cards side by side; returns each column's title."""
+    lg = lang()
+    st.subheader(t("comparison", lg))
+    titles = [describe(c.variant, lg, cs.labels, i) for i, c in enumerate(columns)]
+    boxes = st.columns(1 + MAX_VARIANTS)
+    for i, (box, col) in enumerate(zip(boxes, columns, strict=False)):
+        with box:
+            kpi_card(cs, col, titles[i], i)
+    return titles

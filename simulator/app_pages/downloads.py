@@ -1,0 +1,54 @@
+"""Downloads: CSV, JSON and runnable YAML of one column; the HTML report of them all.
+
+Files are built only when a button is clicked (``partial``), not on every rerun.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import streamlit as st
+
+from simulator.app_pages.state import lang, recommendation, ss
+from simulator.model.compiled import CompiledScenario
+from simulator.studio.compare import Column
+from simulator.studio.export import KINDS, export
+from simulator.studio.i18n import t
+
+
+def downloads(
+    cs: CompiledScenario, columns: list[Column], titles: list[str], ctx: dict[str, Any]
+) -> None:
+    """A column picker, one button per export kind, and the report."""
+    from simulator.studio.report import build_report
+
+    lg = lang()
+    st.subheader(t("downloads", lg))
+    done = [i for i, c in enumerate(columns) if c.result is not None]
+    cols = st.columns([3, 1, 1, 1, 1], vertical_alignment="bottom")
+    pick = cols[0].selectbox(
+        t("download_for", lg), done, format_func=lambda i: titles[i], key="dl_pick"
+    )
+    col = columns[pick or 0]
+    if col.result is None:
+        return
+    edits = dict(ss.edits)
+    for box, (kind, mime) in zip(cols[1:4], KINDS.items(), strict=True):
+        box.download_button(
+            t(kind, lg),
+            partial(export, cs, col.result, kind, ctx["text"], ctx["data"], edits),
+            f"{cs.name}-{col.key}.{kind}",
+            mime,
+            key=f"dl_{kind}",
+            on_click="ignore",
+        )
+    cols[4].download_button(
+        t("report", lg),
+        partial(build_report, cs, columns, lg, recommendation(ctx["identity"])),
+        f"{cs.name}-report.html",
+        "text/html",
+        key="dl_report",
+        on_click="ignore",
+        type="primary",
+    )

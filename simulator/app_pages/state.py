@@ -1,0 +1,110 @@
+"""What the studio keeps between reruns: the plan, variants, recommendation and language.
+
+Streamlit reruns the page top to bottom on every interaction; everything a user has set
+that is not a widget's own value lives in ``st.session_state`` under the names here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from simulator.io.errors import ScenarioError
+from simulator.model.compiled import CompiledScenario
+from simulator.results import Result
+from simulator.studio import share
+from simulator.studio.variants import MAX_VARIANTS, Variant, channel_units, plan_variant
+
+ss = st.session_state
+
+
+def lang() -> str:
+    return str(ss.get("lang", "en"))
+
+
+def show_issues(header: str, issues: Any) -> None:
+    """Located errors, one per line, never a traceback."""
+    st.error(header + "\n\n" + "\n".join(f"- `{issue}`" for issue in issues))
+
+
+def show_error(header: str, exc: ScenarioError) -> None:
+    show_issues(header, exc.issues)
+
+
+def set_plan(allocation: dict[str, float]) -> None:
+    """The plan being edited, with its sliders and number inputs moved to match."""
+    ss.plan = {k: float(v) for k, v in allocation.items()}
+    for cid, value in ss.plan.items():
+        ss[f"sl_{cid}"] = value
+        ss[f"ni_{cid}"] = value
+
+
+def scenario_plan(cs: CompiledScenario) -> dict[str, float]:
+    """The scenario's own split, else the budget spread evenly (whole units kept)."""
+    if cs.current is not None:
+        spend = cs.channel_sum(cs.current.spend)
+        return {cid: float(spend[j]) for j, cid in enumerate(cs.channel_ids)}
+    units = channel_units(cs)
+    even = cs.budget / cs.n_channels
+    return {cid: (even // units[cid]) * units[cid] if units[cid] else even for cid in units}
+
+
+def reset_for(cs: CompiledScenario) -> None:
+    """A newly loaded scenario starts from its own plan, or from the shared link's."""
+    link = ss.pop("link_state", None)
+    plan = scenario_plan(cs)
+    if link is not None:
+        plan.update({k: v for k, v in link.plan.items() if k in plan})
+    set_plan(plan)
+    ss.variants = list(link.variants) if link else []
+    ss.rec = None
+    ss.pareto = None
+    ss.sim = None
+
+
+def boot() -> None:
+    """First run of a session: language, scenario, edits and variants from the URL."""
+    if ss.get("booted"):
+        return
+    ss.booted = True
+    state = share.decode(st.query_params.to_dict())
+    ss.lang = state.lang
+    ss.edits = dict(state.edits)
+    if state.plan or state.variants or state.scenario:
+        ss.link_state = state
+        ss.link_scenario = state.scenario
+    ss.link_problems = list(state.problems)
+
+
+def reset_edits() -> None:
+    """Forget every assumption edit and the number inputs that held them."""
+    ss.edits = {}
+    for key in [k for k in ss if str(k).startswith("ed_")]:
+        del ss[key]
+
+
+def recommendation(identity: str) -> Result | None:
+    """The optimiser's answer for this scenario and these edits, if it has run."""
+    rec = ss.get("rec")
+    return rec[1] if rec and rec[0] == identity else None
+
+
+def add_variant_cb(kind: str) -> None:
+    """Append a variant of ``kind`` from the variant form's current values."""
+    if len(ss.variants) >= MAX_VARIANTS:
+        return
+    if kind == "plan":
+        ss.variants.append(plan_variant(ss.plan))
+    elif kind == "shift":
+        ss.variants.append(
+            Variant("shift", source=ss.v_from, target=ss.v_to, percent=float(ss.v_pct_shift))
+        )
+    elif kind == "scale":
+        ss.variants.append(Variant("scale", percent=float(ss.v_pct_scale)))
+    elif not any(v.kind == "optimize" for v in ss.variants):
+        ss.variants.append(Variant("optimize"))
+
+
+def remove_variant_cb(i: int) -> None:
+    del ss.variants[i]
