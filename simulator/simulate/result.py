@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from simulator.model.curves import FloatArray
+from simulator.model.targets import TARGET_METRICS, meets
 from simulator.results import TOTAL_KEYS, json_safe
 from simulator.simulate.inputs import SimInputs
 from simulator.simulate.outcome import ChunkOutcome
@@ -30,16 +31,6 @@ METRICS = (
     "carryover_after_horizon",
 )
 CHANNEL_METRICS = ("spend", "revenue", "conversions", "new_customers", "roi")
-
-# target name -> (metric, True if the run's value must be at least the target)
-_TARGETS = {
-    "roi_min": ("roi", True),
-    "cac_max": ("cac", False),
-    "ltv_cac_min": ("ltv_cac", True),
-    "revenue_min": ("revenue", True),
-    "conversions_min": ("conversions", True),
-    "new_customers_min": ("new_customers", True),
-}
 
 
 def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
@@ -92,10 +83,7 @@ def targets_met(targets: dict[str, float], metrics: dict[str, FloatArray]) -> Fl
     """Per run: True where every target holds (an undefined ratio fails its target)."""
     ok = np.ones(metrics["spend"].shape, dtype=bool)
     for name, bound in targets.items():
-        metric, at_least = _TARGETS[name]
-        value = metrics[metric]
-        with np.errstate(invalid="ignore"):
-            ok &= (value >= bound) if at_least else (value <= bound)
+        ok &= meets(name, metrics[TARGET_METRICS[name][0]], bound)
     return ok
 
 
