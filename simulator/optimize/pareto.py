@@ -22,7 +22,7 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario
 from simulator.optimize import optimize
-from simulator.optimize.exact import best_ratio
+from simulator.optimize.diagnose import best_ratio
 from simulator.optimize.lineitems import build_problem
 from simulator.simulate import simulate
 

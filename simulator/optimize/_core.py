@@ -1,0 +1,171 @@
+"""The exact allocator's inner problem: budget, bounds and groups at fixed target multipliers.
+
+With the targets' multipliers fixed, item ``i`` maximises ``coef_i C_i(x) - price x``, so
+it spends ``x_i = clip(C_i'^-1(price / coef_i), lower_i, upper_i)`` (:func:`respond`).
+What is left is to find the prices: first each group's two thresholds (where its spend
+hits ``hi`` and ``lo``, all groups at once), then the budget's price, which moves every
+ungrouped item and every group between its thresholds. Each is a monotone root find
+(:func:`simulator.optimize._roots.solve_prices`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.model.curves import CurveSet, FloatArray
+from simulator.optimize._roots import T_MAX, T_MIN, PriceFn, solve_prices
+from simulator.optimize.problem import Problem
+
+
+def respond(
+    curves: CurveSet, coef: FloatArray, price: FloatArray, lower: FloatArray, upper: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Each item's best spend at ``price`` and its slope d x / d log(price).
+
+    The slope ``C'/C''`` (negative) drives the Newton steps; ``C''`` is a one-sided
+    difference, which only has to be good enough to point the step.
+    """
+    pos = coef > 0
+    live = pos & (price > 0)
+    g = np.where(live, price / np.where(pos, coef, 1.0), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        raw = curves.inverse_derivative(g)  # hill's Newton warns on items it then masks
+    x = np.where(pos, np.where(price > 0, np.clip(raw, lower, upper), upper), lower)
+    x = np.where(~pos & (price < 0), upper, x)
+    inside = live & (raw > lower) & (raw < upper)
+    xs = np.where(inside, x, 1.0)
+    h = 1e-7 * xs
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        c2 = (curves.derivative(xs + h) - g) / h
+        slope = np.where(inside & (c2 < 0) & np.isfinite(c2), g / c2, 0.0)
+    return x, slope
+
+
+@dataclass(frozen=True)
+class Solution:
+    """One allocation with the multipliers that produced it."""
+
+    x: FloatArray
+    lam: float  # the budget's price above the base price
+    eta: FloatArray  # (G,) group price minus budget price: > 0 where a max binds
+    m: FloatArray  # (K,) target multipliers
+
+    def blend(self, other: Solution, w: float) -> Solution:
+        """``(1 - w) x + w x'`` with the multipliers of the nearer end."""
+        near = other if w > 0.5 else self
+        return replace(near, x=self.x + w * (other.x - self.x))
+
+
+class Core:
+    """Budget, bounds and groups, for given target multipliers (``coef`` and ``base``)."""
+
+    def __init__(self, p: Problem) -> None:
+        self.curves, self.lower, self.budget = p.curves, p.lower, p.budget
+        self.upper = np.minimum(p.upper, p.budget)  # no item can use more than the budget
+        self.owner = np.full(p.n, -1, dtype=np.intp)
+        for j, grp in enumerate(p.groups):
+            self.owner[grp.index] = j
+        self.grouped = self.owner >= 0
+        self.own = np.maximum(self.owner, 0)
+        self.glo = np.array([grp.lo for grp in p.groups], dtype=float)
+        self.ghi = np.array([grp.hi for grp in p.groups], dtype=float)
+        self.gmin = np.bincount(self.own[self.grouped], p.lower[self.grouped], len(p.groups))
+
+    def solve(self, coef: FloatArray, base: float) -> Solution:
+        """Best spends for ``coef`` and base price ``base``: the budget's and groups' prices."""
+        t_base = float(np.log(base)) if base > 0 else T_MIN
+        thi, tlo, xhi, xlo = self._limits(coef, t_base) if self.glo.size else (np.zeros(0),) * 4
+        f = self._budget_fn(coef, thi, tlo, xhi, xlo)
+        if base > 0:
+            s0, _, x0 = f(np.array([t_base]))
+            if s0[0] <= self.budget:
+                return Solution(x0, 0.0, self._eta(t_base, thi, tlo), np.zeros(0))
+        t0 = np.array([max(self._guess(coef), t_base)])
+        n = self.curves.n
+        tr, x = solve_prices(
+            f, np.array([self.budget]), t0, np.array([t_base]), np.zeros(n, dtype=np.intp), n
+        )
+        t = max(float(tr[0]), t_base)  # -inf: saturated before the budget binds
+        if not np.isfinite(t):  # +inf: the lower bounds alone use the budget; no price
+            return Solution(x, 0.0, self._eta(t_base, thi, tlo), np.zeros(0))
+        lam = max(float(np.exp(t)) - base, 0.0) if t > t_base else 0.0
+        return Solution(x, lam, self._eta(t, thi, tlo), np.zeros(0))
+
+    def _group_fn(self, coef: FloatArray) -> PriceFn:
+        """Each group's spend at its own log price ``t[g]``."""
+        g = len(self.glo)
+
+        def f(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+            price = np.exp(t[self.own])
+            x, sl = respond(self.curves, coef, price, self.lower, self.upper)
+            s = np.bincount(self.own[self.grouped], x[self.grouped], g).astype(float)
+            ds = np.bincount(self.own[self.grouped], sl[self.grouped], g).astype(float)
+            return s, ds, x
+
+        return f
+
+    def _limits(self, coef: FloatArray, t_base: float) -> tuple[FloatArray, ...]:
+        """Log prices where each group's spend hits hi / lo, and the spends there."""
+        g, n = len(self.glo), self.curves.n
+        f = self._group_fn(coef)
+        hi_on = np.isfinite(self.ghi)
+        target = np.where(hi_on, self.ghi, 1e300)
+        thi, xhi = solve_prices(f, target, np.full(g, t_base), np.full(g, t_base), self.owner, n)
+        lo_on = self.glo > self.gmin * (1 + 1e-12)
+        target = np.where(lo_on, self.glo, -1e300)
+        t0 = np.where(lo_on, t_base, T_MAX)
+        tlo, xlo = solve_prices(f, target, t0, np.full(g, T_MIN), self.owner, n)
+        xlo = self._fill_free(xlo, lo_on & (tlo == -np.inf))
+        tlo = np.where(tlo == -np.inf, T_MIN, tlo)
+        return thi, tlo, xhi, xlo
+
+    def _fill_free(self, x: FloatArray, short: npt.NDArray[np.bool_]) -> FloatArray:
+        """Groups whose minimum needs spend past zero marginal value: fill toward upper."""
+        if not short.any():
+            return x
+        g = len(self.glo)
+        s = np.bincount(self.own[self.grouped], x[self.grouped], g)
+        room = np.where(self.grouped, self.upper - x, 0.0)
+        r = np.bincount(self.own[self.grouped], room[self.grouped], g)
+        frac = np.where(short & (r > 0), (self.glo - s) / np.where(r > 0, r, 1.0), 0.0)
+        return x + np.where(self.grouped, frac[self.own] * room, 0.0)
+
+    @staticmethod
+    def _eta(t: float, thi: FloatArray, tlo: FloatArray) -> FloatArray:
+        """Each group's price above the budget's (< 0 where its minimum binds)."""
+        if not thi.size:
+            return np.zeros(0)
+        with np.errstate(invalid="ignore", over="ignore"):
+            eta = np.exp(np.clip(t, thi, tlo)) - np.exp(t)
+        # inf - inf: the group's limit and the budget coincide; the budget carries the price
+        return np.where(np.isnan(eta), 0.0, eta)
+
+    def _guess(self, coef: FloatArray) -> float:
+        """A starting log price: the median item's marginal return at an even split."""
+        d = self.curves.derivative(np.full(self.curves.n, self.budget / self.curves.n))
+        p = coef * d
+        p = p[(p > 0) & np.isfinite(p)]
+        return float(np.log(np.median(p))) if p.size else 0.0
+
+    def _budget_fn(
+        self, coef: FloatArray, thi: FloatArray, tlo: FloatArray, xhi: FloatArray, xlo: FloatArray
+    ) -> PriceFn:
+        """Total spend at budget log price ``t[0]``; groups follow it between their limits."""
+        grouped, own = self.grouped, self.own
+
+        def f(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+            te = np.full(self.curves.n, t[0])
+            if thi.size:
+                te = np.where(grouped, np.clip(te, thi[own], tlo[own]), te)
+            x, sl = respond(self.curves, coef, np.exp(te), self.lower, self.upper)
+            if thi.size:
+                fix_hi = grouped & (t[0] < thi[own])
+                fix_lo = grouped & (t[0] > tlo[own])
+                x = np.where(fix_hi, xhi, np.where(fix_lo, xlo, x))
+                sl = np.where(fix_hi | fix_lo, 0.0, sl)
+            return np.array([x.sum()]), np.array([sl.sum()]), x
+
+        return f

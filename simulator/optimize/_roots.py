@@ -1,0 +1,204 @@
+"""Bracketed one-dimensional root finders for the exact allocator's prices and multipliers.
+
+Every price and multiplier of the allocator is the root of a monotone function of one
+variable, so the finders here never need a derivative to be right, only to point:
+
+- :func:`solve_prices` solves K independent problems ``S_k(t) = target_k`` at once, where
+  ``S_k`` is a decreasing spend as a function of log price; it is safeguarded Newton
+  (bisection takes over where Newton leaves the bracket or does not halve the residual);
+- :func:`mult_root` finds where an increasing gap crosses 0 as a function of a multiplier,
+  by expanding a bracket in factors of 10 and shrinking it with Illinois (regula falsi
+  that halves the weight of a stale end) in log space.
+
+Both end on a bracket whose two allocations straddle the constraint and return the convex
+combination that meets it exactly: that is what fills ties of flat marginals (linear
+curves, several items at one price) and keeps concave targets met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.model.curves import FloatArray, IntArray
+
+T_MIN, T_MAX = -690.0, 690.0  # log-price limits: exp stays finite and positive
+_RTOL = 1e-14
+
+BoolArray = npt.NDArray[np.bool_]
+PriceFn = Callable[[FloatArray], tuple[FloatArray, FloatArray, FloatArray]]
+"""``f(t)`` -> spends ``(K,)``, their slopes d spend / d t ``(K,)``, item spends ``(n,)``."""
+
+
+@dataclass
+class _Bracket:
+    """Per-problem bracket ``ta < root < tb`` with ``S(ta) >= target >= S(tb)``.
+
+    ``xa``/``xb`` are the item spends at the two ends (each item follows its owner's
+    bracket); ``res`` is the last residual, so Newton is kept only while it halves it;
+    ``expand`` grows the step while one side of the bracket is still open.
+    """
+
+    ta: FloatArray
+    tb: FloatArray
+    sa: FloatArray
+    sb: FloatArray
+    xa: FloatArray
+    xb: FloatArray
+    t_min: FloatArray
+    t_max: FloatArray
+    res: FloatArray
+    expand: FloatArray
+
+    @classmethod
+    def open(cls, k: int, n: int, t_min: FloatArray) -> _Bracket:
+        """No end known yet for any of the ``k`` problems."""
+        inf = np.full(k, np.inf)
+        t_lo = np.asarray(t_min, float)
+        return cls(-inf, inf.copy(), inf.copy(), -inf, np.zeros(n), np.zeros(n), t_lo,
+                   np.full(k, T_MAX), inf.copy(), np.ones(k))  # fmt: skip
+
+    def update(
+        self, t: FloatArray, s: FloatArray, x: FloatArray, above: BoolArray, owner: IntArray
+    ) -> None:
+        """Move the end on ``t``'s side of each root to ``t`` (``above``: ``S(t) >= target``)."""
+        mine, own = owner >= 0, np.maximum(owner, 0)
+        self.ta, self.sa = np.where(above, t, self.ta), np.where(above, s, self.sa)
+        self.xa = np.where(mine & above[own], x, self.xa)
+        below = ~above
+        self.tb, self.sb = np.where(below, t, self.tb), np.where(below, s, self.sb)
+        self.xb = np.where(mine & below[own], x, self.xb)
+        self.expand = self.expand * 2.0
+
+
+def _next_t(
+    t: FloatArray, s: FloatArray, ds: FloatArray, target: FloatArray, br: _Bracket
+) -> FloatArray:
+    """Newton in log-log space where it stays inside the bracket and halves the residual."""
+    step = np.where(np.isfinite(br.ta), 4.0, -4.0) * br.expand
+    grow = np.where(np.isfinite(br.ta), br.ta, br.tb) + step
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        r = np.log(s / target)
+        tn = t - r * s / ds
+    ok = np.isfinite(tn) & (tn > br.ta) & (tn < br.tb) & (np.abs(r) < 0.5 * br.res)
+    br.res = np.where(np.isfinite(r), np.abs(r), np.inf)
+    mid = 0.5 * (br.ta + br.tb)
+    both = np.isfinite(br.ta) & np.isfinite(br.tb)
+    # one side still open: take the Newton step toward it, capped by the growing step
+    tn = np.where(np.isfinite(tn), tn, grow)
+    reach = np.where(np.isfinite(br.ta), np.minimum(tn, grow), np.maximum(tn, grow))
+    reach = np.where(
+        np.isfinite(br.ta), np.maximum(reach, br.ta + 1e-3), np.minimum(reach, br.tb - 1e-3)
+    )
+    return np.clip(np.where(both, np.where(ok, tn, mid), reach), br.t_min, br.t_max)
+
+
+def solve_prices(
+    f: PriceFn, target: FloatArray, t0: FloatArray, t_min: FloatArray, owner: IntArray, n: int
+) -> tuple[FloatArray, FloatArray]:
+    """Solve ``S_k(t_k) = target_k`` for K decreasing spend functions of log price at once.
+
+    ``f(t)`` returns spends (K,), their slopes (K,) and the items' spends (n,); item ``i``
+    belongs to problem ``owner[i]`` (-1: none). Returns each root (``-inf`` where the
+    spend is below target even at ``t_min``, ``+inf`` where it is above target at the
+    top) and the items' spends interpolated so that each sum is exactly its target.
+    """
+    br = _Bracket.open(target.size, n, t_min)
+    t = np.clip(t0, br.t_min, br.t_max)
+    for _ in range(300):
+        s, ds, x = f(t)
+        above = s >= target
+        br.update(t, s, x, above, owner)
+        stuck_lo = ~above & (t <= br.t_min)
+        stuck_hi = above & (t >= br.t_max)
+        close = (np.abs(s - target) <= _RTOL * target) | (br.tb - br.ta <= 1e-13)
+        if np.all(close | stuck_lo | stuck_hi):
+            break
+        t = _next_t(t, s, ds, target, br)
+    x, frac = _interpolate(br, target, owner)
+    t = np.where(frac < 0.5, br.ta, br.tb)
+    t = np.where(np.isfinite(t), t, np.where(np.isfinite(br.ta), br.ta, br.tb))
+    return np.where(np.isfinite(br.ta), np.where(np.isfinite(br.tb), t, np.inf), -np.inf), x
+
+
+def _interpolate(
+    br: _Bracket, target: FloatArray, owner: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """The convex combination of the bracket ends whose sum is exactly ``target``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.clip((br.sa - target) / (br.sa - br.sb), 0.0, 1.0)
+    frac = np.where(np.isfinite(br.sa), np.where(np.isfinite(br.sb), frac, 0.0), 1.0)
+    frac = np.nan_to_num(frac, nan=0.0)
+    w = frac[np.maximum(owner, 0)]
+    with np.errstate(invalid="ignore"):
+        x = br.xa + w * (br.xb - br.xa)
+    return np.where(w == 0.0, br.xa, np.where(w == 1.0, br.xb, x)), frac
+
+
+class Blendable(Protocol):
+    """A solution that can be mixed with another: ``w = 0`` is self, ``w = 1`` is other."""
+
+    def blend(self: _S, other: _S, w: float) -> _S: ...
+
+
+_S = TypeVar("_S", bound=Blendable)
+Gap = Callable[[float], tuple[float, _S | None]]
+"""``h(mu)`` -> the target's slack at multiplier ``mu`` and the solution (None: none)."""
+
+
+def mult_root(h: Gap[_S], mu0: float) -> _S | None:
+    """The multiplier where an increasing gap ``h`` crosses 0 (``h(0) < 0`` is known).
+
+    Brackets by factors of 10 from ``mu0``, then Illinois in log space; None when no
+    multiplier up to ``1e60 * mu0`` meets the target (then no split does, see diagnose).
+    """
+    lo: tuple[float, float, _S] | None = None
+    hi: tuple[float, float, _S] | None = None
+    t = float(np.log(mu0))
+    for i in range(120):
+        v, s = h(float(np.exp(t)))
+        if s is None:
+            return None
+        if v >= 0:
+            hi = (t, v, s)
+        else:
+            lo = (t, v, s)
+        if lo is not None and hi is not None:
+            break
+        if i >= 60 and hi is None:
+            return None
+        if i >= 60 and lo is None:
+            return s
+        t += 2.3 if hi is None else -2.3
+    assert lo is not None
+    assert hi is not None
+    return _illinois(h, lo, hi)
+
+
+def _illinois(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]) -> _S | None:
+    """Shrink the bracket (regula falsi with the Illinois weight), then blend its ends."""
+    wl = wh = 1.0
+    side = 0
+    for _ in range(100):
+        if hi[0] - lo[0] <= 1e-13 * max(1.0, abs(lo[0])) or hi[1] == 0.0:
+            break
+        vl, vh = lo[1] * wl, hi[1] * wh
+        t = (lo[0] * vh - hi[0] * vl) / (vh - vl)
+        if not lo[0] < t < hi[0]:
+            t = 0.5 * (lo[0] + hi[0])
+        v, s = h(float(np.exp(t)))
+        if s is None:
+            return None
+        if v >= 0:
+            hi, wh, wl = (t, v, s), 1.0, (0.5 * wl if side == 1 else 1.0)
+            side = 1
+        else:
+            lo, wl, wh = (t, v, s), 1.0, (0.5 * wh if side == -1 else 1.0)
+            side = -1
+    w = -lo[1] / (hi[1] - lo[1]) if hi[1] > lo[1] else 1.0
+    w = min(1.0, w * (1 + 1e-9) + 1e-15)  # a hair to the feasible side
+    return lo[2].blend(hi[2], w)

@@ -1,0 +1,106 @@
+"""The exact allocator's outer problem: one multiplier per ratio or floor target.
+
+A target ``sum w C >= rho sum x + floor`` with multiplier ``m`` adds ``m w`` to every
+item's coefficient and ``m rho`` to its price, so for fixed multipliers the problem is the
+inner one (:class:`simulator.optimize._core.Core`). The partially minimised dual stays
+convex, so each binding target's multiplier is a monotone 1-D root find
+(:func:`simulator.optimize._roots.mult_root`), nested when several targets bind. Targets
+join an active set only once violated, so slack targets cost nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from simulator.model.curves import FloatArray
+from simulator.optimize._core import Core, Solution
+from simulator.optimize._roots import mult_root
+from simulator.optimize.problem import Problem
+
+
+class Allocator:
+    """Targets on top of :class:`Core`: an active set of multipliers, solved nested."""
+
+    def __init__(self, p: Problem) -> None:
+        self.p, self.core = p, Core(p)
+        self.names = [r.name for r in p.ratios] + [f.name for f in p.floors]
+        k = len(self.names)
+        self.w = np.array([r.weights for r in p.ratios] + [f.weights for f in p.floors])
+        self.w = self.w.reshape(k, p.n)
+        self.rho = np.array([r.rho for r in p.ratios] + [0.0] * len(p.floors))
+        self.floor = np.array([0.0] * len(p.ratios) + [f.floor for f in p.floors])
+        self.a = np.zeros(p.n) if p.minimize_spend else np.asarray(p.objective, float)
+        self.c = 1.0 if p.minimize_spend else p.spend_cost
+        self.mu0 = self._mu_scales()
+        self._reachable: dict[int, bool] = {}
+
+    def _mu_scales(self) -> FloatArray:
+        """Each multiplier's natural size: where its target's pull matches the objective's."""
+        d = self.p.curves.derivative(np.full(self.p.n, max(self.p.budget, 1e-300) / self.p.n))
+        d = np.where(np.isfinite(d), d, 0.0)
+        base = max(float(np.max(np.abs(self.a))), self.c / max(float(np.max(d)), 1e-300))
+        wmax = np.maximum(np.max(np.abs(self.w), axis=1, initial=0.0), 1e-300)
+        return np.asarray(np.maximum(base / wmax, 1e-300), dtype=float)
+
+    def gap(self, k: int, x: FloatArray) -> float:
+        """Target ``k``'s slack at ``x`` (>= 0: met)."""
+        conv = self.p.curves.value(x)
+        return float(self.w[k] @ conv - self.rho[k] * np.sum(x) - self.floor[k])
+
+    def tol(self, k: int, x: FloatArray) -> float:
+        """How much slack below 0 still counts as met: 1e-11 of the terms' size."""
+        conv = self.p.curves.value(x)
+        size = abs(float(self.w[k] @ conv)) + self.rho[k] * float(np.sum(x)) + self.floor[k]
+        return float(1e-11 * size)
+
+    def inner(self, m: FloatArray) -> Solution:
+        """The inner solution for multipliers ``m`` (K,)."""
+        sol = self.core.solve(self.a + m @ self.w, self.c + float(m @ self.rho))
+        return replace(sol, m=m.copy())
+
+    def nested(self, active: tuple[int, ...], m: FloatArray) -> Solution | None:
+        """Solve with the targets in ``active`` held by multipliers, outermost first."""
+        if not active:
+            return self.inner(m)
+        k, rest = active[0], active[1:]
+
+        def h(mu: float) -> tuple[float, Solution | None]:
+            mm = m.copy()
+            mm[k] = mu
+            s = self.nested(rest, mm)
+            return (self.gap(k, s.x) if s is not None else -np.inf), s
+
+        v0, s0 = h(0.0)
+        if s0 is None or v0 >= 0:
+            return s0
+        if not self.reachable(k):
+            return None
+        return mult_root(h, float(self.mu0[k]))
+
+    def reachable(self, k: int) -> bool:
+        """Whether target ``k`` alone can be met: one solve that spares a futile search."""
+        if k not in self._reachable:
+            sol = self.core.solve(self.w[k], float(self.rho[k]))
+            ok = self.gap(k, sol.x) >= -self.tol(k, sol.x)
+            self._reachable[k] = ok and (k >= len(self.p.ratios) or sol.x.sum() > 0)
+        return self._reachable[k]
+
+    def run(self) -> Solution | None:
+        """Add violated targets to the active set until none is violated."""
+        k_all = len(self.names)
+        active: tuple[int, ...] = ()
+        for _ in range(k_all + 1):
+            sol = self.nested(active, np.zeros(k_all))
+            if sol is None:
+                return None
+            bad = [k for k in range(k_all) if self.gap(k, sol.x) < -self.tol(k, sol.x)]
+            n_ratio = len(self.p.ratios)
+            if not bad and (n_ratio == 0 or sol.x.sum() > 0 or self.p.minimize_spend):
+                return sol
+            new = [k for k in bad if k not in active]
+            if not new:
+                return None
+            active = (*active, new[0])
+        return None
