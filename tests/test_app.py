@@ -7,6 +7,7 @@ library returns for the same inputs.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from simulator.calibrate.studio import calibrate_to_scenario
 from simulator.io.errors import ScenarioError
 from simulator.io.yaml_loader import parse_yaml
 from simulator.model.load import load_scenario, scenario_from_data
+from simulator.optimize.pareto import pareto_front
 from simulator.studio import format as fmt
 from simulator.studio.wording import with_labels
 
@@ -203,6 +205,7 @@ def test_a_calibrated_history_opens_as_the_scenario(at: AppTest) -> None:
     for cid in HISTORY_CHANNELS:
         assert at.slider(key=f"sl_{cid}").value >= 0
     assert "sl_kol_posts" not in [s.key for s in at.slider]
+    assert not at.dataframe  # the report folds once its scenario is open
     (baseline,) = cards(at)
     calibrated = scenario_from_data(*parse_yaml(text, "c.yaml"), "c.yaml")
     assert_card_is(baseline, evaluate(calibrated).totals)
@@ -221,3 +224,45 @@ def test_a_bad_history_shows_the_located_error(at: AppTest) -> None:
     assert "neg.csv:3: spend: must be >= 0 (got -5)" in shown
     assert "cal_open" not in [b.key for b in at.button]
     assert cards(at)  # the open scenario is still planned below
+
+
+SMALL = b"""name: small
+budget: {total: 100000}
+targets: {cac_max: 60}
+channels:
+  - id: search
+    label: Search
+    response: {type: exponential, max_conversions: 3000, scale: 60000}
+    aov: 200
+    new_customer_rate: 0.6
+  - id: feed
+    response: {type: hill, max_conversions: 2500, half_saturation: 50000, shape: 0.8}
+    aov: 150
+"""
+
+
+def _pareto_trace(app: AppTest) -> dict:
+    (fig,) = app.get("plotly_chart")
+    return json.loads(fig.proto.spec)["data"]
+
+
+def test_the_pareto_tab_draws_the_optimisers_front(at: AppTest) -> None:
+    at.file_uploader(key="upload").set_value(("small.yaml", SMALL, "application/yaml")).run()
+    at.session_state["charts"] = "Pareto front"  # open the lazy tab
+    at.run()
+    at.button(key="pareto_run").click().run()
+    assert not at.exception
+    (line,) = _pareto_trace(at)
+    cs = scenario_from_data(*parse_yaml(SMALL.decode(), "small.yaml"), "small.yaml")
+    front = pareto_front(cs, "cac", 9)
+    assert line["x"] == pytest.approx([p.x for p in front.points])
+    assert line["y"] == pytest.approx([p.y for p in front.points])
+    caps = [float(text.removeprefix("CAC cap ")) for text in line["text"]]
+    assert all(x <= cap * (1 + 1e-6) + 0.005 for x, cap in zip(line["x"], caps, strict=True))
+    assert line["y"] == sorted(line["y"])  # a looser CAC never earns less
+    at.button(key="optimize").click().run()
+    line, star = _pareto_trace(at)
+    rec = optimize(cs)
+    assert star["x"] + star["y"] == pytest.approx([rec.totals["cac"], rec.totals["revenue"]])
+    at.segmented_control(key="pareto_axis").set_value("roi").run()
+    assert not at.get("plotly_chart")  # the CAC front is not shown as the ROI one

@@ -37,7 +37,6 @@ def history_upload() -> None:
     with st.sidebar.expander(t("history", lg), expanded=ss.get("history") is not None):
         st.file_uploader(t("history_upload", lg), type=["csv"], key="history")
         st.caption(t("history_help", lg))
-        st.caption(t("calibration_note", lg, n=RESAMPLES))
 
 
 def open_calibrated(cal: Calibrated) -> None:
@@ -74,33 +73,20 @@ def fit_table(report: CalibrationReport) -> None:
 
 
 def fitted_curves(report: CalibrationReport) -> None:
-    """The report's figure, built once per upload and only while its expander is open."""
-    box = st.expander(
-        t("fitted_curves", lang()), expanded=True, key="cal_curves", on_change="rerun"
-    )
-    if not box.open:
-        return
+    """The report's figure, built once per upload (it takes about a second)."""
     fig = ss.get("calibration_figure")
     if fig is None:
         fig = ss.calibration_figure = report.figure()
-    with box:
-        st.plotly_chart(fig, key="fig_calibration", config={"displaylogo": False})
+    st.markdown(f"**{t('fitted_curves', lang())}**")
+    st.plotly_chart(fig, key="fig_calibration", config={"displaylogo": False})
 
 
-def calibration_section() -> None:
-    """Main page: the calibration of the uploaded history, if there is one."""
-    cal = _calibrated()
-    if cal is None:
-        return
+def _report(cal: Calibrated, report: CalibrationReport) -> None:
     lg = lang()
-    if cal.report is None:
-        show_issues(t("history_error", lg), cal.issues)
-        return
-    st.subheader(t("calibration_title", lg, name=cal.source))
     st.caption(t("calibration_note", lg, n=RESAMPLES))
     st.markdown(f"**{t('fit_quality', lg)}**")
-    fit_table(cal.report)
-    for warning in cal.report.warnings:
+    fit_table(report)
+    for warning in report.warnings:
         st.warning(warning)
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
@@ -118,4 +104,31 @@ def calibration_section() -> None:
         on_click=open_calibrated,
         args=(cal,),
     )
-    fitted_curves(cal.report)
+    fitted_curves(report)
+
+
+def calibration_section() -> None:
+    """Main page: the calibration of the uploaded history, if there is one.
+
+    The report sits in a lazy expander, open until the scenario is opened and folded
+    after (a new key starts it folded), so the plan is not pushed below the figure and
+    a folded report costs nothing on a rerun.
+    """
+    cal = _calibrated()
+    if cal is None:
+        return
+    lg = lang()
+    if cal.report is None:
+        show_issues(t("history_error", lg), cal.issues)
+        return
+    opened = ss.get("opened", ("", "", ""))[0] == cal.yaml_text
+    box = st.expander(
+        t("calibration_title", lg, name=cal.source),
+        expanded=not opened,
+        key=f"cal_box_{'opened' if opened else 'new'}",
+        on_change="rerun",
+        icon=":material/query_stats:",
+    )
+    if box.open:
+        with box:
+            _report(cal, cal.report)

@@ -125,3 +125,32 @@ def test_budget_change_updates_the_cards(server: str) -> None:
         os.replace(tmp, SCREENSHOT)
         browser.close()
     assert SCREENSHOT.stat().st_size > 50_000
+
+
+def test_calibrating_a_history_opens_it(server: str) -> None:
+    """Upload the sample history, see the fit, open the calibrated scenario."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from simulator.calibrate.studio import calibrate_to_scenario
+    from simulator.io.yaml_loader import parse_yaml
+    from simulator.model.load import scenario_from_data
+
+    history = ROOT / "scenarios" / "sample_history.csv"
+    text, _report = calibrate_to_scenario(history.read_bytes(), history.name, n_resamples=30)
+    calibrated = scenario_from_data(*parse_yaml(text, "c.yaml"), "c.yaml")
+    revenue_text = fmt.metric("revenue", evaluate(calibrated).totals["revenue"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(server, timeout=FIRST_LOAD_MS)
+        expect(page.get_by_role("slider")).to_have_count(5, timeout=FIRST_LOAD_MS)
+        page.get_by_text("Calibrate from history").click()
+        page.locator('.st-key-history input[type="file"]').set_input_files(str(history))
+        open_button = page.get_by_role("button", name="Open in the studio", exact=True)
+        expect(open_button).to_be_visible(timeout=UPDATE_MS)
+        expect(page.get_by_text("30 bootstrap resamples").first).to_be_visible()
+        open_button.click()
+        expect(page.get_by_role("slider")).to_have_count(4, timeout=UPDATE_MS)
+        revenue = page.locator('[data-testid="stMetricValue"]').nth(1)
+        expect(revenue).to_have_text(revenue_text, timeout=UPDATE_MS)
+        browser.close()
