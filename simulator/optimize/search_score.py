@@ -1,0 +1,87 @@
+"""What a search trial scores: its objective and constraints, from simulated runs.
+
+Every trial simulates with the same seed (common random numbers), so two splits are
+compared on the same market days; where the draws' count depends on the split the
+streams drift apart, which only costs precision, never fairness. Constraints follow
+Optuna's sign (<= 0 is met) and are relative, so targets of any size weigh alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from simulator.model.compiled import CompiledScenario
+from simulator.model.curves import FloatArray
+from simulator.optimize.search_space import CHANCE_METRICS, ChanceTarget, Space, wilson_lower
+from simulator.simulate import simulate
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a study depends on; its hash names the default study."""
+
+    runs: int = 200
+    seed: int = 0
+    chance: tuple[ChanceTarget, ...] = ()
+    confidence: float = 0.95
+    sim_options: dict[str, Any] = field(default_factory=dict)
+
+    def digest(self, cs: CompiledScenario, start: FloatArray | None) -> str:
+        doc = {
+            "scenario": cs.spec.model_dump(mode="json"),
+            "settings": asdict(self),
+            "start": None if start is None else [round(float(v), 6) for v in start],
+        }
+        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def objective_metric(cs: CompiledScenario) -> tuple[str, Literal["minimize", "maximize"]]:
+    """The per-run metric the study optimises, and its direction."""
+    if cs.objective == "min_spend":
+        return "spend", "minimize"
+    return cs.objective, "maximize"
+
+
+def constraint_values(
+    cs: CompiledScenario, per_run: Mapping[str, FloatArray], settings: Settings
+) -> list[float]:
+    """Optuna constraints (<= 0 met), relative: the scenario's targets on the simulated
+    means (ROI and CAC as ratios of means, like the expected-value model), then each chance
+    target as ``probability - Wilson lower bound of the share of runs meeting it``."""
+    out = []
+    mean = {
+        k: float(np.nanmean(v)) if np.isfinite(v).any() else math.nan for k, v in per_run.items()
+    }
+    for name, bound in cs.active_targets().items():
+        metric, at_least = CHANCE_METRICS[name]
+        value = mean[metric]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if name == "roi_min":
+                value = mean["revenue"] / mean["spend"] if mean["spend"] > 0 else math.nan
+            elif name == "cac_max":
+                value = (
+                    mean["spend"] / mean["new_customers"] if mean["new_customers"] > 0 else math.nan
+                )
+        gap = (bound - value) / bound if at_least else (value - bound) / bound
+        out.append(gap if math.isfinite(gap) else 1.0)
+    runs = len(per_run["spend"])
+    for ch in settings.chance:
+        met = float(ch.met(per_run).sum())
+        out.append(ch.probability - wilson_lower(met, runs, settings.confidence))
+    return out
+
+
+def run_split(
+    cs: CompiledScenario, space: Space, spend: FloatArray, settings: Settings, seed: int
+) -> dict[str, FloatArray]:
+    """Per-run metrics of a channel split, simulated with ``seed``."""
+    alloc = {cid: float(v) for cid, v in zip(space.channel_ids, spend, strict=True)}
+    sim = simulate(cs, {"allocation": alloc}, runs=settings.runs, seed=seed, **settings.sim_options)
+    return {k: np.asarray(v, dtype=float) for k, v in sim.per_run.items()}
