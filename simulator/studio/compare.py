@@ -8,18 +8,10 @@ from dataclasses import dataclass, field
 
 from simulator.api import evaluate
 from simulator.model.compiled import CompiledScenario
+from simulator.model.targets import TARGET_METRICS, meets
 from simulator.results import TOTAL_KEYS, Result
 from simulator.studio.variants import Allocation, Variant, apply_variant
 
-# target -> (total it reads, +1 for a floor (>=), -1 for a cap (<=))
-TARGET_RULES: dict[str, tuple[str, int]] = {
-    "roi_min": ("roi", 1),
-    "cac_max": ("cac", -1),
-    "ltv_cac_min": ("ltv_cac", 1),
-    "revenue_min": ("revenue", 1),
-    "conversions_min": ("conversions", 1),
-    "new_customers_min": ("new_customers", 1),
-}
 _TOLERANCE = 1e-9
 
 
@@ -41,19 +33,15 @@ class Column:
 
 def target_checks(targets: Mapping[str, float], totals: Mapping[str, float]) -> dict[str, bool]:
     """Whether each target holds; an undefined ratio (nothing spent) meets none."""
-    out: dict[str, bool] = {}
-    for name, bound in targets.items():
-        if name not in TARGET_RULES:
-            continue
-        key, sense = TARGET_RULES[name]
-        value = totals.get(key)
-        if value is None or not math.isfinite(value):
-            out[name] = False
-        elif sense > 0:
-            out[name] = value >= bound * (1 - _TOLERANCE)
-        else:
-            out[name] = value <= bound * (1 + _TOLERANCE)
-    return out
+    return {
+        name: bool(meets(name, _number(totals.get(TARGET_METRICS[name][0])), bound, _TOLERANCE))
+        for name, bound in targets.items()
+        if name in TARGET_METRICS
+    }
+
+
+def _number(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def deltas(result: Result, baseline: Result) -> dict[str, float | None]:
