@@ -18,20 +18,16 @@ from simulator.studio.i18n import t
 
 
 def _trace(cs: CompiledScenario, axis: str, identity: str) -> None:
-    """Run the sweep with a progress bar (or a spinner where the library gives no steps)."""
+    """Run the sweep with a progress bar, one step per point of the front."""
     lg = lang()
     n = front_lib.POINTS
     try:
-        if front_lib.reports_progress():
-            bar = st.progress(0.0, text=t("optimizing", lg))
+        bar = st.progress(0.0, text=f"{t('optimizing', lg)} ({t('pareto_help', lg, n=n)})")
 
-            def step(done: int, total: int) -> None:
-                bar.progress(done / total, text=f"{t('optimizing', lg)} {done}/{total}")
+        def step(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"{t('optimizing', lg)} {done}/{total}")
 
-            front = front_lib.trace_front(cs, axis, n, step)
-        else:
-            with st.spinner(f"{t('optimizing', lg)} ({t('pareto_help', lg, n=n)})"):
-                front = front_lib.trace_front(cs, axis, n)
+        front = front_lib.trace_front(cs, axis, n, step)
     except ValueError as exc:  # objective min_spend has no front: say so, no traceback
         st.info(str(exc))
         return

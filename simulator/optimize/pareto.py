@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,9 +115,16 @@ def targets_between(best: float, at_free: float, points: int) -> list[float]:
 
 
 def pareto_front(
-    cs: CompiledScenario, axis: str = "cac", points: int = 20, plan: str = "total"
+    cs: CompiledScenario,
+    axis: str = "cac",
+    points: int = 20,
+    plan: str = "total",
+    on_step: Callable[[int, int], None] | None = None,
 ) -> Front:
-    """The exact front of the objective against ``axis`` ("cac" or "roi")."""
+    """The exact front of the objective against ``axis`` ("cac" or "roi").
+
+    ``on_step(done, total)`` is called after each point, for a progress bar.
+    """
     if axis not in AXES:
         raise ValueError(f"axis: use cac or roi (got {axis!r})")
     if cs.objective == "min_spend":
@@ -125,8 +133,11 @@ def pareto_front(
     best, at_free = sweep_range(cs, axis, plan, points)
     front: list[FrontPoint] = []
     skipped: list[float] = []
-    for t in targets_between(best, at_free, points):
+    sweep = list(targets_between(best, at_free, points))
+    for i, t in enumerate(sweep):
         res = optimize(with_target(cs, name, t), plan=plan)
+        if on_step is not None:
+            on_step(i + 1, len(sweep))
         if res.status != "optimal" or not res.totals["spend"] > 0:
             skipped.append(t)
             continue

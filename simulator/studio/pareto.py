@@ -1,14 +1,13 @@
 """The studio's view of the exact front: ``simulator.optimize.pareto`` plus what the chart needs.
 
 The front itself (a target swept through the optimiser, each point an optimum) belongs to
-the optimiser; this adapter only hands the studio's progress bar to it when the library
-accepts one, and turns the front's points and the current recommendation into labelled
+the optimiser; this adapter hands the studio's progress bar to it and turns the
+front's points and the current recommendation into labelled
 ``(x, y, text)`` triples for the chart.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -33,23 +32,12 @@ def trace_front(
 ) -> Front:
     """The library's exact front of the objective against ``axis`` ("cac" or "roi").
 
-    ``on_step(done, total)`` is passed on only if ``pareto_front`` takes it (it does not
-    yet); otherwise the caller shows an indeterminate spinner. Raises ``ValueError`` for a
+    ``on_step(done, total)`` is called after each point. Raises ``ValueError`` for a
     scenario without a front (objective ``min_spend``) or an unknown axis.
     """
     from simulator.optimize.pareto import pareto_front
 
-    front_of: Callable[..., Front] = pareto_front
-    if on_step is not None and reports_progress():
-        return front_of(cs, axis, points, on_step=on_step)
-    return front_of(cs, axis, points)
-
-
-def reports_progress() -> bool:
-    """Whether the library's ``pareto_front`` can report each point as it is solved."""
-    from simulator.optimize.pareto import pareto_front
-
-    return "on_step" in inspect.signature(pareto_front).parameters
+    return pareto_front(cs, axis, points, on_step=on_step)
 
 
 def plot_points(front: Front, lang: str) -> list[Point]:
