@@ -12,7 +12,7 @@ the same kind without new maths.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
@@ -34,11 +34,13 @@ class Curve:
     says, per item, whether the curve is concave on ``[0, inf)``, which is what the exact
     allocator needs. ``scaled`` returns the same family for ``out * C(inp * s)``.
     ``inverse_derivative`` has a generic, safe default; families override it with a
-    closed form or a fast Newton step.
+    closed form or a fast Newton step; an iterative one may accept ``start=`` (spends
+    near the answer, any of which may be wrong) and then sets ``warm_start = True``.
     """
 
     kind: ClassVar[str] = ""
     registry: ClassVar[dict[str, type[Curve]]] = {}
+    warm_start: ClassVar[bool] = False  # inverse_derivative takes ``start=`` (a guess)
 
     def __init_subclass__(cls, kind: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -144,12 +146,17 @@ class Hill(Curve, kind="hill"):
     def concave(self) -> npt.NDArray[np.bool_]:
         return np.asarray(self.shape <= 1.0)
 
-    def inverse_derivative(self, g: FloatArray) -> FloatArray:
-        """Newton on ``f(u) = log C'(h e^u) - log g``, concave and decreasing in ``u``.
+    warm_start: ClassVar[bool] = True
 
-        Started right of the root (at the smaller root of two upper bounds of ``f``), the
-        Newton iterates decrease monotonically to the root, so a handful of vectorised
-        steps reach machine precision without a bracket.
+    def inverse_derivative(self, g: FloatArray, start: FloatArray | None = None) -> FloatArray:
+        """Newton on ``f(u) = log C'(h e^u) - log g``, concave in ``u`` for every shape.
+
+        Started right of the (larger) root, where ``f`` is decreasing, the Newton iterates
+        decrease monotonically to the root, so a few vectorised steps reach machine
+        precision without a bracket. The safe start is the smaller root of two upper bounds
+        of ``f``. ``start`` (spends, e.g. the answers for a nearby ``g``: the allocator's
+        previous call) is used where it is nearer and still right of the root (``f <= 0``
+        and ``f' < 0``); elsewhere the safe start is.
         """
         g = np.maximum(np.asarray(g, dtype=float), _TINY)
         k, h, m = self.shape, self.half_saturation, self.max_conversions
@@ -158,17 +165,72 @@ class Hill(Curve, kind="hill"):
         with np.errstate(divide="ignore", invalid="ignore"):
             u_large = a / (k + 1.0)
             u_small = np.where(k < 1.0, a / (1.0 - k), np.inf)
-        u = np.minimum(u_large, u_small)
-        for _ in range(60):
-            sig = 0.5 * (1.0 + np.tanh(0.5 * k * u))
-            f = a + (k - 1.0) * u - 2.0 * np.logaddexp(0.0, k * u)
-            step = f / ((k - 1.0) - 2.0 * k * sig)
-            u = u - step
-            if float(np.max(np.abs(step) / (1.0 + np.abs(u)), initial=0.0)) < 1e-15:
-                break
-        s = h * np.exp(u)
+        u_safe = np.minimum(u_large, u_small)
+        shape = u_safe.shape
+        a_flat, k_flat, u_flat = (np.broadcast_to(v, shape).ravel() for v in (a, k, u_safe))
+        warm = None
+        if start is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                warm = np.broadcast_to(np.log(np.asarray(start, float) / h), shape).ravel()
+        u = _hill_newton(a_flat, k_flat, u_flat, warm).reshape(shape)
+        with np.errstate(over="ignore", invalid="ignore"):
+            s = h * np.exp(u)
         zero = np.where(k >= 1.0, g >= m / h, False)
         return np.where(zero, 0.0, s)
+
+
+def _hill_f(a: FloatArray, k: FloatArray, u: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``f(u) = a + (k-1)u - 2 log(1 + e^{ku})`` and ``f'(u)``, with one exp and one log1p."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        z = k * u
+        e = np.exp(-np.abs(z))
+        f = a + (k - 1.0) * u - 2.0 * (np.maximum(z, 0.0) + np.log1p(e))
+        sig = np.where(z >= 0.0, 1.0, e) / (1.0 + e)
+        return f, (k - 1.0) - 2.0 * k * sig
+
+
+def _hill_newton(
+    a: FloatArray, k: FloatArray, u_safe: FloatArray, warm: FloatArray | None
+) -> FloatArray:
+    """Newton from ``u_safe``, or from ``warm`` where that is nearer, items 1-D.
+
+    A warm start left of the root is fine where ``f' < 0``: ``f`` is concave, so the first
+    step lands right of the root (pulled back to ``u_safe`` if it passes it). An item
+    leaves the loop once its step is below ``1e-15 (1 + |u|)``, or, for concave items
+    (``k <= 1``), below ``1e-8``: right of the root ``|f''| / (2 |f'|) <= k / 2``, so the
+    error after that step is below ``1e-16`` (a needless confirming step saved).
+    Converged items are dropped, so late steps cost only the slow items.
+    """
+    u = u_safe.copy()
+    if warm is not None:
+        u = np.where(warm < u_safe, warm, u_safe)
+    f, df = _hill_f(a, k, u)
+    if warm is not None:
+        # f' < 0: right of the peak, where f falls to the (larger) root; from its left one
+        # Newton step lands right of it (f is concave). Elsewhere: the safe start.
+        bad = ~((df < 0.0) & np.isfinite(f))
+        if bad.any():
+            u[bad] = u_safe[bad]
+            f[bad], df[bad] = _hill_f(a[bad], k[bad], u[bad])
+    out, idx = u.copy(), np.arange(u.size)
+    tol = np.where(k <= 1.0, 1e-8, 0.0)
+    first = warm is not None
+    for _ in range(60):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            step = f / df
+        u = u - step
+        err = np.abs(step)
+        go = (err >= tol) & (err >= 1e-15 * (1.0 + np.abs(u)))  # nan: never converges; out
+        if first:  # a step from a warm start left of the root may overshoot the safe start
+            past = u > u_safe
+            u, go, first = np.where(past, u_safe, u), go | past, False
+        out[idx] = u
+        if not go.all():
+            idx, a, k, u, tol = idx[go], a[go], k[go], u[go], tol[go]
+            if not idx.size:
+                break
+        f, df = _hill_f(a, k, u)
+    return out
 
 
 @dataclass(frozen=True)
@@ -297,8 +359,21 @@ class CurveSet:
     def derivative(self, s: FloatArray) -> FloatArray:
         return self._apply("derivative", s)
 
-    def inverse_derivative(self, g: FloatArray) -> FloatArray:
-        return self._apply("inverse_derivative", g)
+    def inverse_derivative(self, g: FloatArray, start: FloatArray | None = None) -> FloatArray:
+        """Spends where each marginal is ``g``; ``start`` (n,) warm-starts the families
+        that iterate (a guess only: a wrong one costs steps, never accuracy)."""
+        if start is None:
+            return self._apply("inverse_derivative", g)
+        g = np.asarray(g, dtype=float)
+        out = np.empty(np.broadcast_shapes(g.shape, (self.n,)), dtype=float)
+        g = np.broadcast_to(g, out.shape)
+        for curve, idx in self.parts:
+            if curve.warm_start:  # the base signature has no start: only these take one
+                inverse: Callable[..., FloatArray] = curve.inverse_derivative
+                out[..., idx] = inverse(g[..., idx], start=start[idx])
+            else:
+                out[..., idx] = curve.inverse_derivative(g[..., idx])
+        return out
 
     def saturation(self) -> FloatArray:
         out = np.empty(self.n)

@@ -21,18 +21,25 @@ from simulator.optimize.problem import Problem
 
 
 def respond(
-    curves: CurveSet, coef: FloatArray, price: FloatArray, lower: FloatArray, upper: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Each item's best spend at ``price`` and its slope d x / d log(price).
+    curves: CurveSet,
+    coef: FloatArray,
+    price: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    start: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each item's best spend at ``price``, its slope d x / d log(price), and the unclipped
+    spend where the marginal equals the price (``start`` for the next call).
 
     The slope ``C'/C''`` (negative) drives the Newton steps; ``C''`` is a one-sided
-    difference, which only has to be good enough to point the step.
+    difference, which only has to be good enough to point the step. ``start`` is a guess
+    for the unclipped spends (the previous call's): it only saves inverse iterations.
     """
     pos = coef > 0
     live = pos & (price > 0)
     g = np.where(live, price / np.where(pos, coef, 1.0), 1.0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        raw = curves.inverse_derivative(g)  # hill's Newton warns on items it then masks
+        raw = curves.inverse_derivative(g, start)  # hill's Newton warns on items it masks
     x = np.where(pos, np.where(price > 0, np.clip(raw, lower, upper), upper), lower)
     x = np.where(~pos & (price < 0), upper, x)
     inside = live & (raw > lower) & (raw < upper)
@@ -41,7 +48,7 @@ def respond(
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         c2 = (curves.derivative(xs + h) - g) / h
         slope = np.where(inside & (c2 < 0) & np.isfinite(c2), g / c2, 0.0)
-    return x, slope
+    return x, slope, raw
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,14 @@ class Core:
         self.glo = np.array([grp.lo for grp in p.groups], dtype=float)
         self.ghi = np.array([grp.hi for grp in p.groups], dtype=float)
         self.gmin = np.bincount(self.own[self.grouped], p.lower[self.grouped], len(p.groups))
+        # successive calls ask for nearby prices: each starts from the last answers
+        self._warm: FloatArray | None = None
+        self._t_last: float | None = None
+
+    def _respond(self, coef: FloatArray, price: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """:func:`respond`, warm-started from (and remembering) the previous call."""
+        x, slope, self._warm = respond(self.curves, coef, price, self.lower, self.upper, self._warm)
+        return x, slope
 
     def solve(self, coef: FloatArray, base: float) -> Solution:
         """Best spends for ``coef`` and base price ``base``: the budget's and groups' prices."""
@@ -100,7 +115,7 @@ class Core:
 
         def f(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
             price = np.exp(t[self.own])
-            x, sl = respond(self.curves, coef, price, self.lower, self.upper)
+            x, sl = self._respond(coef, price)
             s = np.bincount(self.own[self.grouped], x[self.grouped], g).astype(float)
             ds = np.bincount(self.own[self.grouped], sl[self.grouped], g).astype(float)
             return s, ds, x
@@ -160,7 +175,7 @@ class Core:
             te = np.full(self.curves.n, t[0])
             if thi.size:
                 te = np.where(grouped, np.clip(te, thi[own], tlo[own]), te)
-            x, sl = respond(self.curves, coef, np.exp(te), self.lower, self.upper)
+            x, sl = self._respond(coef, np.exp(te))
             if thi.size:
                 fix_hi = grouped & (t[0] < thi[own])
                 fix_lo = grouped & (t[0] > tlo[own])

@@ -122,7 +122,10 @@ def solve_prices(
     x, frac = _interpolate(br, target, owner)
     t = np.where(frac < 0.5, br.ta, br.tb)
     t = np.where(np.isfinite(t), t, np.where(np.isfinite(br.ta), br.ta, br.tb))
-    return np.where(np.isfinite(br.ta), np.where(np.isfinite(br.tb), t, np.inf), -np.inf), x
+    # one end open: either stuck at a limit (no root) or a first guess that hit the target
+    top = ~np.isfinite(br.tb) & (br.ta >= br.t_max)
+    bottom = ~np.isfinite(br.ta) & (br.tb <= br.t_min)
+    return np.where(top, np.inf, np.where(bottom, -np.inf, t)), x
 
 
 def _interpolate(

@@ -49,18 +49,15 @@ def _labels(p: Problem, al: Allocator, sol: Solution) -> tuple[str, ...]:
     ratio = al.names[int(np.argmax(share))] if share.size and share.max() > sol.lam else ""
     floors = [al.names[k] for k in range(nr, len(al.names)) if sol.m[k] > 0]
     coupled = ratio or ("budget" if sol.lam > 0 else (floors[0] if floors else "optimum"))
-    out = []
-    for i in range(p.n):
-        j = al.core.owner[i]
-        if x[i] <= p.lower[i] + tol[i]:
-            out.append("min_spend")
-        elif x[i] >= p.upper[i] - tol[i]:
-            out.append("max_spend")
-        elif j >= 0 and sol.eta[j] != 0:
-            out.append(f"group:{p.groups[j].name}")
-        else:
-            out.append(coupled)
-    return tuple(out)
+    labels = np.full(p.n, coupled, dtype=object)  # vectorised: N can be 10^4 and more
+    owner = al.core.owner
+    if p.groups:
+        held = (owner >= 0) & (sol.eta[np.maximum(owner, 0)] != 0)
+        names = np.array([f"group:{g.name}" for g in p.groups], dtype=object)
+        labels[held] = names[owner[held]]
+    labels[x >= p.upper - tol] = "max_spend"
+    labels[x <= p.lower + tol] = "min_spend"
+    return tuple(labels.tolist())
 
 
 def _finish(p: Problem, al: Allocator, sol: Solution) -> Allocation:

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.model.curves import Curve, CurveSet, Exponential, Hill, Linear, Logistic
+from simulator.model import curves as curves_module
+from simulator.model.curves import (
+    Curve,
+    CurveSet,
+    Exponential,
+    FloatArray,
+    Hill,
+    Linear,
+    Logistic,
+)
 
 SAMPLES: dict[str, Curve] = {
     "hill": Hill(
@@ -157,3 +166,82 @@ def test_curve_set_mixes_families_and_keeps_item_order() -> None:
     )
     tiled = CurveSet.tile(cs, 2)
     np.testing.assert_allclose(tiled.value(np.tile(s[0], 2)), np.tile(cs.value(s[0]), 2))
+
+
+spends = st.floats(1e-3, 1e8)
+starts = st.one_of(st.floats(1e-9, 1e12), st.sampled_from([0.0, math.nan, math.inf, -5.0]))
+
+
+@given(spends, st.floats(0.2, 1.0), st.floats(10, 1e6), st.floats(1, 1e5), starts)
+def test_hill_warm_start_gives_the_cold_answer(
+    s: float, k: float, h: float, m: float, start: float
+) -> None:
+    """Any start (left or right of the root, absurd or missing) only changes the steps."""
+    c = Hill(np.array([m]), np.array([h]), np.array([k]))
+    g = c.derivative(np.array([s]))
+    if not 0 < g[0] < math.inf or (k == 1.0 and g[0] >= m / h):
+        return
+    cold = c.inverse_derivative(g)
+    with np.errstate(all="ignore"):
+        warm = c.inverse_derivative(g, start=np.array([start]))
+    np.testing.assert_allclose(warm, cold, rtol=1e-13)
+    np.testing.assert_allclose(warm, [s], rtol=1e-8)
+
+
+def test_hill_warm_start_on_an_s_curve_finds_the_larger_root() -> None:
+    """Shape 2: the marginal rises then falls, so ``g`` has two spends; starts on either
+    side of the smaller one, between the two, or past the larger one all find the larger."""
+    c = Hill(np.array([100.0] * 4), np.array([50.0] * 4), np.array([2.0] * 4))
+    big = np.full(4, 120.0)
+    g = c.derivative(big)
+    small = 10.0  # the smaller spend with the same marginal, by bisection below the peak
+    lo, hi = 1e-6, 50.0 / np.sqrt(3.0)
+    for _ in range(200):
+        small = 0.5 * (lo + hi)
+        lo, hi = (small, hi) if c.derivative(np.array([small]))[0] < g[0] else (lo, small)
+    starts = np.array([0.5 * small, 2.0 * small, 100.0, 1e6])
+    np.testing.assert_allclose(c.inverse_derivative(g, start=starts), big, rtol=1e-12)
+
+
+def test_hill_warm_start_needs_fewer_steps_near_the_answer() -> None:
+    """The point of a warm start: from last call's answer a nearby ``g`` takes few steps."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    c = Hill(rng.uniform(1e3, 1e4, n), rng.uniform(1e4, 1e5, n), rng.uniform(0.4, 1.0, n))
+    g = c.derivative(rng.uniform(1e3, 1e6, n))
+    before = c.inverse_derivative(g)
+    calls: list[int] = []
+    real = curves_module._hill_f
+
+    def counted(a: FloatArray, k: FloatArray, u: FloatArray) -> tuple[FloatArray, FloatArray]:
+        calls.append(u.size)
+        return real(a, k, u)
+
+    def evaluations(start: FloatArray | None, factor: float) -> int:
+        calls.clear()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(curves_module, "_hill_f", counted)
+            got = c.inverse_derivative(g * factor, start=start)
+        np.testing.assert_allclose(got, c.inverse_derivative(g * factor), rtol=1e-13)
+        return sum(calls)
+
+    # items x evaluations of f: from the safe start about 4 each; warm, 3 and then 2
+    assert evaluations(before, 1.001) < 0.8 * evaluations(None, 1.001)
+    assert evaluations(before, 1 + 1e-6) < 0.6 * evaluations(None, 1 + 1e-6)
+
+
+def test_curve_set_passes_a_warm_start_only_to_families_that_take_one() -> None:
+    cs = CurveSet.of(
+        [
+            Exponential(np.array([10.0]), np.array([5.0])),
+            Hill(np.array([3.0]), np.array([2.0]), np.array([0.6])),
+            Linear(np.array([0.5]), np.array([4.0])),
+            Hill(np.array([8.0]), np.array([1.0]), np.array([1.0])),
+        ]
+    )
+    s = np.array([2.0, 3.0, 1.0, 0.5])
+    g = cs.derivative(s)
+    cold = cs.inverse_derivative(g)
+    warm = cs.inverse_derivative(g, start=np.array([1.0, 30.0, 2.0, 1e-3]))
+    np.testing.assert_allclose(warm, cold, rtol=1e-13)
+    np.testing.assert_allclose(warm[[1, 3]], s[[1, 3]], rtol=1e-10)
