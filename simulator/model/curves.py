@@ -82,6 +82,18 @@ class Curve:
         """Conversions as spend grows without bound (``inf`` where unbounded)."""
         return np.asarray(self.value(np.full(self.size, 1e300)), dtype=float)
 
+    def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
+        """``d s / d log g`` along the inverse marginal at ``s``, where ``C'(s) = g``.
+
+        That is ``C' / C''`` (negative where the curve bends down; 0 where it does not),
+        which the allocator's Newton steps on prices use only to point a step. The default
+        is a one-sided difference; families override it where a closed form is cheaper.
+        """
+        h = 1e-7 * s
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            c2 = (self.derivative(s + h) - g) / h
+            return np.where((c2 < 0) & np.isfinite(c2), g / c2, 0.0)
+
     def inverse_derivative(self, g: FloatArray) -> FloatArray:
         """Spend at which the marginal response equals ``g`` (0 where it never does).
 
@@ -178,6 +190,15 @@ class Hill(Curve, kind="hill"):
         zero = np.where(k >= 1.0, g >= m / h, False)
         return np.where(zero, 0.0, s)
 
+    def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
+        """``s / f'(u)`` at ``u = log(s / h)``: one log and one exp, no derivative."""
+        k = self.shape
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            z = k * np.log(np.maximum(_as(s), 0.0) / self.half_saturation)
+            e = np.exp(-np.abs(z))
+            df = (k - 1.0) - 2.0 * k * np.where(z >= 0.0, 1.0, e) / (1.0 + e)
+            return np.where(df < 0.0, s / df, 0.0)
+
 
 def _hill_f(a: FloatArray, k: FloatArray, u: FloatArray) -> tuple[FloatArray, FloatArray]:
     """``f(u) = a + (k-1)u - 2 log(1 + e^{ku})`` and ``f'(u)``, with one exp and one log1p."""
@@ -252,6 +273,10 @@ class Exponential(Curve, kind="exponential"):
     def inverse_derivative(self, g: FloatArray) -> FloatArray:
         g = np.maximum(np.asarray(g, dtype=float), _TINY)
         return np.maximum(self.scale * np.log(self.max_conversions / (self.scale * g)), 0.0)
+
+    def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
+        """``C' / C'' = -scale`` everywhere."""
+        return np.broadcast_to(-self.scale, np.broadcast_shapes(np.shape(s), self.scale.shape))
 
 
 @dataclass(frozen=True)
@@ -358,6 +383,15 @@ class CurveSet:
 
     def derivative(self, s: FloatArray) -> FloatArray:
         return self._apply("derivative", s)
+
+    def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
+        """Each item's ``d s / d log g`` at ``s`` where ``C'(s) = g`` (see :class:`Curve`)."""
+        s, g = np.asarray(s, dtype=float), np.asarray(g, dtype=float)
+        out = np.empty(np.broadcast_shapes(s.shape, g.shape, (self.n,)), dtype=float)
+        s, g = np.broadcast_to(s, out.shape), np.broadcast_to(g, out.shape)
+        for curve, idx in self.parts:
+            out[..., idx] = curve.inverse_slope(s[..., idx], g[..., idx])
+        return out
 
     def inverse_derivative(self, g: FloatArray, start: FloatArray | None = None) -> FloatArray:
         """Spends where each marginal is ``g``; ``start`` (n,) warm-starts the families

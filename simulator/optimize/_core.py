@@ -31,8 +31,8 @@ def respond(
     """Each item's best spend at ``price``, its slope d x / d log(price), and the unclipped
     spend where the marginal equals the price (``start`` for the next call).
 
-    The slope ``C'/C''`` (negative) drives the Newton steps; ``C''`` is a one-sided
-    difference, which only has to be good enough to point the step. ``start`` is a guess
+    The slope ``C'/C''`` (negative) drives the Newton steps; it only has to be good enough
+    to point the step (families without a closed form difference it). ``start`` is a guess
     for the unclipped spends (the previous call's): it only saves inverse iterations.
     """
     pos = coef > 0
@@ -43,11 +43,7 @@ def respond(
     x = np.where(pos, np.where(price > 0, np.clip(raw, lower, upper), upper), lower)
     x = np.where(~pos & (price < 0), upper, x)
     inside = live & (raw > lower) & (raw < upper)
-    xs = np.where(inside, x, 1.0)
-    h = 1e-7 * xs
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        c2 = (curves.derivative(xs + h) - g) / h
-        slope = np.where(inside & (c2 < 0) & np.isfinite(c2), g / c2, 0.0)
+    slope = np.where(inside, curves.inverse_slope(np.where(inside, x, 1.0), g), 0.0)
     return x, slope, raw
 
 
@@ -80,7 +76,8 @@ class Core:
         self.glo = np.array([grp.lo for grp in p.groups], dtype=float)
         self.ghi = np.array([grp.hi for grp in p.groups], dtype=float)
         self.gmin = np.bincount(self.own[self.grouped], p.lower[self.grouped], len(p.groups))
-        # successive calls ask for nearby prices: each starts from the last answers
+        # successive calls ask for nearby prices: each starts from the last answers (the
+        # items' spends for the inverse marginal, the budget's log price for its search)
         self._warm: FloatArray | None = None
         self._t_last: float | None = None
 
@@ -98,12 +95,15 @@ class Core:
             s0, _, x0 = f(np.array([t_base]))
             if s0[0] <= self.budget:
                 return Solution(x0, 0.0, self._eta(t_base, thi, tlo), np.zeros(0))
-        t0 = np.array([max(self._guess(coef), t_base)])
+        guess = self._t_last if self._t_last is not None else self._guess(coef)
+        t0 = np.array([max(guess, t_base)])
         n = self.curves.n
         tr, x = solve_prices(
             f, np.array([self.budget]), t0, np.array([t_base]), np.zeros(n, dtype=np.intp), n
         )
         t = max(float(tr[0]), t_base)  # -inf: saturated before the budget binds
+        if np.isfinite(t):
+            self._t_last = t
         if not np.isfinite(t):  # +inf: the lower bounds alone use the budget; no price
             return Solution(x, 0.0, self._eta(t_base, thi, tlo), np.zeros(0))
         lam = max(float(np.exp(t)) - base, 0.0) if t > t_base else 0.0

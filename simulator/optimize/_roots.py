@@ -27,7 +27,8 @@ import numpy.typing as npt
 from simulator.model.curves import FloatArray, IntArray
 
 T_MIN, T_MAX = -690.0, 690.0  # log-price limits: exp stays finite and positive
-_RTOL = 1e-14
+_RTOL = 1e-14  # a root with one end of its bracket open must hit its target this closely
+_RTOL_BRACKETED = 1e-11  # with both ends known the interpolation meets it exactly anyway
 
 BoolArray = npt.NDArray[np.bool_]
 PriceFn = Callable[[FloatArray], tuple[FloatArray, FloatArray, FloatArray]]
@@ -115,7 +116,8 @@ def solve_prices(
         br.update(t, s, x, above, owner)
         stuck_lo = ~above & (t <= br.t_min)
         stuck_hi = above & (t >= br.t_max)
-        close = (np.abs(s - target) <= _RTOL * target) | (br.tb - br.ta <= 1e-13)
+        rtol = np.where(np.isfinite(br.ta) & np.isfinite(br.tb), _RTOL_BRACKETED, _RTOL)
+        close = (np.abs(s - target) <= rtol * target) | (br.tb - br.ta <= 1e-13)
         if np.all(close | stuck_lo | stuck_hi):
             break
         t = _next_t(t, s, ds, target, br)

@@ -35,6 +35,7 @@ class Allocator:
         self.c = 1.0 if p.minimize_spend else p.spend_cost
         self.mu0 = self._mu_scales()
         self._reachable: dict[int, bool] = {}
+        self._inner: dict[bytes, Solution] = {}
 
     def _mu_scales(self) -> FloatArray:
         """Each multiplier's natural size: where its target's pull matches the objective's."""
@@ -46,19 +47,29 @@ class Allocator:
 
     def gap(self, k: int, x: FloatArray) -> float:
         """Target ``k``'s slack at ``x`` (>= 0: met)."""
-        conv = self.p.curves.value(x)
-        return float(self.w[k] @ conv - self.rho[k] * np.sum(x) - self.floor[k])
+        return self.slack(k, x)[0]
 
     def tol(self, k: int, x: FloatArray) -> float:
         """How much slack below 0 still counts as met: 1e-11 of the terms' size."""
-        conv = self.p.curves.value(x)
-        size = abs(float(self.w[k] @ conv)) + self.rho[k] * float(np.sum(x)) + self.floor[k]
-        return float(1e-11 * size)
+        return self.slack(k, x)[1]
+
+    def slack(self, k: int, x: FloatArray) -> tuple[float, float]:
+        """:meth:`gap` and :meth:`tol` from one evaluation of the curves."""
+        metric = float(self.w[k] @ self.p.curves.value(x))
+        spend = self.rho[k] * float(np.sum(x))
+        size = abs(metric) + spend + self.floor[k]
+        return float(metric - spend - self.floor[k]), float(1e-11 * size)
 
     def inner(self, m: FloatArray) -> Solution:
-        """The inner solution for multipliers ``m`` (K,)."""
-        sol = self.core.solve(self.a + m @ self.w, self.c + float(m @ self.rho))
-        return replace(sol, m=m.copy())
+        """The inner solution for multipliers ``m`` (K,), remembered: a target joining the
+        active set starts its search at the multipliers just solved (``mu = 0``)."""
+        key = m.tobytes()
+        if key not in self._inner:
+            sol = self.core.solve(self.a + m @ self.w, self.c + float(m @ self.rho))
+            if len(self._inner) >= 8:
+                self._inner.clear()
+            self._inner[key] = replace(sol, m=m.copy())
+        return self._inner[key]
 
     def nested(self, active: tuple[int, ...], m: FloatArray) -> Solution | None:
         """Solve with the targets in ``active`` held by multipliers, outermost first."""
@@ -70,7 +81,10 @@ class Allocator:
             mm = m.copy()
             mm[k] = mu
             s = self.nested(rest, mm)
-            return (self.gap(k, s.x) if s is not None else -np.inf), s
+            if s is None:
+                return -np.inf, s
+            gap, tol = self.slack(k, s.x)
+            return (0.0 if 0.0 < gap <= tol else gap), s  # met to rounding: the root
 
         v0, s0 = h(0.0)
         if s0 is None or v0 >= 0:

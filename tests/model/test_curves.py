@@ -245,3 +245,30 @@ def test_curve_set_passes_a_warm_start_only_to_families_that_take_one() -> None:
     warm = cs.inverse_derivative(g, start=np.array([1.0, 30.0, 2.0, 1e-3]))
     np.testing.assert_allclose(warm, cold, rtol=1e-13)
     np.testing.assert_allclose(warm[[1, 3]], s[[1, 3]], rtol=1e-10)
+
+
+def test_inverse_slope_matches_a_difference_of_the_inverse(curve: Curve) -> None:
+    """``d s / d log g`` where ``C'(s) = g``: against the generic one-sided difference and,
+    where the curve bends down and has an inverse, a central difference of the inverse."""
+    s = np.array([3e3, 7e4, 2e5])
+    g = curve.derivative(s)
+    got = curve.inverse_slope(s, g)
+    np.testing.assert_allclose(got, Curve.inverse_slope(curve, s, g), rtol=1e-5, atol=1e-9)
+    bends = curve.concave & (got < 0)
+    if isinstance(curve, Logistic) or not bends.any():
+        return
+    eps = 1e-6
+    fd = (curve.inverse_derivative(g * (1 + eps)) - curve.inverse_derivative(g / (1 + eps))) / (
+        2 * math.log1p(eps)
+    )
+    np.testing.assert_allclose(got[bends], fd[bends], rtol=1e-5)
+    assert np.all(got[bends] < 0)
+
+
+def test_hill_and_exponential_inverse_slope_by_hand() -> None:
+    # exponential: C'/C'' = -scale; hill of shape 1 at s = h: C' = m/(4h), C'' = -m/(4h^2)
+    e = Exponential(np.array([9.0]), np.array([250.0]))
+    assert e.inverse_slope(np.array([40.0]), e.derivative(np.array([40.0])))[0] == -250.0
+    c = Hill(np.array([12.0]), np.array([400.0]), np.array([1.0]))
+    s = np.array([400.0])
+    assert c.inverse_slope(s, c.derivative(s))[0] == pytest.approx(-400.0, rel=1e-12)
