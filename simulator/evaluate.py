@@ -103,7 +103,7 @@ def evaluate_plan(
         revenue=(produced * w * value).sum(axis=-1),
         impressions=(x * cs.impressions_per_spend[:, None] / m).sum(axis=-1),
         clicks=clicks,
-        marginal=np.where(shape > 0, shape * slope * w * value, 0.0).sum(axis=-1),
+        marginal=_weighted_slope(shape, slope * w * value),
         carryover=(produced * (1.0 - w)).sum(axis=-1),
     )
     if not series:
@@ -112,6 +112,14 @@ def evaluate_plan(
     return Outcome(
         **{**out.__dict__, "daily_conversions": conv_series, "daily_revenue": rev_series}
     )
+
+
+def _weighted_slope(shape: FloatArray, slope: FloatArray) -> FloatArray:
+    """Sum over days of ``shape * slope``; a day without spend adds nothing, even where
+    its slope is infinite (a hill with shape < 1 at 0)."""
+    with np.errstate(invalid="ignore"):
+        terms = shape * slope
+    return np.asarray(np.where(shape > 0, terms, 0.0).sum(axis=-1), dtype=float)
 
 
 def _land(cs: CompiledScenario, produced: FloatArray) -> FloatArray:
