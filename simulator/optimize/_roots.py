@@ -7,8 +7,8 @@ variable, so the finders here never need a derivative to be right, only to point
   ``S_k`` is a decreasing spend as a function of log price; it is safeguarded Newton
   (bisection takes over where Newton leaves the bracket or does not halve the residual);
 - :func:`mult_root` finds where an increasing gap crosses 0 as a function of a multiplier,
-  by expanding a bracket in factors of 10 and shrinking it with Illinois (regula falsi
-  that halves the weight of a stale end) in log space.
+  by expanding a bracket along secants (at most factors of 10) and shrinking it with
+  Anderson-Bjorck (regula falsi that scales down the weight of a stale end) in log space.
 
 Both end on a bracket whose two allocations straddle the constraint and return the convex
 combination that meets it exactly: that is what fills ties of flat marginals (linear
@@ -155,11 +155,14 @@ Gap = Callable[[float], tuple[float, _S | None]]
 """``h(mu)`` -> the target's slack at multiplier ``mu`` and the solution (None: none)."""
 
 
-def mult_root(h: Gap[_S], mu0: float) -> _S | None:
-    """The multiplier where an increasing gap ``h`` crosses 0 (``h(0) < 0`` is known).
+def mult_root(h: Gap[_S], mu0: float, v0: float) -> _S | None:
+    """The multiplier where an increasing gap ``h`` crosses 0, given ``h(0) = v0 < 0``.
 
-    Brackets by factors of 10 from ``mu0``, then Illinois in log space; None when no
-    multiplier up to ``1e60 * mu0`` meets the target (then no split does, see diagnose).
+    Brackets from ``mu0`` by the secant through ``(0, v0)``, kept to factors of 2..10 up
+    and 1.1..10 down (an answer is rarely an order of magnitude off, and a step that
+    undershoots costs one more solve), then shrinks the bracket in log space
+    (:func:`_shrink`); None when no multiplier up to ``1e60 * mu0`` meets the target
+    (then no split does, see diagnose).
     """
     lo: tuple[float, float, _S] | None = None
     hi: tuple[float, float, _S] | None = None
@@ -178,14 +181,20 @@ def mult_root(h: Gap[_S], mu0: float) -> _S | None:
             return None
         if i >= 60 and lo is None:
             return s
-        t += 2.3 if hi is None else -2.3
+        ratio = -v0 / (v - v0) if v > v0 else 10.0  # where the secant from (0, v0) is 0
+        t += float(np.log(np.clip(ratio, 2.0, 10.0) if hi is None else np.clip(ratio, 0.1, 0.9)))
     assert lo is not None
     assert hi is not None
-    return _illinois(h, lo, hi)
+    return _shrink(h, lo, hi)
 
 
-def _illinois(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]) -> _S | None:
-    """Shrink the bracket (regula falsi with the Illinois weight), then blend its ends."""
+def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]) -> _S | None:
+    """Shrink the bracket by regula falsi with the Anderson-Bjorck weight, then blend its ends.
+
+    When the new point lands on the same side twice, the far end's value is scaled by
+    ``1 - v_new / v_old`` (0.5 if that is not positive: Illinois), which keeps regula falsi
+    from stalling on one side; it needs a few solves fewer than Illinois' fixed 0.5.
+    """
     wl = wh = 1.0
     side = 0
     for _ in range(100):
@@ -199,11 +208,17 @@ def _illinois(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _
         if s is None:
             return None
         if v >= 0:
-            hi, wh, wl = (t, v, s), 1.0, (0.5 * wl if side == 1 else 1.0)
-            side = 1
+            wl = wl * _ab_weight(v, hi[1]) if side == 1 else 1.0
+            hi, wh, side = (t, v, s), 1.0, 1
         else:
-            lo, wl, wh = (t, v, s), 1.0, (0.5 * wh if side == -1 else 1.0)
-            side = -1
+            wh = wh * _ab_weight(v, lo[1]) if side == -1 else 1.0
+            lo, wl, side = (t, v, s), 1.0, -1
     w = -lo[1] / (hi[1] - lo[1]) if hi[1] > lo[1] else 1.0
     w = min(1.0, w * (1 + 1e-9) + 1e-15)  # a hair to the feasible side
     return lo[2].blend(hi[2], w)
+
+
+def _ab_weight(v_new: float, v_old: float) -> float:
+    """Anderson-Bjorck's scale for the far end: ``1 - v_new / v_old``, else 0.5."""
+    m = 1.0 - v_new / v_old if v_old != 0 else 0.5
+    return m if m > 0 else 0.5

@@ -91,7 +91,7 @@ class Allocator:
             return s0
         if not self.reachable(k):
             return None
-        return mult_root(h, float(self.mu0[k]))
+        return mult_root(h, float(self.mu0[k]), v0)
 
     def reachable(self, k: int) -> bool:
         """Whether target ``k`` alone can be met: one solve that spares a futile search."""

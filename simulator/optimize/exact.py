@@ -15,9 +15,9 @@ so the whole problem reduces to a few one-dimensional monotone root finds:
   once, and then the budget's price, by safeguarded Newton in log-price space (bracketed,
   so it cannot fail; bisection takes over where Newton does not shrink the residual):
   :mod:`simulator.optimize._core` with :func:`simulator.optimize._roots.solve_prices`;
-- each active target's multiplier, by a bracketed Illinois search in log space, nested
-  when more than one target binds (the partially minimised dual stays convex, so every
-  level is a monotone 1-D problem): :mod:`simulator.optimize._targets`.
+- each active target's multiplier, by a bracketed regula falsi (Anderson-Bjorck) in log
+  space, nested when more than one target binds (the partially minimised dual stays
+  convex, so every level is a monotone 1-D problem): :mod:`simulator.optimize._targets`.
 
 Every root find ends on a bracket whose two allocations straddle the constraint; the
 answer is the convex combination that meets it exactly. That fills ties of flat
