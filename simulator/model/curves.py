@@ -167,8 +167,9 @@ class Hill(Curve, kind="hill"):
         decrease monotonically to the root, so a few vectorised steps reach machine
         precision without a bracket. The safe start is the smaller root of two upper bounds
         of ``f``. ``start`` (spends, e.g. the answers for a nearby ``g``: the allocator's
-        previous call) is used where it is nearer and still right of the root (``f <= 0``
-        and ``f' < 0``); elsewhere the safe start is.
+        previous call) is used where it is nearer and right of the peak of ``f``
+        (``f' < 0``): from there, even left of the root, one Newton step lands right of it.
+        Elsewhere the safe start is, so a start changes the steps, never the answer.
         """
         g = np.maximum(np.asarray(g, dtype=float), _TINY)
         k, h, m = self.shape, self.half_saturation, self.max_conversions

@@ -7,7 +7,7 @@ variable, so the finders here never need a derivative to be right, only to point
   ``S_k`` is a decreasing spend as a function of log price; it is safeguarded Newton
   (bisection takes over where Newton leaves the bracket or does not halve the residual);
 - :func:`mult_root` finds where an increasing gap crosses 0 as a function of a multiplier,
-  by expanding a bracket along secants (at most factors of 10) and shrinking it with
+  by expanding a bracket (secants first, then factors of 10) and shrinking it with
   Anderson-Bjorck (regula falsi that scales down the weight of a stale end) in log space.
 
 Both end on a bracket whose two allocations straddle the constraint and return the convex
@@ -158,16 +158,16 @@ Gap = Callable[[float], tuple[float, _S | None]]
 def mult_root(h: Gap[_S], mu0: float, v0: float) -> _S | None:
     """The multiplier where an increasing gap ``h`` crosses 0, given ``h(0) = v0 < 0``.
 
-    Brackets from ``mu0`` by the secant through ``(0, v0)``, kept to factors of 2..10 up
-    and 1.1..10 down (an answer is rarely an order of magnitude off, and a step that
-    undershoots costs one more solve), then shrinks the bracket in log space
-    (:func:`_shrink`); None when no multiplier up to ``1e60 * mu0`` meets the target
-    (then no split does, see diagnose).
+    Brackets from ``mu0``: the first few steps follow the secant through ``(0, v0)``
+    (kept to factors of 2..10 up and 1.1..10 down: an answer is rarely an order of
+    magnitude off), then factors of 10; shrinks the bracket in log space (:func:`_shrink`).
+    None when no multiplier up to ``1e60 * mu0`` meets the target (then no split does,
+    see diagnose).
     """
     lo: tuple[float, float, _S] | None = None
     hi: tuple[float, float, _S] | None = None
     t = float(np.log(mu0))
-    for i in range(120):
+    for i in range(_SECANT_STEPS + 120):
         v, s = h(float(np.exp(t)))
         if s is None:
             return None
@@ -177,15 +177,25 @@ def mult_root(h: Gap[_S], mu0: float, v0: float) -> _S | None:
             lo = (t, v, s)
         if lo is not None and hi is not None:
             break
-        if i >= 60 and hi is None:
+        if i >= _SECANT_STEPS + 60 and hi is None:
             return None
-        if i >= 60 and lo is None:
+        if i >= _SECANT_STEPS + 60 and lo is None:
             return s
-        ratio = -v0 / (v - v0) if v > v0 else 10.0  # where the secant from (0, v0) is 0
-        t += float(np.log(np.clip(ratio, 2.0, 10.0) if hi is None else np.clip(ratio, 0.1, 0.9)))
+        t += _bracket_step(v, v0, up=hi is None, secant=i < _SECANT_STEPS)
     assert lo is not None
     assert hi is not None
     return _shrink(h, lo, hi)
+
+
+_SECANT_STEPS = 3
+
+
+def _bracket_step(v: float, v0: float, up: bool, secant: bool) -> float:
+    """The next step in log multiplier while only one side of the root is known."""
+    if not secant:
+        return 2.3 if up else -2.3
+    ratio = -v0 / (v - v0) if v > v0 else 10.0  # where the secant from (0, v0) is 0
+    return float(np.log(np.clip(ratio, 2.0, 10.0) if up else np.clip(ratio, 0.1, 0.9)))
 
 
 def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]) -> _S | None:
@@ -202,6 +212,10 @@ def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]
             break
         vl, vh = lo[1] * wl, hi[1] * wh
         t = (lo[0] * vh - hi[0] * vl) / (vh - vl)
+        if t >= hi[0] and wh == 1.0:  # hi's own gap is nil next to lo's: hi is the root
+            break
+        if t <= lo[0] and wl == 1.0:  # the root is within rounding of lo: step just past it
+            t = min(lo[0] + 4.0 * float(np.spacing(lo[0])), 0.5 * (lo[0] + hi[0]))
         if not lo[0] < t < hi[0]:
             t = 0.5 * (lo[0] + hi[0])
         v, s = h(float(np.exp(t)))
