@@ -186,6 +186,23 @@ def search(
     assert best is not None  # at least the start ran
     x0, x1 = space.spend_of(start_params), np.array(best.user_attrs["spend"])
     comp = compare(cs, space, x0, x1, settings, seed + 1 if check_seed is None else check_seed)
+    given = "exact" if start is None else "given"
+    return _answer(cs, study, best, (x0, x1), comp, settings, storage, trials, given)
+
+
+def _answer(
+    cs: CompiledScenario,
+    study: optuna.Study,
+    best: optuna.trial.FrozenTrial,
+    splits: tuple[FloatArray, FloatArray],
+    comp: Comparison,
+    settings: Settings,
+    storage: str | None,
+    new_trials: int,
+    start_label: str,
+) -> SearchResult:
+    """The study's answer: improved only if the fresh seed says so (or the start fails)."""
+    x0, x1 = splits
     same = bool(np.allclose(x0, x1, rtol=1e-9, atol=1e-9 * cs.budget))
     improved = not same and comp.feasible_best
     improved = improved and (comp.low > 0 or not comp.feasible_start)
@@ -194,8 +211,8 @@ def search(
         study=study.study_name,
         storage=storage,
         trials=len(study.trials),
-        new_trials=trials,
-        start_label="exact" if start is None else "given",
+        new_trials=new_trials,
+        start_label=start_label,
         start=dict(zip(cs.channel_ids, map(float, x0), strict=True)),
         best=dict(zip(cs.channel_ids, map(float, x1), strict=True)),
         best_trial=best.number,
