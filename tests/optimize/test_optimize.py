@@ -150,7 +150,8 @@ def test_channel_above_cac_target_is_paused_and_explained(write: Write) -> None:
     rec = optimize(load_scenario(write(SEED_PAUSE, "pause.yaml")))
     assert rec.allocation["display"] == 0.0
     line = next(e for e in rec.explanations if e.startswith("display"))
-    assert "paused" in line and "200 each, above the CAC target of 60" in line
+    assert "paused" in line
+    assert "200 each, above the CAC target of 60" in line
 
 
 def test_explanations_compare_with_the_current_split(write: Write) -> None:
