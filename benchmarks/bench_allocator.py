@@ -21,7 +21,8 @@ from dataclasses import replace
 import numpy as np
 from scipy.optimize import minimize
 
-from simulator.model.curves import CurveSet, Exponential, FloatArray, Hill
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Exponential, FloatArray, Hill
 from simulator.optimize.exact import optimize_exact
 from simulator.optimize.problem import Problem, RatioConstraint
 

@@ -6,7 +6,8 @@ import numpy as np
 
 from simulator.model.calendar import resolve_day
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.model.curves import Curve, CurveSet, Exponential, Hill, Linear, Logistic
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Curve, Exponential, Hill, Linear, Logistic
 from simulator.model.funnel import funnel_curve
 from simulator.model.schema import (
     ChannelSpec,

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from simulator.model.curves import CurveSet, FloatArray, IntArray
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import FloatArray, IntArray
 from simulator.model.schema import ScenarioSpec
 
 TARGET_NAMES = (

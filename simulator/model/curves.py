@@ -12,7 +12,6 @@ the same kind without new maths.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
@@ -339,117 +338,6 @@ class Linear(Curve, kind="linear"):
         with np.errstate(divide="ignore", invalid="ignore"):
             knee = np.where(np.isinf(self.cap), np.inf, self.cap / self.rate)
         return np.where(g < self.rate, knee, 0.0)
-
-
-@dataclass(frozen=True)
-class CurveSet:
-    """Curves of mixed families over ``n`` items, evaluated as one vectorised unit.
-
-    ``parts`` pairs each family's curve with the item indices it covers; together the
-    indices are a permutation of ``range(n)``.
-    """
-
-    parts: tuple[tuple[Curve, IntArray], ...]
-    n: int
-
-    @staticmethod
-    def of(curves: list[Curve]) -> CurveSet:
-        """One set from single-item curves, grouping equal families into arrays."""
-        groups: dict[str, list[int]] = {}
-        for i, c in enumerate(curves):
-            groups.setdefault(c.kind, []).append(i)
-        parts = []
-        for kind, idx in groups.items():
-            cls = Curve.registry[kind]
-            params = {
-                f.name: np.concatenate([np.asarray(getattr(curves[i], f.name), float) for i in idx])
-                for f in fields(cls)
-            }
-            parts.append((cls(**params), np.asarray(idx, dtype=np.intp)))
-        return CurveSet(tuple(parts), len(curves))
-
-    def __iter__(self) -> Iterator[tuple[Curve, IntArray]]:
-        return iter(self.parts)
-
-    def _apply(self, method: str, s: FloatArray) -> FloatArray:
-        s = np.asarray(s, dtype=float)
-        out = np.empty(np.broadcast_shapes(s.shape, (self.n,)), dtype=float)
-        s = np.broadcast_to(s, out.shape)
-        for curve, idx in self.parts:
-            out[..., idx] = getattr(curve, method)(s[..., idx])
-        return out
-
-    def value(self, s: FloatArray) -> FloatArray:
-        return self._apply("value", s)
-
-    def derivative(self, s: FloatArray) -> FloatArray:
-        return self._apply("derivative", s)
-
-    def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
-        """Each item's ``d s / d log g`` at ``s`` where ``C'(s) = g`` (see :class:`Curve`)."""
-        s, g = np.asarray(s, dtype=float), np.asarray(g, dtype=float)
-        out = np.empty(np.broadcast_shapes(s.shape, g.shape, (self.n,)), dtype=float)
-        s, g = np.broadcast_to(s, out.shape), np.broadcast_to(g, out.shape)
-        for curve, idx in self.parts:
-            out[..., idx] = curve.inverse_slope(s[..., idx], g[..., idx])
-        return out
-
-    def inverse_derivative(self, g: FloatArray, start: FloatArray | None = None) -> FloatArray:
-        """Spends where each marginal is ``g``; ``start`` (n,) warm-starts the families
-        that iterate (a guess only: a wrong one costs steps, never accuracy)."""
-        if start is None:
-            return self._apply("inverse_derivative", g)
-        g = np.asarray(g, dtype=float)
-        out = np.empty(np.broadcast_shapes(g.shape, (self.n,)), dtype=float)
-        g = np.broadcast_to(g, out.shape)
-        for curve, idx in self.parts:
-            if curve.warm_start:  # the base signature has no start: only these take one
-                inverse: Callable[..., FloatArray] = curve.inverse_derivative
-                out[..., idx] = inverse(g[..., idx], start=start[idx])
-            else:
-                out[..., idx] = curve.inverse_derivative(g[..., idx])
-        return out
-
-    def saturation(self) -> FloatArray:
-        out = np.empty(self.n)
-        for curve, idx in self.parts:
-            out[idx] = curve.saturation()
-        return out
-
-    @property
-    def concave(self) -> npt.NDArray[np.bool_]:
-        out = np.empty(self.n, dtype=bool)
-        for curve, idx in self.parts:
-            out[idx] = curve.concave
-        return out
-
-    def scaled(self, out: FloatArray, inp: FloatArray) -> CurveSet:
-        """Every item ``i`` becomes ``out[i] * C_i(inp[i] * s)``."""
-        out, inp = np.broadcast_to(out, (self.n,)), np.broadcast_to(inp, (self.n,))
-        return CurveSet(tuple((c.scaled(out[i], inp[i]), i) for c, i in self.parts), self.n)
-
-    def take(self, index: IntArray) -> CurveSet:
-        """The items in ``index`` (in that order) as a new set."""
-        index = np.asarray(index, dtype=np.intp)
-        position = np.full(self.n, -1, dtype=np.intp)
-        position[index] = np.arange(index.size)
-        parts = []
-        for curve, idx in self.parts:
-            keep = position[idx] >= 0
-            if keep.any():
-                parts.append((curve.take(np.nonzero(keep)[0]), position[idx[keep]]))
-        return CurveSet(tuple(parts), int(index.size))
-
-    @staticmethod
-    def tile(base: CurveSet, copies: int) -> CurveSet:
-        """``copies`` blocks of ``base``: item ``k * n + i`` is item ``i`` (for days)."""
-        n = base.n
-        parts = []
-        for curve, idx in base.parts:
-            rep = np.tile(np.arange(idx.size), copies)
-            where = (np.arange(copies)[:, None] * n + idx[None, :]).ravel()
-            parts.append((curve.take(rep), where.astype(np.intp)))
-        return CurveSet(tuple(parts), n * copies)
 
 
 def family_names() -> list[str]:

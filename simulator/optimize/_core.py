@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from simulator.model.curves import CurveSet, FloatArray
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import FloatArray
 from simulator.optimize._roots import T_MAX, T_MIN, PriceFn, solve_prices
 from simulator.optimize.problem import Problem
 

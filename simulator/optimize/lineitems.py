@@ -20,7 +20,8 @@ import numpy.typing as npt
 
 from simulator.evaluate import evaluate_spend, landed_fraction
 from simulator.model.compiled import CompiledScenario
-from simulator.model.curves import Curve, CurveSet, FloatArray, IntArray
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Curve, FloatArray, IntArray
 from simulator.optimize.problem import FloorConstraint, Group, Problem, RatioConstraint
 
 

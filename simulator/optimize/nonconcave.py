@@ -32,7 +32,8 @@ from itertools import product
 import numpy as np
 import numpy.typing as npt
 
-from simulator.model.curves import Curve, CurveSet, FloatArray, Hill, IntArray, Logistic
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Curve, FloatArray, Hill, IntArray, Logistic
 from simulator.optimize.exact import optimize_exact
 from simulator.optimize.problem import Allocation, Problem
 

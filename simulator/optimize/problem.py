@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.model.curves import CurveSet, FloatArray, IntArray
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import FloatArray, IntArray
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import numpy as np
 
 from simulator.model.compile import repeat_orders
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.model.curves import CurveSet, FloatArray, IntArray
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import FloatArray, IntArray
 from simulator.model.schema import ChannelSpec, FunnelSpec
 
 

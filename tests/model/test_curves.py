@@ -10,15 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.model import curves as curves_module
-from simulator.model.curves import (
-    Curve,
-    CurveSet,
-    Exponential,
-    FloatArray,
-    Hill,
-    Linear,
-    Logistic,
-)
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Curve, Exponential, FloatArray, Hill, Linear, Logistic
 
 SAMPLES: dict[str, Curve] = {
     "hill": Hill(

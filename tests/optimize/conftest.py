@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
-from simulator.model.curves import CurveSet, Exponential, FloatArray, Hill, Linear
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Exponential, FloatArray, Hill, Linear
 from simulator.optimize.problem import Problem
 
 

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
-from simulator.model.curves import CurveSet, Exponential, FloatArray, Linear
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Exponential, FloatArray, Linear
 from simulator.optimize.exact import optimize_exact
 from simulator.optimize.problem import (
     Allocation,

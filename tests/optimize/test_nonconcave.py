@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
-from simulator.model.curves import CurveSet, Exponential, FloatArray, Hill, Logistic
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Exponential, FloatArray, Hill, Logistic
 from simulator.optimize.nonconcave import Envelope, optimize_nonconcave
 from simulator.optimize.problem import Problem
 

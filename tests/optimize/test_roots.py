@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.model.curves import CurveSet, Exponential, FloatArray, Hill
+from simulator.model.curve_set import CurveSet
+from simulator.model.curves import Exponential, FloatArray, Hill
 from simulator.optimize._roots import T_MAX, mult_root, solve_prices
 from simulator.optimize.exact import optimize_exact
 from simulator.optimize.problem import Problem
