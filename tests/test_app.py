@@ -18,6 +18,7 @@ from simulator.api import evaluate, optimize
 from simulator.calibrate.studio import calibrate_to_scenario
 from simulator.io.errors import ScenarioError
 from simulator.io.yaml_loader import parse_yaml
+from simulator.model.compiled import Split
 from simulator.model.load import load_scenario, scenario_from_data
 from simulator.optimize.pareto import pareto_front
 from simulator.studio import format as fmt
@@ -266,3 +267,30 @@ def test_the_pareto_tab_draws_the_optimisers_front(at: AppTest) -> None:
     assert star["x"] + star["y"] == pytest.approx([rec.totals["cac"], rec.totals["revenue"]])
     at.segmented_control(key="pareto_axis").set_value("roi").run()
     assert not at.get("plotly_chart")  # the CAC front is not shown as the ROI one
+
+
+@pytest.mark.slow  # the daily optimiser takes ~15 s on Double 11, once here and once in the app
+def test_the_daily_plan_tab_shows_the_daily_optimum() -> None:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["scenario"] = "double11"
+    app.run()
+    app.session_state["charts"] = "Daily plan"  # open the lazy tab
+    app.run()
+    assert not app.get("plotly_chart")  # nothing drawn before the button
+    app.button(key="daily_run").click().run()
+    assert not app.exception
+    cs = load_scenario(ROOT / "scenarios" / "double11.yaml")
+    rec = optimize(cs, plan="daily")
+    even = evaluate(cs, Split(rec.split.spend))
+    shown = [m for m in app.metric if m.label in ("Revenue", "ROI", "CAC")][-6:]
+    daily_row, even_row = shown[:3], shown[3:]
+    for metric, key in zip(daily_row, ("revenue", "roi", "cac"), strict=True):
+        assert metric.value == fmt.metric(key, rec.totals[key]), key
+        assert metric.delta == fmt.delta(key, rec.totals[key] - even.totals[key]), key
+    for metric, key in zip(even_row, ("revenue", "roi", "cac"), strict=True):
+        assert metric.value == fmt.metric(key, even.totals[key]), key
+    assert number(daily_row[0].value) > number(even_row[0].value)  # pacing by day pays
+    (fig,) = app.get("plotly_chart")
+    stacked = [tr for tr in json.loads(fig.proto.spec)["data"] if tr.get("stackgroup")]
+    assert [tr["y"] for tr in stacked] == [rec.daily[c] for c in cs.channel_ids]
+    assert len(json.loads(fig.proto.spec)["layout"]["shapes"]) == 3  # presale, 11.11, after

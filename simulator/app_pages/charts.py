@@ -1,7 +1,7 @@
-"""The chart tabs: response curves, split, funnel, Monte Carlo fan and the Pareto front.
+"""The chart tabs: response curves, split, funnel, Monte Carlo fan, daily plan, Pareto front.
 
 Tabs are lazy: only the open tab's figure is built on a rerun, so a slider move redraws
-one chart, not five.
+one chart, not six.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from simulator.app_pages.daily import daily_tab
 from simulator.app_pages.front import front_tab
 from simulator.app_pages.state import lang, ss
 from simulator.model.compiled import CompiledScenario
@@ -17,7 +18,7 @@ from simulator.studio.compare import Column
 from simulator.studio.engine import simulator_fn
 from simulator.studio.i18n import t
 
-TABS = ("tab_curves", "tab_split", "tab_funnel", "tab_fan", "tab_pareto")
+TABS = ("tab_curves", "tab_split", "tab_funnel", "tab_fan", "tab_daily", "tab_pareto")
 Done = list[tuple[str, Column]]
 
 
@@ -98,6 +99,7 @@ def charts(cs: CompiledScenario, columns: list[Column], titles: list[str], ident
         lambda: split_tab(cs, done),
         lambda: funnel_tab(done),
         lambda: fan_tab(cs, done, identity),
+        lambda: daily_tab(cs, identity),
         lambda: front_tab(cs, identity),
     )
     for tab, fn in zip(tabs, draw, strict=True):

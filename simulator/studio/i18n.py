@@ -146,6 +146,28 @@ EN: dict[str, str] = {
     "fit_new_customer_rate": "New-customer rate",
     "fit_spend_cv": "Spend CV",
     "fit_extrapolated": "Extrapolated",
+    "tab_daily": "Daily plan",
+    "daily_run": "Plan by day",
+    "daily_help": "Re-optimises each channel's spend day by day under the budget, bounds "
+    "and targets, pacing around the events (about {seconds} s on the bundled Double 11 "
+    "scenario).",
+    "daily_running": "Planning by day…",
+    "daily_intro": "The optimiser's spend per channel and day; the simulation paces by it. "
+    "Shaded: the scenario's events (hover for their multipliers).",
+    "daily_plan": "Daily plan",
+    "even_plan": "Even pacing, same totals",
+    "daily_vs_even": "The daily plan against spending each channel's same total evenly "
+    "over the days.",
+    "daily_csv": "Daily plan CSV",
+    "events": "events",
+    "event_cost": "cost",
+    "event_cvr": "CVR",
+    "event_aov": "AOV",
+    "event_day": "day {first}",
+    "event_days": "days {first}–{last}",
+    "event_only": "only {channels}",
+    "date": "date",
+    "daily_spend_axis": "spend per day ({currency})",
 }
 
 ZH: dict[str, str] = {
@@ -283,6 +305,26 @@ ZH: dict[str, str] = {
     "fit_new_customer_rate": "新客占比",
     "fit_spend_cv": "花费变异系数",
     "fit_extrapolated": "外推",
+    "tab_daily": "每日计划",
+    "daily_run": "按天规划",
+    "daily_help": "在预算、上下限与目标约束下逐日重新分配各渠道花费，并考虑活动节点"
+    "（内置双十一场景约 {seconds} 秒）。",
+    "daily_running": "正在按天规划……",
+    "daily_intro": "优化器给出的各渠道每日花费；模拟按此节奏投放。"
+    "阴影为场景中的活动（悬停查看倍数）。",
+    "daily_plan": "每日计划",
+    "even_plan": "平均投放（总额相同）",
+    "daily_vs_even": "每日计划与把各渠道相同总额平均分到每天的对比。",
+    "daily_csv": "每日计划 CSV",
+    "events": "活动",
+    "event_cost": "成本",
+    "event_cvr": "转化率",
+    "event_aov": "客单价",
+    "event_day": "第 {first} 天",
+    "event_days": "第 {first}–{last} 天",
+    "event_only": "仅 {channels}",
+    "date": "日期",
+    "daily_spend_axis": "每日花费（{currency}）",
 }
 
 LABELS = {"en": EN, "zh": ZH}

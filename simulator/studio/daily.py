@@ -1,0 +1,216 @@
+"""The daily plan in the studio: the optimiser's spend by day, the events it paces around.
+
+``optimize(cs, plan="daily")`` returns each channel's spend per day; the simulation's
+pacing follows it. The studio draws it as stacked areas with each event shaded, compares
+it with the even pacing of the same channel totals (both from ``evaluate``) and offers it
+as a CSV. Nothing here computes an outcome: the numbers are the engine's.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.api import evaluate
+from simulator.model.calendar import parse_date, resolve_day
+from simulator.model.compiled import CompiledScenario, Split
+from simulator.results import Result
+from simulator.studio.figures import FONT, base_layout, color
+from simulator.studio.i18n import t
+
+BAND = ("rgba(110,110,110,0.13)", "rgba(110,110,110,0.22)")  # alternate so neighbours part
+
+
+@dataclass(frozen=True)
+class EventSpan:
+    """An event's days (1..H, both ends included) and how it moves prices and conversion."""
+
+    name: str
+    first_day: int
+    last_day: int
+    cost_multiplier: float
+    cvr_multiplier: float
+    aov_multiplier: float = 1.0
+    channels: tuple[str, ...] | None = None
+
+
+def event_spans(cs: CompiledScenario) -> list[EventSpan]:
+    """The scenario's events as day spans (dates resolved against ``start_date``), in order."""
+    spec = cs.spec
+    spans = []
+    for ev in spec.events or ():
+        first = resolve_day(ev.start, spec.start_date, cs.horizon_days)
+        last = resolve_day(ev.end, spec.start_date, cs.horizon_days)
+        only = tuple(ev.channels) if ev.channels is not None else None
+        spans.append(
+            EventSpan(
+                ev.name, first, last, ev.cost_multiplier, ev.cvr_multiplier, ev.aov_multiplier, only
+            )
+        )
+    return spans
+
+
+def plan_days(cs: CompiledScenario) -> list[Any]:
+    """The x values of the plan: ISO dates when the scenario has a start date, else 1..H."""
+    if cs.spec.start_date is None:
+        return list(range(1, cs.horizon_days + 1))
+    start = parse_date(cs.spec.start_date)
+    return [(start + dt.timedelta(days=d)).isoformat() for d in range(cs.horizon_days)]
+
+
+def _daily(result: Result) -> dict[str, list[float]]:
+    if result.daily is None:
+        raise ValueError("this result has no daily plan; use optimize(cs, plan='daily')")
+    return result.daily
+
+
+def _band_edges(cs: CompiledScenario, span: EventSpan) -> tuple[Any, Any]:
+    """A band from half a day before the first day to half a day after the last."""
+    if cs.spec.start_date is None:
+        return span.first_day - 0.5, span.last_day + 0.5
+    start = dt.datetime.combine(parse_date(cs.spec.start_date), dt.time())
+    half = dt.timedelta(hours=12)
+    lo = start + dt.timedelta(days=span.first_day - 1) - half
+    hi = start + dt.timedelta(days=span.last_day - 1) + half
+    return lo.isoformat(sep=" "), hi.isoformat(sep=" ")
+
+
+def describe_event(cs: CompiledScenario, span: EventSpan, lang: str) -> str:
+    """``double_11 (days 10–11): cost ×1.8 · CVR ×2.5 · AOV ×0.85`` for the hover."""
+    parts = [f"{t('event_cost', lang)} ×{span.cost_multiplier:g}"]
+    parts.append(f"{t('event_cvr', lang)} ×{span.cvr_multiplier:g}")
+    if span.aov_multiplier != 1.0:
+        parts.append(f"{t('event_aov', lang)} ×{span.aov_multiplier:g}")
+    key = "event_day" if span.first_day == span.last_day else "event_days"
+    days = t(key, lang, first=span.first_day, last=span.last_day)
+    text = f"{span.name} ({days}): " + " · ".join(parts)
+    if span.channels is not None:
+        names = ", ".join(cs.labels.get(c, c) for c in span.channels)
+        text += f"<br>{t('event_only', lang, channels=names)}"
+    return text
+
+
+def _event_shapes(
+    cs: CompiledScenario, spans: Sequence[EventSpan], lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One translucent band per event and its name above the plot, details on hover."""
+    shapes, notes = [], []
+    for i, span in enumerate(spans):
+        x0, x1 = _band_edges(cs, span)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x0,
+                "x1": x1,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": BAND[i % 2],
+                "line": {"width": 0},
+                "layer": "above",
+            }
+        )
+        notes.append(
+            {
+                "x": x0,
+                "xref": "x",
+                "xanchor": "left",
+                "y": 1.0 if i % 2 == 0 else 1.07,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": f"<b>{span.name}</b> ×{span.cost_multiplier:g}/×{span.cvr_multiplier:g}",
+                "hovertext": describe_event(cs, span, lang),
+                "showarrow": False,
+                "font": {"size": 11, "family": FONT},
+            }
+        )
+    return shapes, notes
+
+
+def _event_rows(cs: CompiledScenario, spans: Sequence[EventSpan], lang: str) -> list[str]:
+    """Each day's events, for the unified hover (empty on an ordinary day)."""
+    rows = [[] for _ in range(cs.horizon_days)]  # type: list[list[str]]
+    for span in spans:
+        for day in range(span.first_day, span.last_day + 1):
+            rows[day - 1].append(describe_event(cs, span, lang))
+    return ["<br>".join(r) for r in rows]
+
+
+def daily_plan_figure(cs: CompiledScenario, result: Result, lang: str) -> dict[str, Any]:
+    """Stacked areas of each channel's daily spend, events shaded (a plain-dict figure).
+
+    The stacked traces carry ``result.daily`` unchanged; one more, invisible trace puts
+    each day's events into the unified hover.
+    """
+    daily, x = _daily(result), plan_days(cs)
+    money = f"%{{y:,.0f}} {cs.currency}"
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "stackgroup": "spend",
+            "name": cs.labels.get(cid, cid),
+            "x": x,
+            "y": list(series),
+            "line": {"width": 0.8, "color": color(j)},
+            "hovertemplate": money,
+        }
+        for j, (cid, series) in enumerate(daily.items())
+    ]
+    spans = event_spans(cs)
+    if spans:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": x,
+                "y": [0.0] * len(x),
+                "customdata": _event_rows(cs, spans, lang),
+                "marker": {"opacity": 0, "size": 1},
+                "name": t("events", lang),
+                "showlegend": False,
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+        )
+    shapes, notes = _event_shapes(cs, spans, lang)
+    layout = base_layout(420, top=90) | {"hovermode": "x unified"}
+    layout["shapes"], layout["annotations"] = shapes, notes
+    layout["legend"] = {**layout["legend"], "y": 0.995}
+    title = t("date", lang) if cs.spec.start_date else t("day", lang)
+    layout["xaxis"] = {"title": {"text": title}}
+    layout["yaxis"] = {
+        "title": {"text": t("daily_spend_axis", lang, currency=cs.currency)},
+        "rangemode": "tozero",
+    }
+    return {"data": data, "layout": layout}
+
+
+def daily_plan_csv(cs: CompiledScenario, result: Result) -> str:
+    """``day[,date],<channel>...``: one row per day, spends exactly as the optimiser gave."""
+    daily = _daily(result)
+    dated = cs.spec.start_date is not None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["day", *(["date"] if dated else []), *daily])
+    dates = plan_days(cs)
+    for d in range(cs.horizon_days):
+        row: list[Any] = [d + 1, *([dates[d]] if dated else [])]
+        writer.writerow(row + [repr(float(daily[cid][d])) for cid in daily])
+    return out.getvalue()
+
+
+def even_vs_daily(cs: CompiledScenario, result: Result) -> tuple[Result, Result]:
+    """``evaluate`` of the daily plan and of the same ad-set totals spent evenly by day.
+
+    Both come from the engine, so the page shows what pacing by day earns over
+    spreading the same money evenly (adstock and events make the difference).
+    """
+    split = result.split
+    if split is None or split.daily is None:
+        raise ValueError("this result has no daily plan; use optimize(cs, plan='daily')")
+    return evaluate(cs, split), evaluate(cs, Split(split.spend.copy()))
