@@ -21,17 +21,11 @@ from scipy import stats
 
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
+from simulator.model.targets import TARGET_METRICS
 from simulator.optimize.lineitems import channel_bounds
 
-# target -> (per-run metric, True if the run's value must be at least the target)
-CHANCE_METRICS = {
-    "roi_min": ("roi", True),
-    "cac_max": ("cac", False),
-    "ltv_cac_min": ("ltv_cac", True),
-    "revenue_min": ("revenue", True),
-    "conversions_min": ("conversions", True),
-    "new_customers_min": ("new_customers", True),
-}
+# target -> (per-run metric, True for a floor): the model's one table
+CHANCE_METRICS = TARGET_METRICS
 
 
 @dataclass(frozen=True)
