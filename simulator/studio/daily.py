@@ -79,15 +79,20 @@ def _band_edges(cs: CompiledScenario, span: EventSpan) -> tuple[Any, Any]:
     return lo.isoformat(sep=" "), hi.isoformat(sep=" ")
 
 
-def describe_event(cs: CompiledScenario, span: EventSpan, lang: str) -> str:
-    """``double_11 (days 10–11): cost ×1.8 · CVR ×2.5 · AOV ×0.85`` for the hover."""
+def _multipliers(span: EventSpan, lang: str, aov: bool = True) -> str:
+    """``cost ×1.8 · CVR ×2.5`` (and AOV when it moves and ``aov``)."""
     parts = [f"{t('event_cost', lang)} ×{span.cost_multiplier:g}"]
     parts.append(f"{t('event_cvr', lang)} ×{span.cvr_multiplier:g}")
-    if span.aov_multiplier != 1.0:
+    if aov and span.aov_multiplier != 1.0:
         parts.append(f"{t('event_aov', lang)} ×{span.aov_multiplier:g}")
+    return " · ".join(parts)
+
+
+def describe_event(cs: CompiledScenario, span: EventSpan, lang: str) -> str:
+    """``double_11 (days 10–11): cost ×1.8 · CVR ×2.5 · AOV ×0.85`` for the hover."""
     key = "event_day" if span.first_day == span.last_day else "event_days"
     days = t(key, lang, first=span.first_day, last=span.last_day)
-    text = f"{span.name} ({days}): " + " · ".join(parts)
+    text = f"{span.name} ({days}): {_multipliers(span, lang)}"
     if span.channels is not None:
         names = ", ".join(cs.labels.get(c, c) for c in span.channels)
         text += f"<br>{t('event_only', lang, channels=names)}"
@@ -123,10 +128,10 @@ def _event_shapes(
                 "y": 1.0 if i % 2 == 0 else 1.07,
                 "yref": "paper",
                 "yanchor": "bottom",
-                "text": f"<b>{span.name}</b> ×{span.cost_multiplier:g}/×{span.cvr_multiplier:g}",
+                "text": f"<b>{span.name}</b> {_multipliers(span, lang, aov=False)}",
                 "hovertext": describe_event(cs, span, lang),
                 "showarrow": False,
-                "font": {"size": 11, "family": FONT},
+                "font": {"size": 11, "family": FONT, "color": "#555"},
             }
         )
     return shapes, notes
@@ -139,6 +144,14 @@ def _event_rows(cs: CompiledScenario, spans: Sequence[EventSpan], lang: str) -> 
         for day in range(span.first_day, span.last_day + 1):
             rows[day - 1].append(describe_event(cs, span, lang))
     return ["<br>".join(r) for r in rows]
+
+
+def _x_axis(cs: CompiledScenario, lang: str) -> dict[str, Any]:
+    """Dates in the language's short form (ISO in the hover); plain day numbers otherwise."""
+    if cs.spec.start_date is None:
+        axis: dict[str, Any] = {"title": {"text": t("day", lang)}}
+        return axis | ({"dtick": 1} if cs.horizon_days <= 31 else {})
+    return {"tickformat": t("date_tick", lang), "hoverformat": "%Y-%m-%d"}
 
 
 def daily_plan_figure(cs: CompiledScenario, result: Result, lang: str) -> dict[str, Any]:
@@ -157,7 +170,7 @@ def daily_plan_figure(cs: CompiledScenario, result: Result, lang: str) -> dict[s
             "name": cs.labels.get(cid, cid),
             "x": x,
             "y": list(series),
-            "line": {"width": 0.8, "color": color(j)},
+            "line": {"width": 0.8, "color": color(j), "shape": "hvh"},  # a day is a step
             "hovertemplate": money,
         }
         for j, (cid, series) in enumerate(daily.items())
@@ -178,11 +191,12 @@ def daily_plan_figure(cs: CompiledScenario, result: Result, lang: str) -> dict[s
             }
         )
     shapes, notes = _event_shapes(cs, spans, lang)
-    layout = base_layout(420, top=90) | {"hovermode": "x unified"}
+    layout = base_layout(440, top=60) | {"hovermode": "x unified"}
     layout["shapes"], layout["annotations"] = shapes, notes
-    layout["legend"] = {**layout["legend"], "y": 0.995}
-    title = t("date", lang) if cs.spec.start_date else t("day", lang)
-    layout["xaxis"] = {"title": {"text": title}}
+    # below the plot: above it, the legend would run into the modebar and event names
+    layout["legend"] = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"}
+    layout["margin"] = {**layout["margin"], "b": 80}
+    layout["xaxis"] = _x_axis(cs, lang)
     layout["yaxis"] = {
         "title": {"text": t("daily_spend_axis", lang, currency=cs.currency)},
         "rangemode": "tozero",

@@ -166,7 +166,7 @@ EN: dict[str, str] = {
     "event_day": "day {first}",
     "event_days": "days {first}–{last}",
     "event_only": "only {channels}",
-    "date": "date",
+    "date_tick": "%b %-d",
     "daily_spend_axis": "spend per day ({currency})",
 }
 
@@ -323,7 +323,7 @@ ZH: dict[str, str] = {
     "event_day": "第 {first} 天",
     "event_days": "第 {first}–{last} 天",
     "event_only": "仅 {channels}",
-    "date": "日期",
+    "date_tick": "%-m月%-d日",
     "daily_spend_axis": "每日花费（{currency}）",
 }
 

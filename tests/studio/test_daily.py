@@ -126,6 +126,7 @@ def test_figure_shades_each_event(d11: CompiledScenario) -> None:
     ]
     hovers = [a["hovertext"] for a in fig["layout"]["annotations"]]
     assert hovers[1] == "double_11 (days 10–11): cost ×1.8 · CVR ×2.5 · AOV ×0.85"
+    assert fig["layout"]["xaxis"]["tickformat"] == "%b %-d"
     (events,) = [tr for tr in fig["data"] if not tr.get("stackgroup")]
     assert events["customdata"][9] == hovers[1]  # day 10 hovers with its event
     assert events["customdata"][20] == ""
@@ -140,6 +141,9 @@ def test_figure_numbered_days_and_chinese(numbered: CompiledScenario) -> None:
         "lull (第 8 天): 成本 ×1 · 转化率 ×0.5",
     ]
     assert fig["layout"]["yaxis"]["title"]["text"] == "每日花费（CNY）"
+    assert fig["layout"]["xaxis"] == {"title": {"text": "天"}, "dtick": 1}
+    names = [a["text"] for a in fig["layout"]["annotations"]]
+    assert names == ["<b>launch</b> 成本 ×1.5 · 转化率 ×2", "<b>lull</b> 成本 ×1 · 转化率 ×0.5"]
 
 
 def test_csv_round_trips(d11: CompiledScenario) -> None:
