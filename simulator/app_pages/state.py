@@ -61,6 +61,7 @@ def reset_for(cs: CompiledScenario) -> None:
     ss.rec = None
     ss.pareto = None
     ss.sim = None
+    ss.daily_plan = None
 
 
 def boot() -> None:
