@@ -307,7 +307,10 @@ def optimize_nonconcave(problem: Problem) -> Allocation:
         lo, up, curves = _fix(p, items, on, bend)
         if lo.sum() <= p.budget and np.all(lo <= up):
             best.offer(p, curves, lo, up)
+    bound = -relaxed.objective if p.minimize_spend else relaxed.objective
     for k, j in enumerate(items):
+        if best.score >= bound - 1e-12 * abs(bound):
+            break  # a true point already reaches the envelope's bound: proven optimal
         others = np.delete(items, k)
         for on in _patterns(others.size, np.delete(relaxed_on, k)):
             lo, up, curves = _fix(p, others, on, bend)
