@@ -115,6 +115,7 @@ def _holds(cs: CompiledScenario, label: str, m: float) -> str:
         "cac_max": f"now {at}; the CAC target ({target.get('cac_max')}) stops it growing",
         "ltv_cac_min": f"now {at}; the LTV/CAC target stops it growing",
         "budget": f"now {at}, level with every other channel not at a bound",
+        "unit": f"bought in whole units, so it cannot sit exactly level with the others; now {at}",
     }.get(label, f"now {at}")
 
 
