@@ -35,6 +35,25 @@ def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
     return optimize_exact(problem)
 
 
+def _whole_unit_totals(cs: CompiledScenario, notes: list[str]) -> dict[int, float] | None:
+    """Totals of whole-unit channels for a daily plan: those of the best plan by total.
+
+    Units are bought over the horizon, not per day; the daily allocator is continuous, so
+    these channels keep the whole number of units the exact plan by total buys, and only
+    their days (and every other channel) are then planned by day.
+    """
+    unit_channels = sorted({int(c) for c in cs.ad_set_channel[cs.unit_cost > 0]})
+    if not unit_channels:
+        return None
+    totals = cs.channel_sum(solve(cs, build_problem(cs), daily=False).x)
+    names = ", ".join(f"{cs.channel_ids[c]} {totals[c]:,.0f}" for c in unit_channels)
+    notes.append(
+        f"whole-unit channels keep the totals of the best plan by total ({names}); "
+        "their days and every other channel are planned by day"
+    )
+    return {c: float(totals[c]) for c in unit_channels}
+
+
 def _active_by_channel(
     cs: CompiledScenario, labels: tuple[str, ...], daily: bool
 ) -> dict[str, str]:
@@ -65,7 +84,9 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     if plan not in ("total", "daily"):
         raise ValueError(f"plan must be 'total' or 'daily' (got {plan!r})")
     daily = plan == "daily"
-    problem = build_problem(scenario, daily=daily)
+    notes: list[str] = []
+    fixed = _whole_unit_totals(scenario, notes) if daily else None
+    problem = build_problem(scenario, daily=daily, fixed=fixed)
     alloc = solve(scenario, problem, daily)
     x = np.asarray(alloc.x, dtype=float)
     if daily:
@@ -79,6 +100,7 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     for cid, label in active.items():
         result.channels[cid]["active"] = label
     result.upper_bound = alloc.upper_bound
+    result.warnings.extend(notes)
     binding = frozenset(k for k, m in alloc.multipliers.items() if m > 0)
     result.explanations = explain(scenario, split.spend, active, binding)
     if message:

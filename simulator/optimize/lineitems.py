@@ -155,8 +155,14 @@ def channel_bounds(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
     return lo, np.maximum(hi, lo)
 
 
-def build_problem(cs: CompiledScenario, daily: bool = False) -> Problem:
-    """The scenario's objective, budget, bounds and targets over its line items."""
+def build_problem(
+    cs: CompiledScenario, daily: bool = False, fixed: dict[int, float] | None = None
+) -> Problem:
+    """The scenario's objective, budget, bounds and targets over its line items.
+
+    ``fixed`` pins some channels' totals (channel index -> spend over the horizon): a
+    daily plan keeps whole-unit channels at a whole number of units this way.
+    """
     curves, aov = daily_curves(cs) if daily else static_curves(cs)
     copies = cs.horizon_days if daily else 1
 
@@ -166,6 +172,8 @@ def build_problem(cs: CompiledScenario, daily: bool = False) -> Problem:
     ncr, margin, repeat = rep(cs.new_customer_rate), rep(cs.margin), rep(cs.repeat_revenue)
     n = curves.n
     lo, hi = channel_bounds(cs)
+    for c, total in (fixed or {}).items():
+        lo[c] = hi[c] = total
     channel_of = rep(cs.ad_set_channel)
     lower, upper = np.zeros(n), hi[channel_of].astype(float)
     if daily:

@@ -221,3 +221,18 @@ def test_every_bundled_scenario_optimises(name: str) -> None:
         )
         if feasible_now:
             assert rec.totals["revenue"] >= cur.totals["revenue"] * (1 - 1e-9)
+
+
+def test_daily_plan_keeps_whole_units(write: Write) -> None:
+    text = CORE_SCENARIO.replace("aov: 160", "aov: 160\n    unit_cost: 50000").replace(
+        "horizon_days: 30", "horizon_days: 5"
+    )
+    sc = load_scenario(write(text, "units_daily.yaml"))
+    total = optimize(sc)
+    daily = optimize(sc, plan="daily")
+    units = daily.allocation["douyin_feed"] / 50000
+    assert units == pytest.approx(round(units), abs=1e-9)
+    assert daily.allocation["douyin_feed"] == pytest.approx(total.allocation["douyin_feed"])
+    assert any("whole-unit channels keep" in w for w in daily.warnings)
+    assert daily.totals["revenue"] >= total.totals["revenue"] * (1 - 1e-9)
+    assert sum(daily.daily["douyin_feed"]) == pytest.approx(daily.allocation["douyin_feed"])
