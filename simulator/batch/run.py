@@ -20,6 +20,7 @@ from simulator.batch.executors import Executor
 from simulator.batch.inputs import expand
 from simulator.batch.progress import ProgressSink, QuietProgress
 from simulator.batch.runner import FAILED, RunOptions, RunRecord, RunTask, execute_run, input_hash
+from simulator.batch.search import prepare_storage, redact
 from simulator.batch.store import ResultStore
 
 Runner = Callable[[RunTask], RunRecord]
@@ -74,7 +75,8 @@ def run_batch(
 ) -> BatchSummary:
     """Run every scenario under ``paths`` and write ``out_dir``; see the module docstring.
 
-    Raises ``InputError`` (before writing anything) when a path matches no scenario file.
+    Raises ``InputError`` (before writing anything) when a path matches no scenario file,
+    ``StorageError`` (before any run) when runs search and the Optuna storage won't open.
     """
     started = time.perf_counter()
     tasks, duplicates = plan(paths, options)
@@ -87,6 +89,8 @@ def run_batch(
         summary = BatchSummary(Path(out_dir), len(tasks), len(tasks) - len(todo))
         summary.duplicates = duplicates
         batch_id = uuid.uuid4().hex
+        if options.search_trials > 0 and todo:
+            prepare_storage(options.storage)  # raises StorageError before the batch starts
         store.start_batch(
             batch_id, _describe(paths, options, executor), len(tasks), summary.skipped
         )
@@ -149,7 +153,8 @@ def _describe(paths: list[str], options: RunOptions, executor: Executor) -> dict
         "runs": options.runs,
         "seed": options.seed,
         "plan": options.plan,
-        "storage": options.storage,
+        "storage": redact(options.storage),
+        "search_trials": options.search_trials,
         "executor": type(executor).__name__,
         "workers": executor.workers,
     }

@@ -21,6 +21,7 @@ from typing import Any
 from simulator.api import optimize
 from simulator.batch.files import recommendation_files
 from simulator.batch.inputs import RunSpec
+from simulator.batch.search import search_run
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import scenario_from_data
@@ -40,9 +41,13 @@ class RunOptions:
     seed: int = 0
     plan: str = "total"
     storage: str | None = None  # Optuna storage URL for runs that search; not in the hash
+    search_trials: int = 0  # > 0: each finished run also searches by simulation
 
     def hashed(self) -> dict[str, Any]:
-        return {"runs": self.runs, "seed": self.seed, "plan": self.plan}
+        doc: dict[str, Any] = {"runs": self.runs, "seed": self.seed, "plan": self.plan}
+        if self.search_trials:  # only when searching, so batches without keep their hashes
+            doc["search_trials"] = self.search_trials
+        return doc
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class RunRecord:
     totals: dict[str, float | None] = field(default_factory=dict)
     simulation: dict[str, dict[str, float | None]] = field(default_factory=dict)
     p_targets_met: float | None = None
+    search: dict[str, Any] = field(default_factory=dict)  # SearchResult.to_json(), if any
     files: dict[str, str] = field(default_factory=dict)  # suffix -> text, written by the parent
     elapsed_s: float = 0.0
 
@@ -132,6 +138,17 @@ def _run(task: RunTask) -> RunRecord:
     result = optimize_run(sc, options)
     simulation = simulate_run(sc, result, options)
     sim_totals = simulation.get("totals", {})
+    searched: dict[str, Any] = {}
+    if options.search_trials > 0:
+        searched = search_run(
+            sc,
+            spec.name,
+            task.key,
+            options.search_trials,
+            options.runs,
+            options.seed,
+            options.storage,
+        )
     return RunRecord(
         name=spec.name,
         key=task.key,
@@ -143,7 +160,8 @@ def _run(task: RunTask) -> RunRecord:
         totals=json_safe(dict(result.totals)),
         simulation=json_safe(sim_totals),
         p_targets_met=json_safe(simulation.get("p_targets_met")),
-        files=recommendation_files(sc, spec.data, spec.source, result, simulation),
+        search=searched,
+        files=recommendation_files(sc, spec.data, spec.source, result, simulation, searched),
     )
 
 

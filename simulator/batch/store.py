@@ -39,7 +39,10 @@ CREATE TABLE IF NOT EXISTS runs (
     files TEXT NOT NULL DEFAULT '[]',
     elapsed_s REAL,
     finished_at TEXT,
-    batch TEXT
+    batch TEXT,
+    search TEXT NOT NULL DEFAULT '{}',
+    search_improved INTEGER,
+    search_message TEXT
 );
 CREATE TABLE IF NOT EXISTS batches (
     id TEXT PRIMARY KEY,
@@ -53,7 +56,13 @@ CREATE TABLE IF NOT EXISTS batches (
     failed INTEGER NOT NULL DEFAULT 0
 );
 """
-_JSON_COLUMNS = ("sweep", "allocation", "totals", "simulation", "files")
+_JSON_COLUMNS = ("sweep", "allocation", "totals", "simulation", "files", "search")
+# columns added since the first release: a results.sqlite that predates them gets them
+_ADDED_COLUMNS = {
+    "search": "TEXT NOT NULL DEFAULT '{}'",
+    "search_improved": "INTEGER",
+    "search_message": "TEXT",
+}
 _TEMP_SUFFIX = ".adsim-tmp"
 
 
@@ -112,7 +121,14 @@ class ResultStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        self._add_missing_columns()
         self.db.commit()
+
+    def _add_missing_columns(self) -> None:
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
+        for name, decl in _ADDED_COLUMNS.items():
+            if name not in have:
+                self.db.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
 
     def close(self) -> None:
         self.db.close()
@@ -145,6 +161,9 @@ class ResultStore:
             "elapsed_s": record.elapsed_s,
             "finished_at": _now(),
             "batch": batch_id,
+            "search": record.search,
+            "search_improved": record.search.get("improved") if record.search else None,
+            "search_message": record.search.get("message") if record.search else None,
         }
         for col in _JSON_COLUMNS:
             values[col] = json.dumps(values[col], sort_keys=False, allow_nan=False, default=str)

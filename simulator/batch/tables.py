@@ -2,7 +2,9 @@
 
 Columns: ``name, hash, file, status, error, message``, then ``sweep.<field>``,
 ``spend.<channel>`` (the recommended allocation), ``total.<metric>`` (expected values) and
-``sim.<metric>.<stat>`` (simulation mean and percentiles), then ``p_targets_met``. Column
+``sim.<metric>.<stat>`` (simulation mean and percentiles), then ``p_targets_met``; a batch
+run with ``--search-trials`` adds ``search_improved``, ``search_message`` and
+``search_spend.<channel>`` (the searched split, which is the start when not improved). Column
 order is first-seen over rows in batch order, so the same batch gives the same bytes
 whichever executor ran it. Floats are written as their shortest exact repr.
 """
@@ -35,16 +37,24 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(stats, dict):
             flat.update({f"sim.{metric}.{s}": v for s, v in stats.items()})
     flat["p_targets_met"] = row.get("p_targets_met")
+    searched = row.get("search") or {}
+    if searched:
+        flat["search_improved"] = bool(searched["improved"])
+        flat["search_message"] = searched["message"]
+        flat.update({f"search_spend.{k}": v for k, v in searched["best"].items()})
     return flat
 
 
 def columns(flat_rows: list[dict[str, Any]]) -> list[str]:
-    """Every column in a stable order: text, sweep, spend, total, sim, then p_targets_met."""
+    """Every column in a stable order: text, sweep, spend, total, sim, p_targets_met, then
+    the search's columns when some run searched."""
     seen: dict[str, None] = dict.fromkeys(TEXT_COLUMNS)
     for prefix in ("sweep.", "spend.", "total.", "sim."):
         for flat in flat_rows:
             seen.update({k: None for k in flat if k.startswith(prefix)})
     seen["p_targets_met"] = None
+    for flat in flat_rows:
+        seen.update({k: None for k in flat if k.startswith("search_")})
     return list(seen)
 
 
@@ -61,7 +71,11 @@ def table_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def _arrow_column(values: list[Any], text: bool) -> pa.Array:
-    """float64 where every value is a number (or missing), else text."""
+    """float64 where every value is a number (or missing), bool where every one is a
+    bool, else text."""
+    present = [v for v in values if v is not None]
+    if not text and present and all(isinstance(v, bool) for v in present):
+        return pa.array(values, type=pa.bool_())
     if not text and all(v is None or _is_number(v) for v in values):
         return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
     return pa.array([None if v is None else str(v) for v in values], type=pa.string())

@@ -3,10 +3,12 @@
 PATH is a scenario file, a folder (searched for .yaml/.yml) or a glob. A scenario's
 `sweep:` block (e.g. `budget.total: [5e5, 1e6]`) expands into one run per grid point.
 DIR gets results.csv, results.parquet, results.sqlite and runs/ (a CSV, JSON and YAML
-recommendation per run). Rerun the same command after an interruption: finished runs
+recommendation per run). With --search-trials N each finished run also runs an Optuna
+search by simulation from the exact answer (one study per run in --storage) and records
+whether it found a better split. Rerun the same command after an interruption: finished runs
 are skipped by input hash. Exit 0 when every run finished (optimal or infeasible),
-1 when some failed (listed with their located errors), 2 when a path matches nothing,
-130 when interrupted.
+1 when some failed (listed with their located errors), 2 when a path matches nothing
+or --storage cannot be opened, 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from types import FrameType
 
 from simulator.batch import BatchSummary, InputError, RunOptions, make_executor, run_batch
 from simulator.batch.progress import ProgressSink, QuietProgress, RichProgress
+from simulator.batch.search import StorageError
 
 ORDER = 5
 
@@ -50,6 +53,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="Optuna storage for runs that search (default sqlite:///DIR/optuna.sqlite; "
         "a postgresql:// URL when many machines share the studies)",
     )
+    p.add_argument(
+        "--search-trials",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also search each finished run by simulation with N Optuna trials "
+        "(default 0: no search; each trial simulates min(--runs, 200) runs)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -60,6 +71,8 @@ def _check(args: argparse.Namespace) -> str | None:
         return f"--runs: must be >= 1 (got {args.runs})"
     if args.seed < 0:
         return f"--seed: must be >= 0 (got {args.seed})"
+    if args.search_trials < 0:
+        return f"--search-trials: must be >= 0 (got {args.search_trials})"
     return None
 
 
@@ -84,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     storage = args.storage or f"sqlite:///{(out / 'optuna.sqlite').resolve()}"
-    options = RunOptions(runs=args.runs, seed=args.seed, storage=storage)
+    options = RunOptions(
+        runs=args.runs, seed=args.seed, storage=storage, search_trials=args.search_trials
+    )
     progress: ProgressSink = QuietProgress() if args.quiet else RichProgress()
     try:
         executor = make_executor(args.workers, args.scheduler)
@@ -94,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _term_as_interrupt():
             summary = run_batch(args.paths, out, options, executor, progress)
-    except InputError as exc:
+    except (InputError, StorageError) as exc:
         sys.stderr.write(f"adsim batch: {exc}\n")
         return 2
     finally:

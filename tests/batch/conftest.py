@@ -60,9 +60,10 @@ def batch_dir(tmp_path: Path) -> Path:
 
 
 def output_bytes(out: Path) -> dict[str, bytes]:
-    """Every result file of a batch folder except the SQLite record (it holds timings)."""
+    """Every result file of a batch folder except the SQLite databases (the record and the
+    Optuna studies hold timings)."""
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.startswith("results.sqlite")
+        if p.is_file() and not p.name.startswith(("results.sqlite", "optuna.sqlite"))
     }
