@@ -10,12 +10,12 @@ from typing import Any
 
 import streamlit as st
 
+from simulator.api import simulate
 from simulator.app_pages.daily import daily_tab
 from simulator.app_pages.front import front_tab
 from simulator.app_pages.state import lang, ss
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.compare import Column
-from simulator.studio.engine import simulator_fn
 from simulator.studio.i18n import t
 
 TABS = ("tab_curves", "tab_split", "tab_funnel", "tab_fan", "tab_daily", "tab_pareto")
@@ -69,10 +69,6 @@ def fan_tab(cs: CompiledScenario, done: Done, identity: str) -> None:
     from simulator.studio.simulation import fan_bands
 
     lg = lang()
-    simulate = simulator_fn()
-    if simulate is None:
-        st.info(t("fan_missing", lg))
-        return
     pick, runs, seed, clicked = _fan_form(done)
     title, col = done[pick]
     if clicked:

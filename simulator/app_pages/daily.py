@@ -11,12 +11,12 @@ from functools import partial
 
 import streamlit as st
 
+from simulator.api import optimize
 from simulator.app_pages.state import lang, show_error, ss
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio import format as fmt
-from simulator.studio.engine import optimizer
 from simulator.studio.i18n import t
 from simulator.studio.wording import with_labels
 
@@ -28,9 +28,6 @@ def _plan(cs: CompiledScenario, identity: str) -> None:
     """Run the daily optimiser with a spinner; keep its plan and both evaluations."""
     from simulator.studio.daily import even_vs_daily
 
-    optimize = optimizer()
-    if optimize is None:
-        return
     try:
         with st.spinner(t("daily_running", lang()), show_time=True):
             result = optimize(cs, plan="daily")
@@ -89,9 +86,6 @@ def _show(cs: CompiledScenario, result: Result, pair: tuple[Result, Result]) -> 
 def daily_tab(cs: CompiledScenario, identity: str) -> None:
     """The Plan by day button, then the plan kept for this scenario and these edits."""
     lg = lang()
-    if optimizer() is None:
-        st.info(t("optimize_missing", lg))
-        return
     if st.button(
         t("daily_run", lg),
         key="daily_run",

@@ -13,7 +13,6 @@ from simulator.app_pages.state import lang, recommendation, ss
 from simulator.model.compiled import CompiledScenario
 from simulator.studio import figures
 from simulator.studio import pareto as front_lib
-from simulator.studio.engine import optimizer
 from simulator.studio.i18n import t
 
 
@@ -37,9 +36,6 @@ def _trace(cs: CompiledScenario, axis: str, identity: str) -> None:
 def front_tab(cs: CompiledScenario, identity: str) -> None:
     """Axis choice, the Trace button, then the front with the optimiser's answer on it."""
     lg = lang()
-    if optimizer() is None:
-        st.info(t("optimize_missing", lg))
-        return
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     axis = left.segmented_control(
         t("pareto_axis", lg),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from simulator.api import optimize
 from simulator.app_pages.state import add_variant_cb, lang, recommendation, ss
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
-from simulator.studio.engine import optimizer
 from simulator.studio.i18n import t
 from simulator.studio.wording import with_labels
 
@@ -32,16 +32,14 @@ def explanations(cs: CompiledScenario, rec: Result) -> None:
 def run_optimizer(cs: CompiledScenario, identity: str) -> None:
     """The button, a progress bar while it runs, then the recommendation's explanations."""
     lg = lang()
-    optimize = optimizer()
     left, right = st.columns([1, 4], vertical_alignment="center")
     clicked = left.button(
         t("optimize", lg),
         type="primary",
         key="optimize",
-        disabled=optimize is None,
-        help=t("optimize_help", lg) if optimize else t("optimize_missing", lg),
+        help=t("optimize_help", lg),
     )
-    if clicked and optimize is not None:
+    if clicked:
         bar = right.progress(0.1, text=t("optimizing", lg))
         ss.rec = (identity, optimize(cs))
         bar.progress(1.0, text=t("recommendation", lg))

@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator.api import as_split
+from simulator.api import as_split, optimize
 from simulator.io.errors import UsageError
 from simulator.io.export import atomic_write
 from simulator.model.load import load_scenario, load_split
 from simulator.studio.compare import compare
-from simulator.studio.engine import optimizer
 from simulator.studio.report import build_report
 from simulator.studio.share import decode_variant
 from simulator.studio.variants import MAX_VARIANTS, Variant
@@ -61,9 +60,6 @@ def run(args: argparse.Namespace) -> int:
     variants = _variants(args.variant, cs.channel_ids)
     rec = None
     if any(v.kind == "optimize" for v in variants):
-        optimize = optimizer()
-        if optimize is None:
-            raise UsageError("--variant optimize: the optimiser is not available")
         rec = optimize(cs)
     columns = compare(cs, baseline, variants, rec)
     atomic_write(args.out, build_report(cs, columns, args.lang, rec))
