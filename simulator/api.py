@@ -6,24 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.model.split import parse_split
+from simulator.model.split import as_split
 from simulator.results import Result, outcome_result
-
-
-def as_split(cs: CompiledScenario, split: Split | Mapping[str, Any] | None) -> Split:
-    """A split from a ``Split``, ``{"channel": spend}``, ``{"allocation": ..., "daily": ...}``
-    or None (the scenario's own ``split:``)."""
-    if isinstance(split, Split):
-        return split
-    if split is None:
-        if cs.current is None:
-            raise ValueError(
-                f"{cs.name}: no split given and the scenario has no 'split:'; "
-                "pass a split such as {'channel_id': spend}"
-            )
-        return cs.current
-    data = dict(split) if "allocation" in split else {"allocation": dict(split)}
-    return parse_split(cs, data, "<split>", {})
 
 
 def evaluate(scenario: CompiledScenario, split: Split | Mapping[str, Any] | None = None) -> Result:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.compiled import CompiledScenario
+from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curves import FloatArray
 
 
@@ -112,6 +112,13 @@ def evaluate_plan(
     return Outcome(
         **{**out.__dict__, "daily_conversions": conv_series, "daily_revenue": rev_series}
     )
+
+
+def evaluate_split(cs: CompiledScenario, split: Split) -> Outcome:
+    """Outcomes of one split: its daily plan where it has one, else spent evenly."""
+    if split.daily is not None:
+        return evaluate_plan(cs, split.daily)
+    return evaluate_spend(cs, split.spend)
 
 
 def _weighted_slope(shape: FloatArray, slope: FloatArray) -> FloatArray:

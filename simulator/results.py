@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.evaluate import evaluate_plan, evaluate_spend, per_ad_set, per_channel, totals
+from simulator.evaluate import evaluate_split, per_ad_set, per_channel, totals
 from simulator.model.compiled import CompiledScenario, Split
 
 CHANNEL_KEYS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "marginal_roi")
@@ -81,10 +81,7 @@ def outcome_result(
     cs: CompiledScenario, split: Split, status: str = "evaluated", message: str = ""
 ) -> Result:
     """Evaluate one split (daily plan if it has one) and name every number."""
-    if split.daily is not None:
-        o = evaluate_plan(cs, split.daily)
-    else:
-        o = evaluate_spend(cs, split.spend)
+    o = evaluate_split(cs, split)
     tot = {k: float(v[0]) for k, v in totals(cs, o).items()}
     ordered = {k: tot[k] for k in TOTAL_KEYS} | {
         k: v for k, v in tot.items() if k not in TOTAL_KEYS

@@ -10,7 +10,6 @@ scenario never stops a batch. ``KeyboardInterrupt`` is not caught: it stops the 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import os
 import time
@@ -166,19 +165,8 @@ def _run(task: RunTask) -> RunRecord:
 
 
 def optimize_run(sc: CompiledScenario, options: RunOptions) -> Result:
-    """The recommended split; ``--storage`` is handed on where the optimiser takes one
-    (an Optuna search keeps its study there)."""
-    kwargs: dict[str, Any] = {}
-    if options.storage and _accepts(optimize, "storage"):
-        kwargs["storage"] = options.storage
-    return optimize(sc, plan=options.plan, **kwargs)
-
-
-def _accepts(fn: Any, name: str) -> bool:
-    try:
-        return name in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
+    """The recommended split (the exact optimiser; ``--storage`` serves the search)."""
+    return optimize(sc, plan=options.plan)
 
 
 def simulate_run(sc: CompiledScenario, result: Result, options: RunOptions) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator.api import as_split, optimize
+from simulator.api import optimize
 from simulator.io.errors import UsageError
 from simulator.io.export import atomic_write
 from simulator.model.load import load_scenario, load_split
+from simulator.model.split import as_split
 from simulator.studio.compare import compare
 from simulator.studio.report import build_report
 from simulator.studio.share import decode_variant

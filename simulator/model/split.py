@@ -6,6 +6,7 @@ spend divides among its ad sets by their default shares; a channel left out spen
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -177,3 +178,19 @@ def split_to_data(cs: CompiledScenario, split: Split) -> dict[str, Any]:
             k: [float(x) for x in row] for k, row in zip(cs.ad_set_ids, split.daily, strict=True)
         }
     return data
+
+
+def as_split(cs: CompiledScenario, split: Split | Mapping[str, Any] | None) -> Split:
+    """A split from a ``Split``, ``{"channel": spend}``, ``{"allocation": ..., "daily": ...}``
+    or None (the scenario's own ``split:``; ValueError when it has none)."""
+    if isinstance(split, Split):
+        return split
+    if split is None:
+        if cs.current is None:
+            raise ValueError(
+                f"{cs.name}: no split given and the scenario has no 'split:'; "
+                "pass a split such as {'channel_id': spend}"
+            )
+        return cs.current
+    data = dict(split) if "allocation" in split else {"allocation": dict(split)}
+    return parse_split(cs, data, "<split>", {})

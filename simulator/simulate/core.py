@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from simulator.evaluate import evaluate_plan, evaluate_spend, totals
+from simulator.evaluate import evaluate_split, totals
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.model.split import parse_split
+from simulator.model.split import as_split
 from simulator.simulate.inputs import SimInputs, build_inputs
 from simulator.simulate.options import SimOptions
 from simulator.simulate.outcome import ChunkOutcome
@@ -41,28 +41,14 @@ def _check_count(name: str, value: Any, low: int, high: int) -> int:
     return int(value)
 
 
-def own_split(cs: CompiledScenario) -> Split:
-    """The scenario's own ``split:``; ValueError when it has none."""
-    if cs.current is None:
-        raise ValueError(f"{cs.name}: no split given and no 'split:' in the scenario")
-    return cs.current
-
-
-def resolve_split(cs: CompiledScenario, split: Split | Mapping[str, Any]) -> Split:
-    """A ``Split`` from a ``Split``, ``{"channel": spend}`` or ``{"allocation": ...}``."""
-    if isinstance(split, Split):
-        return split
-    data = dict(split) if "allocation" in split else {"allocation": dict(split)}
-    return parse_split(cs, data, "<split>", {})
+def resolve_split(cs: CompiledScenario, split: Split | Mapping[str, Any] | None) -> Split:
+    """The split to simulate (None: the scenario's own); see ``model.split.as_split``."""
+    return as_split(cs, split)
 
 
 def expected_totals(cs: CompiledScenario, split: Split) -> dict[str, float]:
     """The expected-value engine's totals for the split (the simulation's reference)."""
-    if split.daily is not None:
-        outcome = evaluate_plan(cs, split.daily)
-    else:
-        outcome = evaluate_spend(cs, split.spend)
-    return {k: float(v[0]) for k, v in totals(cs, outcome).items()}
+    return {k: float(v[0]) for k, v in totals(cs, evaluate_split(cs, split)).items()}
 
 
 def _channel_runs(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str, np.ndarray]]:
@@ -124,7 +110,7 @@ def simulate(
     seed = _check_count("seed", seed, 0, 2**63 - 1)
     workers = _check_count("workers", workers, 1, 1024)
     opts = SimOptions(**options)
-    chosen = own_split(scenario) if split is None else resolve_split(scenario, split)
+    chosen = as_split(scenario, split)
     inputs = build_inputs(scenario, chosen)
     out = run_all(inputs, opts, runs, seed, workers)
     return _result(scenario, chosen, inputs, out, opts, seed, [*chosen.warnings, *notes])

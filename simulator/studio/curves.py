@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.api import as_split
 from simulator.evaluate import evaluate_spend, per_channel
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
+from simulator.model.split import as_split
 
 
 @dataclass(frozen=True)
