@@ -97,6 +97,14 @@ def read_yaml(file: str | FilePath) -> tuple[Any, LineMap]:
     return parse_yaml(text, name)
 
 
+def line_of(lines: LineMap, path: Path) -> int | None:
+    """The line of ``path``, or of its nearest ancestor present in the file."""
+    for cut in range(len(path), -1, -1):
+        if path[:cut] in lines:
+            return lines[path[:cut]]
+    return None
+
+
 def is_finite_number(value: Any) -> bool:
     """True for ints and finite floats (YAML's .nan and .inf are not)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from simulator.io.errors import Issue, Path, ScenarioError, format_path
-from simulator.io.yaml_loader import LineMap, is_finite_number
+from simulator.io.yaml_loader import LineMap, is_finite_number, line_of
 from simulator.model.compiled import CompiledScenario, Split
 
 # Keys of the optimiser's JSON that a split file may carry and we ignore, so that
@@ -40,8 +40,6 @@ class _Collector:
         self.issues: list[Issue] = []
 
     def add(self, path: Path, message: str) -> None:
-        from simulator.model.validate import line_of
-
         full = (*self.base, *path)
         self.issues.append(Issue(self.file, line_of(self.lines, full), format_path(full), message))
 

@@ -7,18 +7,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from simulator.io.errors import Issue, Path, ScenarioError, format_path
-from simulator.io.yaml_loader import LineMap
+from simulator.io.yaml_loader import LineMap, line_of
 from simulator.model.checks import check_raw, check_scenario
 from simulator.model.curves import family_names
 from simulator.model.schema import ScenarioSpec
-
-
-def line_of(lines: LineMap, path: Path) -> int | None:
-    """The line of ``path``, or of its nearest ancestor present in the file."""
-    for cut in range(len(path), -1, -1):
-        if path[:cut] in lines:
-            return lines[path[:cut]]
-    return None
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> Path:
