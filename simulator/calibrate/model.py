@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import lfilter
 
-from simulator.model.curves import FloatArray
+from simulator.model.curves import Curve, Exponential, FloatArray, Hill
 
 FAMILIES = ("exponential", "hill")
 SHAPE_BOUNDS = (0.3, 4.0)
@@ -40,12 +40,16 @@ class DailyCurve:
     carry_in: float
 
     def produced(self, x: FloatArray) -> FloatArray:
-        """Conversions produced by daily spend ``x`` (any shape)."""
-        x = np.maximum(np.asarray(x, dtype=float), 0.0)
+        """Conversions produced by daily spend ``x`` (any shape), by the engine's own family."""
+        x = np.asarray(x, dtype=float)
+        return np.asarray(self.curve().value(x[..., None])[..., 0])
+
+    def curve(self) -> Curve:
+        """The daily curve as the model's response family (one item)."""
+        m, scale = np.array([self.max_daily]), np.array([self.spend_scale])
         if self.family == "hill":
-            r = np.power(x / self.spend_scale, self.shape)
-            return np.asarray(self.max_daily * r / (1.0 + r))
-        return np.asarray(self.max_daily * -np.expm1(-x / self.spend_scale))
+            return Hill(m, scale, np.array([self.shape]))
+        return Exponential(m, scale)
 
     def landed(self, x: FloatArray) -> FloatArray:
         """Conversions landing each day of a daily spend series ``x`` of shape ``(N,)``."""
