@@ -56,6 +56,7 @@ class CompiledScenario:
     aov: FloatArray  # (A,)
     margin: FloatArray  # (A,)
     new_customer_rate: FloatArray  # (A,) 0 for retention channels
+    repeat_orders: FloatArray  # (A,) expected repeat orders of one new customer (LTV window)
     repeat_revenue: FloatArray  # (A,) expected repeat revenue of one new customer (LTV window)
     referral_k: FloatArray  # (A,)
     is_retention: npt.NDArray[np.bool_]  # (A,)

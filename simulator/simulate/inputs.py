@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.compile import repeat_orders
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import FloatArray, IntArray
@@ -102,12 +101,7 @@ def build_creatives(cs: CompiledScenario) -> Creatives:
 
 def _retention_terms(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
     """Expected repeat orders per new customer and the revenue of one, per ad set."""
-    segments = {s.id: s for s in cs.spec.segments or []}
-    orders = np.zeros(cs.n_ad_sets)
-    for i, sid in enumerate(cs.ad_set_segment):
-        seg = segments.get(sid) if sid is not None else None
-        spec = seg.retention if seg is not None and seg.retention else cs.spec.ltv
-        orders[i] = repeat_orders(spec)
+    orders = cs.repeat_orders
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(orders > 0, cs.repeat_revenue / np.where(orders > 0, orders, 1.0), 0.0)
     return orders, value
