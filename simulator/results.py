@@ -35,6 +35,7 @@ class Result:
     upper_bound: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     split: Split | None = None
+    certificate: Any = None  # optimize's Certificate (``to_json``, ``summary``), else None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON document of CONTRACT.md: contract keys first, ratios ``null`` when undefined."""
@@ -54,6 +55,8 @@ class Result:
             doc["upper_bound"] = self.upper_bound
         if self.explanations:
             doc["explanations"] = self.explanations
+        if self.certificate is not None:
+            doc["certificate"] = self.certificate.to_json()
         doc.update(self.extra)
         doc["warnings"] = self.warnings
         safe: dict[str, Any] = json_safe(doc)

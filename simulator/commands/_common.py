@@ -100,6 +100,8 @@ def result_table(result: Result, currency: str) -> None:
     if result.upper_bound is not None:
         extra.append(f"proven upper bound {fmt(result.upper_bound)}")
     out.print("  ".join(extra))
+    if result.certificate is not None:
+        out.print(result.certificate.summary())
     if result.message:
         out.print(f"[bold]{result.message}[/bold]")
     for line in result.explanations:

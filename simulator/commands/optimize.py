@@ -44,4 +44,11 @@ def run(args: argparse.Namespace) -> int:
         print_json(result.to_json())
     else:
         result_table(result, sc.currency)
+    if result.status == "unverified":
+        print(
+            "error: the plan breaks a constraint the solver believed it kept "
+            f"({'; '.join(result.certificate.failures)}); please report this scenario",
+            file=sys.stderr,
+        )
+        return 1
     return 3 if result.status == "infeasible" else 0

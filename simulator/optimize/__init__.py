@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
+from simulator.optimize.certificate import certified_status, certify
 from simulator.optimize.exact import optimize_exact
 from simulator.optimize.explain import explain
 from simulator.optimize.lineitems import build_problem
@@ -95,7 +96,12 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     else:
         split = Split(x)
     message = infeasible_message(scenario, alloc) if alloc.status == "infeasible" else ""
-    result = outcome_result(scenario, split, status=alloc.status, message=message)
+    cert = certify(scenario, problem, alloc, split, daily)
+    status = certified_status(alloc.status, cert)
+    result = outcome_result(scenario, split, status=status, message=message)
+    result.certificate = cert
+    if not cert.checked:
+        result.warnings.append("certificate not checked: " + "; ".join(cert.failures))
     active = _active_by_channel(scenario, alloc.active, daily)
     for cid, label in active.items():
         result.channels[cid]["active"] = label

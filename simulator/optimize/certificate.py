@@ -1,0 +1,326 @@
+"""The run-time certificate: an answer is checked on the expected-value engine, not trusted.
+
+A solver works on its own model of the scenario (line items, envelopes, relaxations). A
+defect there, or a mismatch between that model and ``evaluate``, would otherwise reach the
+user as ``status: optimal``. So every answer is re-read through :mod:`simulator.evaluate`:
+
+- **feasibility**: the budget, each channel's bounds (after locks and change limits), whole
+  units, daily caps and every target, as relative violations (0 when all hold);
+- **optimality** of the continuous concave items: the KKT conditions on the engine's own
+  gradients (central differences of each ad set's outcome; the engine is separable in ad
+  sets, so one perturbed candidate serves every item at once) with the solver's target
+  multipliers as the dual certificate. The budget's and each group's price are read back
+  from the gradients, and ``kkt_residual`` is the largest breach of stationarity or of a
+  bound's sign condition, relative to the largest marginal return;
+- **bounds**: where the solver reports a proven ``upper_bound`` (whole units, S-curves),
+  it must be at least the objective the engine computes; ``gap_bound`` is their distance.
+
+``checked`` is True only when all of it holds; ``optimal`` is reported only then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.evaluate import Outcome, evaluate_plan, evaluate_spend, evaluate_split, totals
+from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.curves import FloatArray, IntArray
+from simulator.model.targets import TARGET_METRICS
+from simulator.optimize.lineitems import channel_bounds
+from simulator.optimize.problem import Allocation, Problem
+
+FEASIBILITY_TOL = 1e-8  # relative: the allocator meets its constraints to ~1e-11
+KKT_TOL = 1e-5  # relative to the largest marginal return; differences are good to ~1e-8
+GAP_TOL = 1e-7  # relative: a bound this close to the objective proves it
+BoolArray = npt.NDArray[np.bool_]
+_STEP = 1e-7  # relative secant step: the secants bracket the slope, so it need not be tiny
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What the check on the engine found; see the module docstring."""
+
+    checked: bool
+    max_violation: float
+    kkt_residual: float | None
+    gap_bound: float | None
+    failures: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "checked": self.checked,
+            "max_violation": self.max_violation,
+            "kkt_residual": self.kkt_residual,
+            "gap_bound": self.gap_bound,
+        }
+
+    def summary(self) -> str:
+        """One line for the table."""
+        kkt = "n/a" if self.kkt_residual is None else f"{self.kkt_residual:.1e}"
+        gap = "n/a" if self.gap_bound is None else f"{self.gap_bound:,.6g}"
+        head = "checked" if self.checked else "NOT checked: " + "; ".join(self.failures)
+        return (
+            f"certificate {head} · max violation {self.max_violation:.1e}"
+            f" · KKT residual {kkt} · gap bound {gap}"
+        )
+
+
+def objective_total(cs: CompiledScenario, tot: dict[str, FloatArray]) -> float:
+    """The scenario's objective as the engine computes it (spend for ``min_spend``)."""
+    key = {"min_spend": "spend"}.get(cs.objective, cs.objective)
+    return float(tot[key][0])
+
+
+# --- feasibility -------------------------------------------------------------------
+
+
+def _violations(cs: CompiledScenario, split: Split, check_targets: bool) -> dict[str, float]:
+    """Each constraint's relative violation (> 0 is a breach), keyed by what it is."""
+    scale = max(cs.budget, 1e-300)
+    spend_c = cs.channel_sum(split.spend)
+    lo, hi = channel_bounds(cs)
+    out = {
+        "budget": max(0.0, float(split.spend.sum()) - cs.budget) / scale,
+        "negative spend": max(0.0, -float(np.min(split.spend, initial=0.0))) / scale,
+        "min_spend": max(0.0, float(np.max(lo - spend_c, initial=0.0))) / scale,
+        "max_spend": max(0.0, float(np.max(spend_c - hi, initial=0.0))) / scale,
+    }
+    unit = cs.unit_cost > 0
+    if unit.any():
+        counts = split.spend[unit] / cs.unit_cost[unit]
+        out["whole units"] = float(np.max(np.abs(counts - np.round(counts))))
+    cap = np.isfinite(cs.daily_cap)
+    if cap.any():
+        if split.daily is not None:
+            per_day = cs.channel_sum(split.daily.T).T  # (C, H)
+        else:
+            per_day = (spend_c / cs.horizon_days)[:, None]
+        over = (per_day - cs.daily_cap[:, None])[cap] / np.maximum(cs.daily_cap[cap, None], 1.0)
+        out["daily_cap"] = max(0.0, float(np.max(over, initial=0.0)))
+    if split.daily is not None:
+        out["daily plan sums"] = float(np.max(np.abs(split.daily.sum(axis=1) - split.spend))) / (
+            scale
+        )
+    if check_targets:
+        tot = totals(cs, evaluate_split(cs, split))
+        for name, bound in cs.active_targets().items():
+            metric, at_least = TARGET_METRICS[name]
+            value = float(tot[metric][0])
+            if not np.isfinite(value):
+                out[name] = np.inf
+                continue
+            short = (bound - value) if at_least else (value - bound)
+            out[name] = max(0.0, short) / max(abs(bound), 1e-300)
+    return out
+
+
+# --- optimality --------------------------------------------------------------------
+
+
+def _lagrangian_terms(
+    cs: CompiledScenario, multipliers: dict[str, float]
+) -> list[tuple[float, str, float]]:
+    """The Lagrangian ``sum_t m_t (metric_t - coef_t * spend)`` as (m_t, metric, coef_t).
+
+    The objective has ``m = 1``; each target's slack its solver multiplier (ratio targets
+    read ``metric >= bound * spend``, cac_max ``new_customers >= spend / cac_max``).
+    """
+    objective = {
+        "revenue": ("revenue", 0.0),
+        "conversions": ("conversions", 0.0),
+        "new_customers": ("new_customers", 0.0),
+        "profit": ("gross_profit", 1.0),
+        "ltv": ("ltv", 0.0),
+        "min_spend": ("zero", 1.0),
+    }[cs.objective]
+    terms = [(1.0, *objective)]
+    for name, bound in cs.active_targets().items():
+        m = float(multipliers.get(name, 0.0))
+        if m <= 0:
+            continue
+        terms.append(
+            {
+                "roi_min": (m, "revenue", bound),
+                "cac_max": (m, "new_customers", 1.0 / bound),
+                "ltv_cac_min": (m, "first_order_ltv", bound),
+                "revenue_min": (m, "revenue", 0.0),
+                "conversions_min": (m, "conversions", 0.0),
+                "new_customers_min": (m, "new_customers", 0.0),
+            }[name]
+        )
+    return terms
+
+
+def _metric(cs: CompiledScenario, o: Outcome, name: str) -> FloatArray:
+    """One per-ad-set metric of candidates ``(K, A)`` by its Lagrangian name."""
+    if name == "zero":
+        return np.zeros_like(o.spend)
+    if name == "ltv":
+        return o.revenue + o.repeat_revenue
+    if name == "first_order_ltv":
+        return o.revenue * cs.new_customer_rate + o.repeat_revenue
+    value: FloatArray = getattr(o, name)
+    return value
+
+
+def _one_sided(
+    cs: CompiledScenario, split: Split, terms: list[tuple[float, str, float]], daily: bool
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each line item's forward and backward secant slope of the Lagrangian, and its scale.
+
+    Each item's Lagrangian is concave in its own spend, so the two secants bracket its
+    (super)gradient exactly: ``forward <= d L <= backward``, kinks included. The engine is
+    separable in ad sets, so one perturbed candidate moves every item (of one day) at once.
+    Items are ad sets, or (day, ad set) day-major for a daily plan. ``scale`` is each
+    item's ``sum |m_t| (|d metric_t| + coef_t)``: the size against which a breach is read.
+    """
+    base = split.spend if not daily else np.asarray(split.daily, dtype=float)
+    h = _STEP * np.maximum(np.abs(base), max(cs.budget, 1e-300) * 1e-3 / max(base.size, 1))
+    down = np.maximum(base - h, 0.0)
+
+    def parts(o: Outcome) -> tuple[FloatArray, FloatArray]:
+        value = sum(m * _metric(cs, o, name) for m, name, _ in terms)
+        size = sum(abs(m) * _metric(cs, o, name) for m, name, _ in terms)
+        return np.asarray(value, dtype=float), np.asarray(size, dtype=float)
+
+    spend_coef = sum(m * coef for m, _, coef in terms)
+    abs_coef = sum(abs(m) * coef for m, _, coef in terms)
+    if not daily:
+        v, size = parts(evaluate_spend(cs, np.stack([down, base, base + h])))
+        width_dn, width_up = base - down, h
+        fwd = (v[2] - v[1]) / width_up - spend_coef
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bwd = np.where(width_dn > 0, (v[1] - v[0]) / width_dn, np.inf) - spend_coef
+        scale = np.abs(size[2] - size[1]) / width_up + abs_coef
+        return fwd, bwd, scale
+    a, hdays = base.shape
+    fwd, bwd, scale = np.empty((hdays, a)), np.empty((hdays, a)), np.empty((hdays, a))
+    for t in range(hdays):
+        cands = np.stack([base, base, base])
+        cands[0, :, t], cands[2, :, t] = down[:, t], base[:, t] + h[:, t]
+        v, size = parts(evaluate_plan(cs, cands))
+        width_dn = base[:, t] - down[:, t]
+        fwd[t] = (v[2] - v[1]) / h[:, t] - spend_coef
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bwd[t] = np.where(width_dn > 0, (v[1] - v[0]) / width_dn, np.inf) - spend_coef
+        scale[t] = np.abs(size[2] - size[1]) / h[:, t] + abs_coef
+    return fwd.ravel(), bwd.ravel(), scale.ravel()
+
+
+def _price_interval(
+    fwd: FloatArray, bwd: FloatArray, at_lo: BoolArray, at_hi: BoolArray
+) -> tuple[float, float]:
+    """The prices these items allow: free ones ``fwd <= p <= bwd``; at their lower bound
+    ``p >= fwd`` (more spend must not pay); at their upper bound ``p <= bwd``."""
+    low = float(np.max(np.where(~at_hi, fwd, -np.inf), initial=-np.inf))
+    high = float(np.min(np.where(~at_lo, bwd, np.inf), initial=np.inf))
+    return low, high
+
+
+def kkt_residual(
+    cs: CompiledScenario, problem: Problem, alloc: Allocation, split: Split, daily: bool
+) -> float:
+    """Largest breach of the KKT conditions over continuous concave items, relative.
+
+    A group's items share one price; a group strictly inside its limits has the budget's
+    price, one at its max a price at least the budget's, one at its min at most. The
+    budget's price is 0 when the budget is not spent, and never negative.
+    """
+    fwd, bwd, scale_i = _one_sided(cs, split, _lagrangian_terms(cs, alloc.multipliers), daily)
+    x = np.asarray(alloc.x, dtype=float)
+    lower, upper = np.asarray(problem.lower), np.minimum(problem.upper, problem.budget)
+    units = np.tile(cs.unit_cost, cs.horizon_days if daily else 1)
+    check = problem.curves.concave & ~(units > 0) & (upper > lower)
+    if not check.any():
+        return 0.0
+    tol = 1e-9 * np.maximum(np.abs(x), max(problem.budget, 1e-300) * 1e-9)
+    at_lo, at_hi = x <= lower + tol, x >= upper - tol
+    scale = float(np.max(np.where(check & np.isfinite(scale_i), scale_i, 0.0))) or 1.0
+    owner = np.full(x.size, -1)
+    for g, grp in enumerate(problem.groups):
+        owner[grp.index] = g
+
+    def interval(index: IntArray) -> tuple[float, float]:
+        idx = index[check[index]]
+        return _price_interval(fwd[idx], bwd[idx], at_lo[idx], at_hi[idx])
+
+    lam_lo, lam_hi = interval(np.nonzero(owner < 0)[0])
+    breach = 0.0
+    for grp in problem.groups:
+        g_lo, g_hi = interval(np.asarray(grp.index))
+        breach = max(breach, g_lo - g_hi)
+        total = float(x[grp.index].sum())
+        room = 1e-9 * max(abs(grp.hi) if np.isfinite(grp.hi) else abs(total), 1.0)
+        above_min, below_max = total > grp.lo + room, total < grp.hi - room
+        if above_min:  # not held at its min: its price is at least the budget's ...
+            lam_hi = min(lam_hi, g_hi)
+        if below_max:  # ... not held at its max: at most
+            lam_lo = max(lam_lo, g_lo)
+    budget_binds = float(x.sum()) >= problem.budget * (1 - 1e-9)
+    lam_lo = max(lam_lo, 0.0)
+    if not budget_binds:
+        lam_hi = min(lam_hi, 0.0)
+    breach = max(breach, lam_lo - lam_hi)
+    return float(max(breach, 0.0) / scale) if np.isfinite(breach) else float("inf")
+
+
+# --- the whole check ---------------------------------------------------------------
+
+
+def certify(
+    cs: CompiledScenario,
+    problem: Problem,
+    alloc: Allocation,
+    split: Split,
+    daily: bool,
+) -> Certificate:
+    """Check an answer on the engine; see the module docstring."""
+    failures: list[str] = []
+    infeasible = alloc.status == "infeasible"
+    viol = _violations(cs, split, check_targets=not infeasible)
+    worst = max(viol.values(), default=0.0)
+    for name, v in viol.items():
+        if v > FEASIBILITY_TOL:
+            failures.append(f"{name} broken by {v:.2g} (relative)")
+    if infeasible:
+        return Certificate(not failures, worst, None, None, tuple(failures))
+    achieved = objective_total(cs, totals(cs, evaluate_split(cs, split)))
+    tol = GAP_TOL * max(abs(achieved), 1.0)
+    gap: float | None = None
+    if alloc.upper_bound is not None:
+        bound = alloc.upper_bound  # for min_spend: a proven lower bound on the spend
+        gap = float(achieved - bound) if problem.minimize_spend else float(bound - achieved)
+        if gap < -tol:
+            side = "above" if problem.minimize_spend else "below"
+            failures.append(f"the proven bound {bound:,.6g} is {side} the plan's {achieved:,.6g}")
+            gap = None
+        elif gap > tol:
+            failures.append(f"optimality not proven: the best plan may earn {gap:,.6g} more")
+        else:
+            gap = max(gap, 0.0)
+    units = np.tile(cs.unit_cost, cs.horizon_days if daily else 1)
+    continuous = problem.curves.concave & ~(units > 0)
+    kkt: float | None = None
+    if continuous.any():
+        kkt = kkt_residual(cs, problem, alloc, split, daily)
+        if kkt > KKT_TOL and alloc.upper_bound is None:
+            failures.append(f"marginal returns are not balanced (KKT residual {kkt:.2g})")
+    if gap is None and not failures and np.all(continuous):
+        gap = 0.0  # convex and stationary: the optimum itself
+    return Certificate(not failures, worst, kkt, gap, tuple(failures))
+
+
+def certified_status(solver_status: str, cert: Certificate) -> str:
+    """What may be claimed: ``optimal`` only when the check passes.
+
+    A plan that meets every constraint but whose optimality is not shown is ``feasible``
+    (its ``gap_bound`` says how far from the best it can be, where known); one that breaks a
+    constraint the solver believed it kept is ``unverified`` (a defect: exit 1).
+    """
+    if solver_status != "optimal" or cert.checked:
+        return solver_status
+    return "feasible" if cert.max_violation <= FEASIBILITY_TOL else "unverified"

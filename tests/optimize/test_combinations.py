@@ -1,0 +1,289 @@
+"""Every feature at once: scenarios drawn from all of them keep the promise.
+
+For each drawn scenario and plan (total, daily): the CLI exits 0, 2 (located) or 3 only;
+the answer carries a certificate that passes whenever it says ``optimal``; an independent
+multi-start local search on ``evaluate`` never beats it beyond 1e-6 (or beyond the gap it
+admits), never beats a reported upper bound, and finds no feasible split where the answer
+says ``infeasible``; every export evaluates back to the same totals.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator.cli import main
+from simulator.evaluate import evaluate_plan, evaluate_spend, totals
+from simulator.io.errors import ScenarioError
+from simulator.model.compiled import CompiledScenario
+from simulator.model.load import load_scenario
+from simulator.model.targets import TARGET_METRICS
+from simulator.optimize import optimize
+from simulator.optimize.lineitems import channel_bounds
+from tests.strategies import scenario_docs, with_targets
+
+pytestmark = pytest.mark.slow
+LOCATED = re.compile(r"^[^:\n]+:\d+: \S")
+REL = 1e-6
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def _write(doc: dict[str, Any], folder: Path) -> Path:
+    path = folder / "combo.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _even_totals(cs: CompiledScenario) -> dict[str, float]:
+    spend = cs.default_share * cs.budget / cs.n_channels
+    tot = totals(cs, evaluate_spend(cs, spend))
+    return {k: float(v[0]) for k, v in tot.items()}
+
+
+# --- an independent oracle: objective and feasibility read from evaluate ------------------
+
+
+class Oracle:
+    """Objective and feasibility of candidate plans, from the engine and the scenario only."""
+
+    def __init__(self, cs: CompiledScenario) -> None:
+        self.cs = cs
+        self.lo, self.hi = channel_bounds(cs)
+        self.sign = -1.0 if cs.objective == "min_spend" else 1.0
+
+    def score(self, plans: np.ndarray, daily: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Objective (to maximise) and feasibility of candidates ``(K, A)`` or ``(K, A, H)``."""
+        cs = self.cs
+        o = evaluate_plan(cs, plans) if daily else evaluate_spend(cs, plans)
+        tot = totals(cs, o)
+        key = {"min_spend": "spend"}.get(cs.objective, cs.objective)
+        spend = plans.sum(axis=-1) if daily else plans
+        per_channel = cs.channel_sum(spend)
+        ok = spend.min(axis=-1) >= -1e-9
+        ok &= tot["spend"] <= cs.budget * (1 + 1e-9)
+        ok &= np.all(per_channel >= self.lo * (1 - 1e-9) - 1e-6, axis=-1)
+        ok &= np.all(per_channel <= self.hi * (1 + 1e-9) + 1e-6, axis=-1)
+        unit = cs.unit_cost > 0
+        if unit.any():
+            counts = spend[:, unit] / cs.unit_cost[unit]
+            ok &= np.all(np.abs(counts - np.round(counts)) < 1e-7, axis=-1)
+        cap = np.isfinite(cs.daily_cap)
+        if cap.any():
+            per_day = (
+                cs.channel_sum(np.swapaxes(plans, -1, -2))
+                if daily
+                else (per_channel / cs.horizon_days)[:, None, :]
+            )
+            ok &= np.all(per_day[..., cap] <= cs.daily_cap[cap] * (1 + 1e-9), axis=(-1, -2))
+        for name, bound in cs.active_targets().items():
+            metric, at_least = TARGET_METRICS[name]
+            v = tot[metric]
+            with np.errstate(invalid="ignore"):
+                met = v >= bound * (1 - 1e-9) if at_least else v <= bound * (1 + 1e-9)
+            ok &= met & np.isfinite(v)
+        return self.sign * tot[key], ok
+
+
+def _moves(x: np.ndarray, steps: list[float], unit: np.ndarray) -> np.ndarray:
+    """Candidates one move from ``x`` (flattened items): each item up/down, each pair swap."""
+    n = x.size
+    cands = []
+    for step in steps:
+        d = np.where(unit > 0, unit, step)
+        eye = np.eye(n) * d
+        cands += [x + eye, np.maximum(x - eye, 0.0)]
+        if n > 1:
+            i, j = np.triu_indices(n, 1)
+            move = np.zeros((i.size, n))
+            move[np.arange(i.size), i] = -np.minimum(d[i], x[i])
+            move[np.arange(i.size), j] = np.minimum(d[i], x[i]) * np.where(unit[j] > 0, 0, 1)
+            cands += [x + move]
+            back = np.zeros((i.size, n))
+            back[np.arange(i.size), j] = -np.minimum(d[j], x[j])
+            back[np.arange(i.size), i] = np.minimum(d[j], x[j]) * np.where(unit[i] > 0, 0, 1)
+            cands += [x + back]
+    return np.concatenate(cands)
+
+
+def local_search(
+    oracle: Oracle, starts: list[np.ndarray], daily: bool, rounds: int = 25
+) -> tuple[float, bool]:
+    """Best feasible objective a move-by-move search reaches from each start."""
+    cs = oracle.cs
+    shape = (cs.n_ad_sets, cs.horizon_days) if daily else (cs.n_ad_sets,)
+    unit = np.repeat(cs.unit_cost, cs.horizon_days) if daily else cs.unit_cost
+    unit = np.where(unit > 0, unit / (cs.horizon_days if daily else 1), 0.0)
+    if daily and np.any(unit > 0):
+        unit = np.zeros_like(unit)  # whole units by day are moved as totals below
+    best, found = -np.inf, False
+    for start in starts:
+        x = start.ravel().copy()
+        f0, ok0 = oracle.score(x.reshape(1, *shape), daily)
+        fx = f0[0] if ok0[0] else -np.inf
+        step = cs.budget * 0.05
+        for _ in range(rounds):
+            cands = _moves(x, [step, step / 10], unit)
+            if daily and np.any(cs.unit_cost > 0):  # keep unit channels' totals whole
+                tot = cands.reshape(-1, *shape).sum(axis=-1)
+                whole = np.all(
+                    np.abs(np.where(cs.unit_cost > 0, tot - start.sum(axis=-1), 0)) < 1e-6,
+                    axis=-1,
+                )
+                cands = cands[whole]
+            f, ok = oracle.score(cands.reshape(-1, *shape), daily)
+            f = np.where(ok, f, -np.inf)
+            k = int(np.argmax(f))
+            if f[k] > fx + 1e-12 * max(abs(fx), 1.0):
+                x, fx = cands[k], f[k]
+            else:
+                step /= 4
+                if step < cs.budget * 1e-7:
+                    break
+        if np.isfinite(fx):
+            best, found = max(best, fx), True
+    return best, found
+
+
+def _starts(cs: CompiledScenario, answer: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """The answer, and random splits within the bounds (whole units where bought so)."""
+    starts = [answer]
+    lo, hi = channel_bounds(cs)
+    for _ in range(3):
+        w = rng.dirichlet(np.ones(cs.n_channels))
+        per_channel = np.clip(w * cs.budget * rng.uniform(0.3, 1.0), lo, np.minimum(hi, cs.budget))
+        per_ad = per_channel[cs.ad_set_channel] * cs.default_share
+        unit = cs.unit_cost > 0
+        per_ad[unit] = np.floor(per_ad[unit] / cs.unit_cost[unit]) * cs.unit_cost[unit]
+        if answer.ndim == 2:
+            per_ad = np.repeat(per_ad[:, None] / cs.horizon_days, cs.horizon_days, axis=1)
+        starts.append(per_ad)
+    return starts
+
+
+# --- the suite ----------------------------------------------------------------------------
+
+
+def _check_plan(path: Path, cs: CompiledScenario, plan: str, seed: int) -> dict[str, Any]:
+    code, out, err = _run("optimize", str(path), "--plan", plan, "--format", "json")
+    assert code in (0, 3), f"exit {code}: {err}"
+    doc = json.loads(out)
+    assert doc["status"] in ("optimal", "feasible", "infeasible"), doc["status"]
+    cert = doc["certificate"]
+    assert (doc["status"] == "optimal") <= cert["checked"]
+    if doc["status"] != "infeasible":
+        assert cert["max_violation"] <= 1e-8
+    assert (code == 3) == (doc["status"] == "infeasible")
+
+    daily = plan == "daily"
+    rec = optimize(cs, plan=plan)
+    assert rec.status == doc["status"]
+    assert rec.split is not None
+    answer = rec.split.daily if daily else rec.split.spend
+    assert answer is not None
+    oracle = Oracle(cs)
+    f_ans, ok_ans = oracle.score(answer[None], daily)
+    best, found = local_search(oracle, _starts(cs, answer, np.random.default_rng(seed)), daily)
+    if doc["status"] == "infeasible":
+        assert not found, f"infeasible, yet a search found a split meeting every target ({best})"
+        return doc
+    assert ok_ans[0], "the answer itself breaks a constraint"
+    slack = REL * max(abs(f_ans[0]), 1.0)
+    if doc["status"] == "feasible" and cert["gap_bound"] is not None:
+        slack += cert["gap_bound"]
+    if doc["status"] == "optimal" or cert["gap_bound"] is not None:
+        assert best <= f_ans[0] + slack, f"search beat the answer: {best} > {f_ans[0]}"
+    if doc.get("upper_bound") is not None and cs.objective != "min_spend":
+        assert best <= doc["upper_bound"] + slack
+    return doc
+
+
+def _check_exports(path: Path, folder: Path, plan: str, doc: dict[str, Any]) -> None:
+    """Each export of the recommendation evaluates back to the same totals."""
+    for ext in ("json", "yaml"):
+        out = folder / f"plan_{plan}.{ext}"
+        code, _, err = _run("optimize", str(path), "--plan", plan, "--out", str(out))
+        assert code in (0, 3), err
+        argv = (
+            ["evaluate", str(out)]
+            if ext == "yaml"
+            else ["evaluate", str(path), "--split", str(out)]
+        )
+        code, text, err = _run(*argv, "--format", "json")
+        assert code == 0, f"{ext}: exit {code}: {err}"
+        back = json.loads(text)["totals"]
+        for key in ("spend", "revenue", "conversions", "new_customers", "profit"):
+            a, b = doc["totals"][key], back[key]
+            assert abs(a - b) <= 1e-9 * max(abs(a), 1.0), f"{ext} {key}: {a} != {b}"
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
+@given(doc=scenario_docs(), seed=st.integers(0, 2**16))
+def test_every_combination_keeps_the_promise(doc: dict[str, Any], seed: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        draft = {k: v for k, v in doc.items() if k != "target_factors"}
+        try:
+            cs0 = load_scenario(_write(draft, folder))
+        except ScenarioError:
+            code, _, err = _run("validate", str(folder / "combo.yaml"))
+            assert code == 2
+            assert all(LOCATED.match(line) for line in err.strip().splitlines()), err
+            return
+        path = _write(with_targets(doc, _even_totals(cs0)), folder)
+        cs = load_scenario(path)
+        for plan in ("total", "daily"):
+            result = _check_plan(path, cs, plan, seed)
+            _check_exports(path, folder, plan, result)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=scenario_docs())
+def test_same_bytes_under_two_hash_seeds(doc: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        draft = {k: v for k, v in doc.items() if k != "target_factors"}
+        try:
+            cs0 = load_scenario(_write(draft, folder))
+        except ScenarioError:
+            return
+        path = _write(with_targets(doc, _even_totals(cs0)), folder)
+        outputs = []
+        for seed in ("1", "2"):
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "simulator",
+                    "optimize",
+                    str(path),
+                    "--format",
+                    "json",
+                    "--plan",
+                    "daily",
+                ],
+                capture_output=True,
+                env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+                check=False,
+                timeout=300,
+            )
+            outputs.append(proc.stdout)
+        assert outputs[0] == outputs[1]

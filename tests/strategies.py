@@ -1,0 +1,208 @@
+"""Hypothesis strategies shared by the suites: whole scenarios drawn from every feature.
+
+``scenario_docs`` draws a scenario as the plain mapping a user would write in YAML:
+channels of every response family (concave and S-shaped), whole units, daily caps, bounds,
+locks and change limits, segments, creatives, a retention channel with its customer base,
+events with each multiplier, adstock, every objective and target. Targets are drawn as
+factors of what an even split reaches, so some bind, some are slack and some cannot be met;
+:func:`with_targets` turns the factors into numbers once the scenario can be evaluated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+BUDGET = 1_000_000.0
+OBJECTIVES = ("revenue", "conversions", "profit", "new_customers", "ltv", "min_spend")
+TARGET_KEYS = (
+    "roi_min",
+    "cac_max",
+    "ltv_cac_min",
+    "revenue_min",
+    "conversions_min",
+    "new_customers_min",
+)
+
+
+@st.composite
+def responses(draw: st.DrawFn, s_curve: bool) -> dict[str, Any]:
+    """One response block: concave families, or an S-shaped hill/logistic."""
+    size = draw(st.floats(1_000, 20_000))
+    half = draw(st.floats(0.05, 0.6)) * BUDGET
+    if s_curve:
+        if draw(st.booleans()):
+            return {
+                "type": "hill",
+                "max_conversions": size,
+                "half_saturation": half,
+                "shape": draw(st.floats(1.3, 3.0)),
+            }
+        return {
+            "type": "logistic",
+            "max_conversions": size,
+            "midpoint": half,
+            "steepness": draw(st.floats(2.0, 8.0)),
+        }
+    kind = draw(st.sampled_from(["hill", "exponential", "linear", "funnel"]))
+    if kind == "hill":
+        return {
+            "type": "hill",
+            "max_conversions": size,
+            "half_saturation": half,
+            "shape": draw(st.floats(0.5, 1.0)),
+        }
+    if kind == "exponential":
+        return {"type": "exponential", "max_conversions": size, "scale": half}
+    if kind == "linear":
+        return {
+            "type": "linear",
+            "cost_per_conversion": draw(st.floats(20, 400)),
+            "max_conversions": size,
+        }
+    pricing = draw(st.sampled_from(["cpm", "cpc", "cpa"]))
+    funnel: dict[str, Any] = {
+        "type": "funnel",
+        "pricing": pricing,
+        "ctr": draw(st.floats(0.005, 0.05)),
+        "cvr": draw(st.floats(0.01, 0.1)),
+        "audience": draw(st.floats(2e5, 5e6)),
+    }
+    funnel[pricing] = {"cpm": 40.0, "cpc": 2.0, "cpa": 120.0}[pricing] * draw(st.floats(0.5, 2))
+    return funnel
+
+
+@st.composite
+def channels(draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str]) -> dict[str, Any]:
+    """One acquisition channel with a random subset of the per-channel features."""
+    s_curve = draw(st.integers(0, 3)) == 0
+    ch: dict[str, Any] = {
+        "id": f"ch{index}",
+        "response": draw(responses(s_curve)),
+        "aov": round(draw(st.floats(30, 400)), 2),
+        "margin": round(draw(st.floats(0.2, 1.0)), 3),
+        "new_customer_rate": round(draw(st.floats(0.2, 1.0)), 3),
+    }
+    if draw(st.integers(0, 3)) == 0:  # whole units: a KOL post, a staff-day
+        ch["unit_cost"] = float(draw(st.sampled_from([20_000, 50_000, 100_000])))
+        ch["max_spend"] = ch["unit_cost"] * draw(st.integers(2, 8))
+    elif draw(st.booleans()):
+        ch["max_spend"] = round(draw(st.floats(0.2, 0.9)) * BUDGET, 0)
+    if "unit_cost" not in ch and draw(st.integers(0, 4)) == 0:
+        ch["min_spend"] = round(draw(st.floats(0.01, 0.1)) * BUDGET, 0)
+    if draw(st.integers(0, 4)) == 0:
+        ch["daily_cap"] = round(draw(st.floats(0.1, 0.6)) * BUDGET / horizon, 0)
+    if draw(st.integers(0, 3)) == 0:
+        ch["adstock"] = {"decay": round(draw(st.floats(0.1, 0.7)), 3)}
+    if segment_ids and draw(st.booleans()):
+        ch["segments"] = draw(st.lists(st.sampled_from(segment_ids), min_size=1, unique=True))
+    if draw(st.integers(0, 3)) == 0:
+        ch["creatives"] = [
+            {"id": "a", "ctr_multiplier": 1.0},
+            {
+                "id": "b",
+                "ctr_multiplier": round(draw(st.floats(0.4, 2.5)), 3),
+                "fatigue": round(draw(st.floats(0, 0.3)), 3),
+            },
+        ]
+    return ch
+
+
+@st.composite
+def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
+    """A whole scenario mapping; targets are factors (see :func:`with_targets`)."""
+    horizon = draw(st.integers(3, 10))
+    segment_ids = ["young", "family"] if draw(st.booleans()) else []
+    n = draw(st.integers(1, 4))
+    chans = [draw(channels(i, horizon, segment_ids)) for i in range(n)]
+    doc: dict[str, Any] = {
+        "name": "combo",
+        "horizon_days": horizon,
+        "budget": {"total": BUDGET},
+        "objective": draw(st.sampled_from(OBJECTIVES)),
+        "channels": chans,
+    }
+    if segment_ids:
+        doc["segments"] = [
+            {
+                "id": "young",
+                "size": 2e6,
+                "ctr_multiplier": 1.2,
+                "aov_multiplier": 0.8,
+                "new_customer_rate": 0.9,
+            },
+            {
+                "id": "family",
+                "size": 1e6,
+                "cvr_multiplier": 1.3,
+                "aov_multiplier": 1.4,
+                "retention": {"repeat_rate": 0.4, "decay": 0.6},
+            },
+        ]
+    if draw(st.booleans()):
+        doc["ltv"] = {"repeat_rate": round(draw(st.floats(0.1, 1.0)), 3), "decay": 0.7}
+    if draw(st.integers(0, 3)) == 0:  # a retention channel on the CRM base
+        doc["customer_base"] = 50_000.0
+        doc["channels"].append(
+            {
+                "id": "recall_sms",
+                "role": "retention",
+                "response": {"type": "exponential", "max_conversions": 3000, "scale": 60_000},
+                "aov": 120.0,
+                "max_spend": 200_000.0,
+            }
+        )
+    if draw(st.booleans()):
+        start = draw(st.integers(1, horizon))
+        doc["events"] = [
+            {
+                "name": "sale",
+                "start": start,
+                "end": draw(st.integers(start, horizon)),
+                "cost_multiplier": round(draw(st.floats(0.8, 2.0)), 3),
+                "cvr_multiplier": round(draw(st.floats(0.8, 2.5)), 3),
+                "aov_multiplier": round(draw(st.floats(0.6, 1.2)), 3),
+            }
+        ]
+    if draw(st.integers(0, 3)) == 0:  # the plan in place now, with a change limit or a lock
+        current = {c["id"]: _current_spend(c, horizon) for c in doc["channels"]}
+        doc["split"] = {"allocation": current}
+        if draw(st.booleans()):
+            doc["budget"]["max_change"] = round(draw(st.floats(0.1, 0.8)), 3)
+        else:
+            doc["channels"][0]["locked"] = True
+    keys = draw(st.lists(st.sampled_from(TARGET_KEYS), max_size=2, unique=True))
+    if doc["objective"] == "min_spend" and not keys:
+        keys = ["revenue_min"]
+    doc["target_factors"] = {k: draw(st.floats(0.3, 1.6)) for k in keys}
+    return doc
+
+
+def _current_spend(ch: dict[str, Any], horizon: int) -> float:
+    """A current spend within the channel's bounds and daily cap (whole units where bought so)."""
+    if "unit_cost" in ch:
+        return float(ch["unit_cost"])
+    top = min(ch.get("max_spend", BUDGET), ch.get("daily_cap", BUDGET) * horizon)
+    return float(min(max(ch.get("min_spend", 0.0), 0.15 * BUDGET), top))
+
+
+def with_targets(doc: dict[str, Any], even: dict[str, float]) -> dict[str, Any]:
+    """The scenario with its target factors turned into numbers around ``even``'s values.
+
+    ``even`` holds an even split's totals (roi, cac, ltv_cac, revenue, ...). A factor above
+    1 asks for more than the even split reaches (less, for cac_max).
+    """
+    out = {k: v for k, v in doc.items() if k != "target_factors"}
+    targets = {}
+    for key, factor in doc["target_factors"].items():
+        metric = key.rsplit("_", 1)[0]
+        value = even.get(metric)
+        if value is None or not value or value != value:
+            continue
+        targets[key] = round(value / factor if key == "cac_max" else value * factor, 6)
+    if targets:
+        out["targets"] = targets
+    elif out["objective"] == "min_spend":
+        out["objective"] = "revenue"
+    return out
