@@ -65,7 +65,8 @@ def test_true_optimum_is_certified(write, objective: str, targets: str) -> None:
     cs, p, a = _parts(_scenario(write, objective, targets))
     cert = certify(cs, p, a, Split(a.x), daily=False)
     assert cert.checked, cert.failures
-    assert cert.kkt_residual is not None and cert.kkt_residual < 1e-6
+    assert cert.kkt_residual is not None
+    assert cert.kkt_residual < 1e-6
     assert cert.gap_bound == 0.0
     assert optimize(cs).status == "optimal"
 
@@ -85,7 +86,8 @@ def test_moved_spend_fails_the_kkt_check(write) -> None:
     moved = replace(a, x=x)
     cert = certify(cs, p, moved, Split(x), daily=False)
     assert not cert.checked
-    assert cert.kkt_residual is not None and cert.kkt_residual > 1e-3
+    assert cert.kkt_residual is not None
+    assert cert.kkt_residual > 1e-3
     assert certified_status("optimal", cert) == "feasible"
 
 
