@@ -138,7 +138,7 @@ def pareto_front(
         res = optimize(with_target(cs, name, t), plan=plan)
         if on_step is not None:
             on_step(i + 1, len(sweep))
-        if res.status != "optimal" or not res.totals["spend"] > 0:
+        if res.status not in ("optimal", "feasible") or not res.totals["spend"] > 0:
             skipped.append(t)
             continue
         x, y = _reached(res.totals, axis), float(res.totals[cs.objective])
