@@ -22,10 +22,9 @@ BETTER = {
 MONEY = frozenset({"spend", "revenue", "profit", "cac", "ltv", "repeat_revenue"})
 RATIOS = frozenset({"roi", "ltv_cac", "marginal_roi"})
 
-# Money is shown without decimals and customers as whole numbers, so below half a unit a
+# Money is shown without decimals and customers as whole numbers, so up to half a unit a
 # card reads 0; a ratio over that 0 is no number (the optimiser's answer to an unreachable
 # ROI floor can spend 0.00002 at an ROI of 418, which would read "spend ¥0, ROI 418.18").
-SHOWN_ZERO = 0.5
 # Each ratio and the totals it divides by: revenue / spend (or cost), spend / new customers.
 DENOMINATORS: dict[str, tuple[str, ...]] = {
     "roi": ("spend", "cost"),
@@ -41,7 +40,8 @@ def _defined(value: float | None) -> bool:
 
 
 def _shown_as_zero(value: Any) -> bool:
-    return isinstance(value, int | float) and math.isfinite(value) and abs(value) < SHOWN_ZERO
+    """Whether ``value`` reads 0 with no decimals (``round`` rounds half to even, as format)."""
+    return isinstance(value, int | float) and math.isfinite(value) and round(abs(value)) == 0
 
 
 def defined(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -123,7 +123,9 @@ def fit_edits(
     channels = [str(ch.get("id")) for ch in data.get("channels") or [] if isinstance(ch, dict)]
     kept: dict[str, float | None] = {}
     problems: list[Problem] = []
-    for key, value in edits.items():
+    for key, given in edits.items():
+        zero_is_none = key.startswith("targets.") and given == 0  # as the sidebar reads it
+        value = None if zero_is_none else given
         found = _edit_problem(key, value, allowed, channels)
         if found is None:
             try:
