@@ -94,8 +94,9 @@ def link_warning(box: DeltaGenerator) -> None:
 def open_scenario() -> None:
     """The open scenario, loaded with its edits (the link's, checked first), then the page."""
     source = sidebar.pick_source(SCENARIOS)
-    calibrate.history_upload()
-    calibrate.calibration_section()
+    with guarded("history"):
+        calibrate.history_upload()
+        calibrate.calibration_section()
     if source is None:
         return
     text, file, uploaded = source

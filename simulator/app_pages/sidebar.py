@@ -82,7 +82,7 @@ def pick_source(folder: Path) -> Source | None:
     try:
         return raw.decode("utf-8-sig"), name, uploaded
     except UnicodeDecodeError:
-        st.error(f"{name}:1: not a text file (expected UTF-8 YAML)")
+        st.error(f"{name}:1: {t('not_text', lang())}")
         return None
 
 

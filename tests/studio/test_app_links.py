@@ -158,19 +158,25 @@ def _boom(*args: object, **kwargs: object) -> None:
     raise KeyError("a fault in adsim")
 
 
-def test_a_fault_in_a_section_is_our_message_and_the_rest_renders(monkeypatch) -> None:
-    from simulator.app_pages import charts
+@pytest.mark.parametrize(
+    ("module", "name", "section"),
+    [("charts", "charts", "charts"), ("calibrate", "history_upload", "history")],
+)
+def test_a_fault_in_a_section_is_our_message_and_the_rest_renders(
+    monkeypatch, module: str, name: str, section: str
+) -> None:
+    import importlib
 
     monkeypatch.delenv(DEBUG_ENV)
-    monkeypatch.setattr(charts, "charts", _boom)
+    monkeypatch.setattr(importlib.import_module(f"simulator.app_pages.{module}"), name, _boom)
     app = open_link({"lang": "zh"})
     assert not app.exception
     (error,) = app.error
-    assert error.value == t("unexpected", "zh", section=t("charts", "zh"), kind="KeyError")
+    assert error.value == t("unexpected", "zh", section=t(section, "zh"), kind="KeyError")
     assert "Traceback" not in error.value
     assert "a fault in adsim" not in error.value
-    assert cards(app)  # the cards, drawn before the charts
-    assert app.get("download_button")  # and the downloads, drawn after them
+    assert cards(app)  # the cards, drawn after the history and before the charts
+    assert app.get("download_button")  # and the downloads, drawn after the charts
 
 
 def test_a_fault_outside_the_sections_is_our_message(monkeypatch) -> None:
