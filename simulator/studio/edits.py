@@ -103,7 +103,9 @@ def apply_edits(data: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
                 raise KeyError(f"{key}: no channel '{parts[1]}'")
             path = parts[2:]
         elif parts[0] in ("budget", "targets") and len(parts) == 2:
-            node = out.setdefault(parts[0], {})
+            if not isinstance(out.get(parts[0]), dict):  # ``targets:`` left empty is None
+                out[parts[0]] = {}
+            node = out[parts[0]]
             path = parts[1:]
         else:
             raise KeyError(f"{key}: not an editable assumption")
