@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from simulator.app_pages import calibrate, cards, charts, downloads, plan, recommend, sidebar
 from simulator.app_pages import variants as variant_form
+from simulator.app_pages.guard import guarded
 from simulator.app_pages.loading import load
 from simulator.app_pages.share_link import share_link
 from simulator.app_pages.state import (
+    apply_link_edits,
     boot,
     lang,
     recommendation,
@@ -35,45 +38,65 @@ from simulator.app_pages.state import (
 )
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
-from simulator.studio.compare import compare
+from simulator.studio import format as fmt
+from simulator.studio.compare import Column, compare
 from simulator.studio.i18n import t
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
 def page(cs: CompiledScenario, ctx: dict[str, Any], uploaded: bool) -> None:
-    """The plan and variants side by side, then the cards, charts, downloads and link."""
+    """The plan and variants side by side, then the cards, charts, downloads and link.
+
+    Each section runs guarded: a fault in one shows our short message there, and the
+    sections that do not depend on it still render.
+    """
     left, right = st.columns([1, 1], gap="large")
-    with left:
+    with left, guarded("plan"):
         plan.plan_editor(cs)
     with right:
-        variant_form.variant_editor(cs)
-        recommend.run_optimizer(cs, ctx["identity"])
+        with guarded("variants"):
+            variant_form.variant_editor(cs)
+        with guarded("recommendation"):
+            recommend.run_optimizer(cs, ctx["identity"])
+    shown = None
+    with guarded("comparison"):
+        shown = comparison(cs, ctx["identity"])
+    if shown is not None:
+        columns, titles = shown
+        with guarded("charts"):
+            charts.charts(cs, columns, titles, ctx["identity"])
+        with guarded("downloads"):
+            downloads.downloads(cs, columns, titles, ctx)
+    with guarded("share"):
+        share_link(uploaded)
+
+
+def comparison(cs: CompiledScenario, identity: str) -> tuple[list[Column], list[str]] | None:
+    """Evaluate every column and draw the KPI cards (None: a plan the split rules refuse)."""
     try:
-        columns = compare(cs, ss.plan, ss.variants, recommendation(ctx["identity"]))
+        columns = compare(cs, ss.plan, ss.variants, recommendation(identity))
     except ScenarioError as exc:
         show_error(t("scenario_error", lang()), exc)
-        return
-    titles = cards.comparison(cs, columns)
-    charts.charts(cs, columns, titles, ctx["identity"])
-    downloads.downloads(cs, columns, titles, ctx)
-    share_link(uploaded)
+        return None
+    return columns, cards.comparison(cs, columns)
 
 
-def page_run() -> None:
-    """Header, sidebar, calibration; then the open scenario, loaded with its edits."""
-    st.set_page_config(page_title="adsim studio", page_icon=":material/tune:", layout="wide")
-    st.html(cards.CSS)
-    boot()
-    sidebar.language_switch()
-    lg = lang()
-    st.title(t("title", lg))
-    st.caption(t("subtitle", lg))
-    if ss.get("link_problems"):
-        st.warning(t("link_problems", lg) + " " + "; ".join(ss.link_problems))
+def link_warning(box: DeltaGenerator) -> None:
+    """Every part of the shared link that could not be used, in the reader's language."""
+    problems = ss.get("link_problems")
+    if problems:
+        lg = lang()
+        items = "\n".join(f"- {fmt.plain(p.text(lg))}" for p in problems)
+        box.warning(f"{t('link_problems', lg)}\n\n{items}\n\n{t('link_ignored', lg)}")
+
+
+def open_scenario() -> None:
+    """The open scenario, loaded with its edits (the link's, checked first), then the page."""
     source = sidebar.pick_source(SCENARIOS)
-    calibrate.history_upload()
-    calibrate.calibration_section()
+    with guarded("history"):
+        calibrate.history_upload()
+        calibrate.calibration_section()
     if source is None:
         return
     text, file, uploaded = source
@@ -85,6 +108,7 @@ def page_run() -> None:
     if fresh and "scenario_id" in ss:
         reset_edits()  # edits belong to the scenario they were made on
     ss.scenario_id = digest
+    apply_link_edits(base[0], base[1], file)
     sidebar.assumptions(base[0], base[2])
     loaded = load(text, file, uploaded, ss.edits)
     if loaded is None:
@@ -101,10 +125,27 @@ def page_run() -> None:
     )
 
 
+def page_run() -> None:
+    """Header, sidebar, calibration, the open scenario; the link's warnings at the top."""
+    st.set_page_config(page_title="adsim studio", page_icon=":material/tune:", layout="wide")
+    st.html(cards.CSS)
+    boot()
+    sidebar.language_switch()
+    lg = lang()
+    st.title(t("title", lg))
+    st.caption(t("subtitle", lg))
+    notice = st.container()  # filled last: loading the scenario can find more bad parts
+    try:
+        open_scenario()
+    finally:
+        link_warning(notice)
+
+
 def run() -> None:
     started = time.perf_counter()
     try:
-        page_run()
+        with guarded("section_page"):
+            page_run()
     finally:  # the page's own compute time, read by benchmarks/bench_studio.py
         ss["_run_ms"] = (time.perf_counter() - started) * 1e3
 

@@ -15,6 +15,9 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+# The studio turns a fault into a short message for readers; under test it must still
+# raise, so AppTest reports it as an exception (simulator/app_pages/guard.py).
+os.environ.setdefault("ADSIM_STUDIO_DEBUG", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -33,11 +33,12 @@ def status_line(col: Column) -> tuple[str, str]:
 
 
 def _metrics(cs: CompiledScenario, result: Result, deltas: dict[str, float | None]) -> None:
+    shown = fmt.defined(result.totals)  # no ratio beside a spend shown as ¥0
     for key in KPIS:
         better = fmt.BETTER[key]
         st.metric(
             t(key, lang()),
-            fmt.metric(key, result.totals.get(key), cs.currency),
+            fmt.metric(key, shown.get(key), cs.currency),
             delta=fmt.delta(key, deltas.get(key), cs.currency),
             delta_color="off" if better == 0 else ("inverse" if better < 0 else "normal"),
         )

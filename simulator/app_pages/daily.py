@@ -42,14 +42,15 @@ def _totals_row(cs: CompiledScenario, title: str, shown: Result, other: Result |
     """One row of metrics; with ``other``, each carries its difference from it."""
     cols = st.columns([1.4, 1, 1, 1], vertical_alignment="center")
     cols[0].markdown(f"**{title}**")
+    mine = fmt.defined(shown.totals)
+    theirs = fmt.defined(other.totals) if other is not None else {}
     for box, key in zip(cols[1:], SHOWN, strict=True):
         better = fmt.BETTER[key]
-        diff = None
-        if other is not None:
-            diff = shown.totals[key] - other.totals[key]
+        a, b = mine.get(key), theirs.get(key)
+        diff = a - b if a is not None and b is not None else None
         box.metric(
             t(key, lang()),
-            fmt.metric(key, shown.totals[key], cs.currency),
+            fmt.metric(key, a, cs.currency),
             delta=fmt.delta(key, diff, cs.currency),
             delta_color="inverse" if better < 0 else "normal",
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from simulator.app_pages.state import lang, show_error
+from simulator.app_pages.state import lang, show_error, show_issues
 from simulator.io.errors import ScenarioError
 from simulator.io.yaml_loader import LineMap, parse_yaml
 from simulator.model.compiled import CompiledScenario
@@ -54,5 +54,8 @@ def load(text: str, file: str, uploaded: bool, edits: dict[str, Any]) -> Loaded 
         cs = compiled(text, file, json.dumps(edits, sort_keys=True))
     except ScenarioError as exc:
         show_error(header, exc)
+        return None
+    except RecursionError:  # an alias that contains itself (a: &a [*a]), or absurd nesting
+        show_issues(header, [f"{file}: {t('too_deep', lang())}"])
         return None
     return data, lines, cs

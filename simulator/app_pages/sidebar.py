@@ -13,10 +13,11 @@ from typing import Any
 import streamlit as st
 
 from simulator.app_pages.loading import bundled, default_file
-from simulator.app_pages.state import lang, reset_edits, ss
+from simulator.app_pages.state import add_link_problems, lang, reset_edits, ss
 from simulator.model.compiled import CompiledScenario
-from simulator.studio.edits import TARGET_FIELDS, channel_fields
+from simulator.studio.edits import RATE_FIELDS, TARGET_FIELDS, channel_fields, edit_bounds
 from simulator.studio.i18n import LANGUAGE_NAMES, t
+from simulator.studio.share_fit import fit_scenario
 
 Source = tuple[str, str, bool]  # (text, file name, uploaded: not shareable by link)
 
@@ -59,7 +60,11 @@ def pick_source(folder: Path) -> Source | None:
     if given is not None and given not in files.values():
         files = {given.stem: given, **files}
     if "source" not in ss and given is not None:
-        ss.source = ss.get("link_scenario") if ss.get("link_scenario") in files else given.stem
+        link = str(ss.get("link_scenario") or "")
+        ss.source = link if link in files else given.stem
+        bad = fit_scenario(link, files)
+        if bad is not None:
+            add_link_problems([bad])
     st.sidebar.selectbox(t("bundled", lang()), list(files), key="source", on_change=close_opened)
     upload = st.sidebar.file_uploader(
         t("upload", lang()), type=["yaml", "yml"], key="upload", on_change=_upload_changed
@@ -77,7 +82,7 @@ def pick_source(folder: Path) -> Source | None:
     try:
         return raw.decode("utf-8-sig"), name, uploaded
     except UnicodeDecodeError:
-        st.error(f"{name}:1: not a text file (expected UTF-8 YAML)")
+        st.error(f"{name}:1: {t('not_text', lang())}")
         return None
 
 
@@ -91,13 +96,26 @@ def _edit(key: str, widget: str, original: float | None, zero_is_none: bool = Fa
 
 
 def number_edit(label: str, key: str, original: float | None, **kw: Any) -> None:
-    """A number input bound to one assumption edit (0 = none for targets)."""
+    """A number input bound to one assumption edit (0 = none for targets).
+
+    Its range is ``edit_bounds(key)``, widened to hold the value it starts from: a file may
+    validly hold a value the input would not offer (a budget of 0.5), and Streamlit raises
+    on a value outside min..max.
+    """
     widget = f"ed_{key}"
     zero_is_none = key.startswith("targets.")
     current = ss.edits.get(key, original) if key in ss.edits else original
     ss.setdefault(widget, float(current or 0.0))
+    low, high = edit_bounds(key)
+    value = float(ss[widget])
     st.number_input(
-        label, key=widget, on_change=_edit, args=(key, widget, original, zero_is_none), **kw
+        label,
+        key=widget,
+        on_change=_edit,
+        args=(key, widget, original, zero_is_none),
+        min_value=min(low, value),
+        max_value=None if high is None else max(high, value),
+        **kw,
     )
 
 
@@ -111,7 +129,6 @@ def _targets(data: dict[str, Any]) -> None:
             f"{t(name, lg)} (0 = {t('none', lg)})",
             f"targets.{name}",
             float(value) if value is not None else None,
-            min_value=0.0,
             step=0.1 if name == "roi_min" else 5.0,
         )
 
@@ -126,13 +143,11 @@ def _channel_assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
             key="as_channel",
         )
         for f in channel_fields(data, cid):
-            rate = f.name in ("ctr", "cvr")
+            rate = f.name in RATE_FIELDS
             number_edit(
                 f.name,
                 f.key,
                 f.value,
-                min_value=1e-6,
-                max_value=1.0 if rate else None,
                 step=0.001 if rate else max(f.value / 20, 0.01),
                 format="%.4f" if rate else "%.2f",
             )
@@ -147,7 +162,6 @@ def assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
             t("budget_total", lang()),
             "budget.total",
             total,
-            min_value=1.0,
             step=50_000.0,
             format="%.0f",
         )

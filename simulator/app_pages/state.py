@@ -11,9 +11,11 @@ from typing import Any
 import streamlit as st
 
 from simulator.io.errors import ScenarioError
+from simulator.io.yaml_loader import LineMap
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio import share
+from simulator.studio.share_fit import fit_edits, fit_plan, fit_variants
 from simulator.studio.variants import MAX_VARIANTS, Variant, channel_units, plan_variant
 
 ss = st.session_state
@@ -51,13 +53,20 @@ def scenario_plan(cs: CompiledScenario) -> dict[str, float]:
 
 
 def reset_for(cs: CompiledScenario) -> None:
-    """A newly loaded scenario starts from its own plan, or from the shared link's."""
+    """A newly loaded scenario starts from its own plan, or from the shared link's.
+
+    The link's spends and variants are fitted to the scenario: a part naming an unknown
+    channel, or a spend the split rules refuse, is left out and added to the warnings.
+    """
     link = ss.pop("link_state", None)
     plan = scenario_plan(cs)
+    variants: list[Variant] = []
     if link is not None:
-        plan.update({k: v for k, v in link.plan.items() if k in plan})
+        plan, bad_plan = fit_plan(cs, plan, link.plan)
+        variants, bad_variants = fit_variants(cs, plan, link.variants)
+        add_link_problems(bad_plan + bad_variants)
     set_plan(plan)
-    ss.variants = list(link.variants) if link else []
+    ss.variants = variants
     ss.rec = None
     ss.pareto = None
     ss.sim = None
@@ -65,17 +74,36 @@ def reset_for(cs: CompiledScenario) -> None:
 
 
 def boot() -> None:
-    """First run of a session: language, scenario, edits and variants from the URL."""
+    """First run of a session: language, scenario, edits and variants from the URL.
+
+    The link's edits wait in ``link_edits`` until the scenario is loaded and they can be
+    checked against it (``apply_link_edits``).
+    """
     if ss.get("booted"):
         return
     ss.booted = True
     state = share.decode(st.query_params.to_dict())
     ss.lang = state.lang
-    ss.edits = dict(state.edits)
+    ss.edits = {}
+    if state.edits:
+        ss.link_edits = dict(state.edits)
     if state.plan or state.variants or state.scenario:
         ss.link_state = state
         ss.link_scenario = state.scenario
     ss.link_problems = list(state.problems)
+
+
+def add_link_problems(problems: list[share.Problem]) -> None:
+    ss.link_problems = [*ss.get("link_problems", []), *problems]
+
+
+def apply_link_edits(data: Any, lines: LineMap, file: str) -> None:
+    """The shared link's assumption edits that this scenario accepts become the edits."""
+    edits = ss.pop("link_edits", None)
+    if edits:
+        kept, problems = fit_edits(data, lines, file, edits)
+        ss.edits = kept
+        add_link_problems(problems)
 
 
 def reset_edits() -> None:

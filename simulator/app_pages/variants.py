@@ -7,7 +7,7 @@ import streamlit as st
 from simulator.app_pages.state import add_variant_cb, lang, ss
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.i18n import t
-from simulator.studio.variants import MAX_VARIANTS
+from simulator.studio.variants import MAX_VARIANTS, SCALE_PERCENT, SHIFT_PERCENT
 
 KINDS = ("shift", "scale")  # the optimiser's column comes from the Optimise button
 
@@ -38,10 +38,10 @@ def variant_editor(cs: CompiledScenario) -> None:
             key="v_to",
         )
         cols[2].number_input(
-            t("percent", lg), 0.0, 100.0, 20.0, 5.0, key="v_pct_shift", format="%.0f"
+            t("percent", lg), *SHIFT_PERCENT, 20.0, 5.0, key="v_pct_shift", format="%.0f"
         )
     elif kind == "scale":
-        cols[0].number_input(t("percent", lg), -90.0, 500.0, 30.0, 5.0, key="v_pct_scale")
+        cols[0].number_input(t("percent", lg), *SCALE_PERCENT, 30.0, 5.0, key="v_pct_scale")
     full = len(ss.variants) >= MAX_VARIANTS
     cols[3].button(
         t("add", lg),

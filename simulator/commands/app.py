@@ -68,6 +68,8 @@ def command(script: Path, file: Path, address: str, port: int, headless: bool) -
         "true" if headless else "false",
         "--browser.gatherUsageStats",
         "false",
+        "--client.showErrorDetails",  # no traceback on the page, wherever it runs from
+        "false",
         "--",
         str(file),
     ]

@@ -14,11 +14,13 @@ import sys
 from simulator.api import optimize
 from simulator.io.errors import UsageError
 from simulator.io.export import atomic_write
+from simulator.model.compiled import CompiledScenario
 from simulator.model.load import load_scenario, load_split
 from simulator.model.split import as_split
 from simulator.studio.compare import compare
 from simulator.studio.report import build_report
-from simulator.studio.share import decode_variant
+from simulator.studio.share import Problem, decode_variant, problem
+from simulator.studio.share_fit import fit_variants
 from simulator.studio.variants import MAX_VARIANTS, Variant
 
 ORDER = 9
@@ -38,17 +40,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="PATH", required=True, help="the HTML file to write")
 
 
-def _variants(texts: list[str], channels: tuple[str, ...]) -> list[Variant]:
-    problems: list[str] = []
-    variants = [decode_variant(t, problems) for t in texts or ["optimize"]]
-    for v in variants:
-        if v is not None and v.kind == "shift" and {v.source, v.target} - set(channels):
-            problems.append(f"shift names an unknown channel; known: {', '.join(channels)}")
+def _variants(texts: list[str], cs: CompiledScenario, baseline: dict[str, float]) -> list[Variant]:
+    """The --variant columns, read and checked as a share link's are (one message each)."""
+    problems: list[Problem] = []
+    read = [decode_variant(t, problems) for t in texts or ["optimize"]]
+    variants, unfit = fit_variants(cs, baseline, [v for v in read if v is not None])
+    problems += unfit
     if len(texts) > MAX_VARIANTS:
-        problems.append(f"at most {MAX_VARIANTS} variants")
+        problems.append(problem("v", " ".join(texts), "link_too_many", n=MAX_VARIANTS))
     if problems:
-        raise UsageError("--variant: " + "; ".join(problems))
-    return [v for v in variants if v is not None]
+        raise UsageError("--variant: " + "; ".join(p.reason("en") for p in problems))
+    return variants
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     split = load_split(cs, args.split) if args.split else as_split(cs, None)
     spend = cs.channel_sum(split.spend)
     baseline = {cid: float(spend[j]) for j, cid in enumerate(cs.channel_ids)}
-    variants = _variants(args.variant, cs.channel_ids)
+    variants = _variants(args.variant, cs, baseline)
     rec = None
     if any(v.kind == "optimize" for v in variants):
         rec = optimize(cs)

@@ -10,6 +10,7 @@ from simulator.api import evaluate
 from simulator.model.compiled import CompiledScenario
 from simulator.model.targets import TARGET_METRICS, meets
 from simulator.results import TOTAL_KEYS, Result
+from simulator.studio.format import defined
 from simulator.studio.variants import Allocation, Variant, apply_variant
 
 _TOLERANCE = 1e-9
@@ -31,8 +32,15 @@ class Column:
         return all(self.checks.values())
 
 
-def target_checks(targets: Mapping[str, float], totals: Mapping[str, float]) -> dict[str, bool]:
-    """Whether each target holds; an undefined ratio (nothing spent) meets none."""
+def target_checks(
+    targets: Mapping[str, float], totals: Mapping[str, float | None]
+) -> dict[str, bool]:
+    """Whether each target holds; an undefined ratio (nothing spent) meets none.
+
+    Ratios over a total shown as 0 are undefined too (``format.defined``): a column that
+    spends ¥0 never shows "targets met" for its ROI floor.
+    """
+    totals = defined(totals)
     return {
         name: bool(meets(name, _number(totals.get(TARGET_METRICS[name][0])), bound, _TOLERANCE))
         for name, bound in targets.items()
@@ -47,8 +55,9 @@ def _number(value: float | None) -> float:
 def deltas(result: Result, baseline: Result) -> dict[str, float | None]:
     """Each headline total minus the baseline's (None where either is undefined)."""
     out: dict[str, float | None] = {}
+    mine, base = defined(result.totals), defined(baseline.totals)
     for key in TOTAL_KEYS:
-        a, b = result.totals.get(key), baseline.totals.get(key)
+        a, b = mine.get(key), base.get(key)
         ok = a is not None and b is not None and math.isfinite(a) and math.isfinite(b)
         out[key] = (a - b) if ok and a is not None and b is not None else None
     return out

@@ -29,6 +29,7 @@ RESPONSE_FIELDS: dict[str, tuple[str, ...]] = {
     "funnel": ("cpm", "cpc", "cpa", "unit_price", "ctr", "cvr", "audience"),
 }
 TARGET_FIELDS = ("roi_min", "cac_max")
+RATE_FIELDS = frozenset({"ctr", "cvr"})  # shares: at most 1
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,29 @@ def _channel(data: Mapping[str, Any], channel: str) -> dict[str, Any] | None:
     return None
 
 
+def editable_keys(data: Mapping[str, Any]) -> list[str]:
+    """Every edit key the sidebar offers for ``data``: budget, targets, channel fields."""
+    keys = ["budget.total", *(f"targets.{name}" for name in TARGET_FIELDS)]
+    for ch in data.get("channels") or []:
+        if isinstance(ch, dict):
+            keys += [f.key for f in channel_fields(data, str(ch.get("id")))]
+    return keys
+
+
+def edit_bounds(key: str) -> tuple[float, float | None]:
+    """(lowest, highest or None) the sidebar's input for ``key`` accepts.
+
+    The same bounds check a share link's edits, so a link never sets an input to a value
+    its widget refuses (Streamlit raises on a value outside min..max). Targets take 0 for
+    "none"; every other assumption must stay positive.
+    """
+    if key == "budget.total":
+        return 1.0, None
+    if key.startswith("targets."):
+        return 0.0, None
+    return 1e-6, 1.0 if key.rsplit(".", 1)[-1] in RATE_FIELDS else None
+
+
 def apply_edits(data: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
     """A deep copy of ``data`` with each edit set (``None`` removes a target).
 
@@ -79,7 +103,9 @@ def apply_edits(data: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
                 raise KeyError(f"{key}: no channel '{parts[1]}'")
             path = parts[2:]
         elif parts[0] in ("budget", "targets") and len(parts) == 2:
-            node = out.setdefault(parts[0], {})
+            if not isinstance(out.get(parts[0]), dict):  # ``targets:`` left empty is None
+                out[parts[0]] = {}
+            node = out[parts[0]]
             path = parts[1:]
         else:
             raise KeyError(f"{key}: not an editable assumption")
@@ -95,7 +121,13 @@ def apply_edits(data: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
 def compile_edited(
     data: Mapping[str, Any], lines: LineMap, file: str, edits: Edits
 ) -> CompiledScenario:
-    """Validate and compile the edited data; errors are located at the edited field's line."""
+    """Validate and compile the edited data; errors are located at the edited field's line.
+
+    Data that is not a mapping (a YAML list) has nothing to edit: the model says what it
+    expected, at the file's line.
+    """
+    if not isinstance(data, Mapping):
+        return scenario_from_data(data, lines, file)
     try:
         edited = apply_edits(data, edits)
     except KeyError as exc:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
+from typing import Any
 
 CURRENCY_SIGNS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
@@ -19,9 +22,41 @@ BETTER = {
 MONEY = frozenset({"spend", "revenue", "profit", "cac", "ltv", "repeat_revenue"})
 RATIOS = frozenset({"roi", "ltv_cac", "marginal_roi"})
 
+# Money is shown without decimals and customers as whole numbers, so up to half a unit a
+# card reads 0; a ratio over that 0 is no number (the optimiser's answer to an unreachable
+# ROI floor can spend 0.00002 at an ROI of 418, which would read "spend ¥0, ROI 418.18").
+# Each ratio and the totals it divides by: revenue / spend (or cost), spend / new customers.
+DENOMINATORS: dict[str, tuple[str, ...]] = {
+    "roi": ("spend", "cost"),
+    "total_roi": ("spend", "cost"),
+    "cac": ("new_customers",),
+    "ltv_per_customer": ("new_customers",),
+    "ltv_cac": ("new_customers", "spend", "cost"),
+}
+
 
 def _defined(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
+
+
+def _shown_as_zero(value: Any) -> bool:
+    """Whether ``value`` reads 0 with no decimals (``round`` rounds half to even, as format)."""
+    return isinstance(value, int | float) and math.isfinite(value) and round(abs(value)) == 0
+
+
+def defined(row: Mapping[str, Any]) -> dict[str, Any]:
+    """``row`` (totals, or one channel's numbers) with each ratio over a zero set to None.
+
+    The engine leaves a ratio undefined only when its denominator is exactly 0; the studio
+    also hides one whose denominator is shown as 0 beside it, so a card never reads
+    "spend ¥0, ROI 3.33". A denominator missing from ``row`` (``cost`` without fees)
+    does not count.
+    """
+    out = dict(row)
+    for key, dens in DENOMINATORS.items():
+        if key in out and any(_shown_as_zero(row.get(d)) for d in dens):
+            out[key] = None
+    return out
 
 
 def money(value: float | None, currency: str = "CNY", decimals: int = 0) -> str:
@@ -63,3 +98,15 @@ def delta(key: str, value: float | None, currency: str = "CNY") -> str | None:
 
 def percent(value: float | None) -> str:
     return f"{value:+.1%}" if value is not None and _defined(value) else "–"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~=^&])")
+
+
+def plain(text: str) -> str:
+    """``text`` shown as written inside Streamlit markdown (a share link's garbage included).
+
+    Every ASCII punctuation mark that markdown, Streamlit's ``:color[...]`` directives or
+    LaTeX could read is backslash-escaped; newlines become spaces.
+    """
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))

@@ -58,7 +58,7 @@ def kpi_table(cs: CompiledScenario, columns: Sequence[Column], lang: str) -> str
             if c.result is None:
                 cells.append("<td>–</td>")
                 continue
-            value = fmt.metric(key, c.result.totals.get(key), cs.currency)
+            value = fmt.metric(key, fmt.defined(c.result.totals).get(key), cs.currency)
             d = fmt.delta(key, c.deltas.get(key), cs.currency)
             extra = f'<span class="delta">{html.escape(d)}</span>' if d else ""
             cells.append(f"<td>{html.escape(value)}{extra}</td>")

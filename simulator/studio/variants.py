@@ -18,6 +18,9 @@ Allocation = dict[str, float]
 Kind = Literal["shift", "scale", "optimize", "plan"]
 KINDS: tuple[Kind, ...] = ("shift", "scale", "optimize", "plan")
 MAX_VARIANTS = 4
+# The percents the variant form offers, and so the ones a share link may carry.
+SHIFT_PERCENT = (0.0, 100.0)
+SCALE_PERCENT = (-90.0, 500.0)
 
 
 @dataclass(frozen=True)

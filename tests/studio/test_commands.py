@@ -90,6 +90,7 @@ def test_app_command_line(monkeypatch, capsys) -> None:
     assert Path(cmd[4]).is_file()
     assert cmd[cmd.index("--server.port") + 1] == "8599"
     assert cmd[cmd.index("--server.headless") + 1] == "true"
+    assert cmd[cmd.index("--client.showErrorDetails") + 1] == "false"  # no traceback shown
     assert cmd[-2:] == ["--", str(DEFAULT.resolve())]
     assert "http://127.0.0.1:8599" in capsys.readouterr().out
 

@@ -64,3 +64,19 @@ def test_deltas_undefined_ratios_are_none(q4) -> None:
     assert d["roi"] is None
     assert d["cac"] is None
     assert d["revenue"] == pytest.approx(some.totals["revenue"])
+
+
+def test_nothing_spent_meets_no_ratio_target_and_has_no_ratio_delta(q4, q4_plan) -> None:
+    # an optimiser's answer to an unreachable floor: ROI 418 on a spend the card shows as ¥0
+    tiny = {"spend": 1.6e-5, "new_customers": 1.6e-5, "roi": 418.0, "cac": 1.0}
+    assert target_checks({"roi_min": 3.0, "cac_max": 150.0}, tiny) == {
+        "roi_min": False,
+        "cac_max": False,
+    }
+    base, nothing = compare(q4, q4_plan, [Variant("plan", allocation=(("baidu_search", 0.2),))])
+    assert nothing.result is not None
+    assert nothing.result.totals["roi"] > 0  # the engine defines it; the studio does not show it
+    assert nothing.deltas["roi"] is None
+    assert nothing.deltas["cac"] is None
+    assert nothing.checks == {"roi_min": False, "cac_max": False}
+    assert nothing.deltas["spend"] == pytest.approx(0.2 - base.result.totals["spend"])

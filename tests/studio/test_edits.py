@@ -62,3 +62,19 @@ def test_unknown_edit_keys_raise(q4_data) -> None:
         apply_edits(data, {"channels.nope.aov": 1.0})
     with pytest.raises(ScenarioError, match="not an editable"):
         compile_edited(data, lines, "q4.yaml", {"horizon_days": 3.0})
+
+
+def test_a_target_edit_on_an_empty_targets_block(q4_data) -> None:
+    data, lines = q4_data
+    bare = {**data, "targets": None}  # ``targets:`` written with nothing under it
+    edited = apply_edits(bare, {"targets.roi_min": 3.0})
+    assert edited["targets"] == {"roi_min": 3.0}
+    assert bare["targets"] is None  # the cached plain data is never changed
+    cs = compile_edited(bare, lines, "q4.yaml", {"targets.roi_min": 3.0})
+    assert cs.active_targets() == {"roi_min": 3.0}
+
+
+def test_a_list_is_not_edited_but_located(q4_data) -> None:
+    _data, lines = q4_data
+    with pytest.raises(ScenarioError, match="expected a YAML mapping"):
+        compile_edited(["a", "b"], lines, "list.yaml", {"budget.total": 5.0})

@@ -72,3 +72,27 @@ def test_fan_bands_are_percentiles_over_runs() -> None:
     assert bands.mean.tolist() == [3.0, 30.0]
     with pytest.raises(TypeError, match="daily revenue"):
         fan_bands(object())
+
+
+def test_downloads_and_report_show_no_ratio_beside_a_zero_spend(q4_data, q4, q4_plan) -> None:
+    data, _lines = q4_data
+    text = DEFAULT.read_text(encoding="utf-8")
+    result = evaluate(q4, {"baidu_search": 0.2})  # shown as ¥0, yet ROI ~ 3.4 in the engine
+    assert result.totals["roi"] > 1
+    rows = {
+        r["id"]: r for r in csv.DictReader(io.StringIO(export(q4, result, "csv", text, data, {})))
+    }
+    assert rows["baidu_search"]["roi"] == rows["baidu_search"]["cac"] == ""
+    assert float(rows["baidu_search"]["spend"]) == 0.2
+    doc = json.loads(export(q4, result, "json", text, data, {}))
+    assert doc["totals"]["roi"] is None
+    assert doc["totals"]["cac"] is None
+    assert doc["channels"]["baidu_search"]["roi"] is None
+    assert doc["totals"]["spend"] == 0.2
+    columns = compare(q4, q4_plan, [Variant("plan", allocation=(("baidu_search", 0.2),))])
+    page = build_report(q4, columns, "en")
+    roi_row = re.search(r"<tr><td>ROI</td>(.*?)</tr>", page)
+    assert roi_row is not None
+    cells = re.findall(r"<td>(.*?)</td>", roi_row.group(1))
+    assert cells[1] == "–"
+    assert cells[0].startswith(fmt.ratio(columns[0].result.totals["roi"]))
