@@ -241,7 +241,8 @@ def test_roi_and_cac_together(write: Write) -> None:
 def test_problem_metrics_are_the_engines(write: Write) -> None:
     """Objective and every target metric of the line-item problem equal the engine's."""
     cs = load_scenario(write(_variant(adstock=True, segments=True), "sale.yaml"))
-    targets = {"roi_min": 1.0, "cac_max": 200.0, "revenue_min": 1.0, "new_customers_min": 1.0}
+    targets = {"roi_min": 1.0, "cac_max": 200.0, "ltv_cac_min": 1.0, "revenue_min": 1.0}
+    targets |= {"new_customers_min": 1.0, "conversions_min": 1.0}
     cs = _with(cs, "profit", targets)
     p = build_problem(cs)
     assert p.aov_curves is not None
@@ -254,6 +255,65 @@ def test_problem_metrics_are_the_engines(write: Write) -> None:
         assert got["cac_max"] == pytest.approx(t["new_customers"], rel=1e-12)
         assert got["revenue_min"] == pytest.approx(t["revenue"], rel=1e-12)
         assert got["new_customers_min"] == pytest.approx(t["new_customers"], rel=1e-12)
+        assert got["conversions_min"] == pytest.approx(t["conversions"], rel=1e-12)
+        ltv_of_new = t["ltv_per_customer"] * t["new_customers"]
+        assert got["ltv_cac_min"] == pytest.approx(ltv_of_new, rel=1e-12)
+
+
+def test_min_spend_is_the_least_spend_meeting_a_revenue_floor(write: Write) -> None:
+    base = load_scenario(write(_variant(adstock=True, segments=True), "sale.yaml"))
+    floor = 0.8 * optimize(base).totals["revenue"]
+    rec = optimize(_with(base, "min_spend", {"revenue_min": floor}))
+    assert rec.status == "optimal"
+    spend = rec.totals["spend"]
+    assert rec.totals["revenue"] >= floor * (1 - 1e-9)
+    # a hair less money earns less than the floor, even spent as well as possible
+    less = dataclasses.replace(_with(base, "revenue", {}), budget=spend * (1 - 1e-6))
+    assert optimize(less).totals["revenue"] < floor
+
+
+def test_infeasible_roi_reports_the_engines_best_roi(write: Write) -> None:
+    """Only spend near 0 could reach a huge ROI: the message names the best reachable one."""
+    text = (
+        _variant(adstock=True, segments=False)
+        .replace("shape: 0.6}", "shape: 1.0}")
+        .replace("shape: 0.8}", "shape: 1.0}")
+    )  # finite ROI at 0: hill with shape 1 has a finite slope there
+    base = load_scenario(write(text, "sale.yaml"))
+    cs = _with(base, "revenue", {"roi_min": 50.0})
+    rec = optimize(cs)
+    assert rec.status == "infeasible"
+    # notes' ROI at 0 (no adstock): aov * C'(0) * mean over days of cvr * aov mult / cost
+    limit = 300 * 1500 / 80000 * (12 + 2 * 2.5 * 0.55 / 1.8) / 14
+    assert "highest reachable ROI is 5.44; it is only approached as spend falls to 0" in (
+        rec.message
+    )
+    assert rec.totals["roi"] == pytest.approx(limit, rel=1e-6)
+    rng = np.random.default_rng(7)
+    x = rng.dirichlet(np.ones(cs.n_ad_sets), 400) * cs.budget * rng.uniform(1e-4, 1, (400, 1))
+    assert np.max(_metrics(cs, x)["roi"]) < limit
+
+
+def test_whole_units_with_aov_events_beat_every_whole_unit_split(write: Write) -> None:
+    """Branch and bound on the two-profile problem: no whole-unit split on a fine grid wins."""
+    text = _variant(adstock=True, segments=False).replace(
+        "    margin: 0.3\n", "    margin: 0.3\n    unit_cost: 25000\n"
+    )
+    cs = load_scenario(write(text, "units.yaml"))
+    cs = _with(cs, "revenue", {"roi_min": optimize(cs).totals["roi"] * 1.05})
+    rec = optimize(cs)
+    assert rec.status == "optimal"
+    assert rec.allocation["notes"] % 25000 == pytest.approx(0.0, abs=1e-6)
+    value = rec.totals["revenue"]
+    assert rec.totals["roi"] >= cs.targets["roi_min"] * (1 - 1e-12)
+    units = np.arange(0, 25) * 25000.0
+    a = np.linspace(0, cs.budget, 241)
+    aa, bb, uu = np.meshgrid(a, a, units, indexing="ij")
+    x = np.stack([aa.ravel(), bb.ravel(), uu.ravel()], axis=1)
+    x = x[x.sum(axis=1) <= cs.budget]
+    t = _metrics(cs, x)
+    ok = t["revenue"] >= cs.targets["roi_min"] * t["spend"]
+    assert np.max(np.where(ok, t["revenue"], -np.inf)) <= value * (1 + 1e-9)
 
 
 def test_double11_upper_bound_holds_and_roi_floor_is_met() -> None:
