@@ -10,6 +10,7 @@ well defined; the generic bracketed inverse of :class:`Curve` solves it per item
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,33 @@ class Blend(Curve):
 
     profiles: tuple[CurveSet, ...]
     share: FloatArray
+    warm_start: ClassVar[bool] = True  # the allocator's last spends bracket the answer
+
+    def inverse_derivative(self, g: FloatArray, start: FloatArray | None = None) -> FloatArray:
+        """Spend where the mix's marginal is ``g``: the generic bracketed inverse, on a
+        bracket grown from ``start`` (successive prices are close, so a few steps find it;
+        a wrong or missing guess only costs steps, never accuracy)."""
+        g = np.broadcast_to(np.asarray(g, dtype=float), (self.size,))
+        if start is None:
+            return super().inverse_derivative(g)
+        s0 = np.asarray(start, dtype=float)
+        ok = np.isfinite(s0) & (s0 > 0)
+        u0 = np.log(np.where(ok, s0, 1.0))
+        lo = np.where(ok, np.maximum(u0 - 1e-3, -40.0), -40.0)
+        hi = np.where(ok, np.minimum(u0 + 1e-3, 40.0), 40.0)
+        never = self.derivative(np.zeros(self.size)) <= g  # answered 0: nothing to bracket
+        lo, hi = np.where(never, -40.0, lo), np.where(never, -40.0, hi)
+        step = 4e-3
+        for _ in range(16):  # widen each side that does not straddle the root yet
+            h = self._log_h(np.stack([lo, hi]), g)
+            low = (h[0] <= 0) & (lo > -40.0)  # the root is left of lo
+            high = (h[1] >= 0) & (hi < 40.0) & ~low  # right of hi
+            if not (low.any() or high.any()):
+                break
+            hi, lo = np.where(low, lo, hi), np.where(low, np.maximum(lo - step, -40.0), lo)
+            lo, hi = np.where(high, hi, lo), np.where(high, np.minimum(hi + step, 40.0), hi)
+            step *= 4.0
+        return self._log_marginal_root(g, lo, hi, bisections=0)
 
     @property
     def size(self) -> int:
