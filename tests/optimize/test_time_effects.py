@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from simulator import load_scenario, optimize
@@ -258,6 +260,47 @@ def test_problem_metrics_are_the_engines(write: Write) -> None:
         assert got["conversions_min"] == pytest.approx(t["conversions"], rel=1e-12)
         ltv_of_new = t["ltv_per_customer"] * t["new_customers"]
         assert got["ltv_cac_min"] == pytest.approx(ltv_of_new, rel=1e-12)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    decay=st.floats(0.0, 0.9),
+    objective=st.sampled_from(["revenue", "profit", "conversions", "new_customers"]),
+)
+def test_problem_objective_is_the_engines_for_any_day_multipliers(
+    seed: int, decay: float, objective: str
+) -> None:
+    """Random cost, cvr and aov multipliers per (ad set, day) and adstock: same numbers."""
+    cs = load_scenario_text(_variant(adstock=False, segments=True))
+    rng = np.random.default_rng(seed)
+    shape = cs.aov_mult.shape
+    cs = dataclasses.replace(
+        _with(cs, objective, {}),
+        cost_mult=rng.uniform(0.5, 2.0, shape),
+        cvr_mult=rng.uniform(0.5, 3.0, shape),
+        aov_mult=rng.uniform(0.4, 1.2, shape),
+        decay=np.full(cs.n_ad_sets, decay),
+    )
+    p = build_problem(cs)
+    x = rng.uniform(0, cs.budget / 2, size=(5, cs.n_ad_sets))
+    want = _metrics(cs, x)[objective]
+    got = [p.objective_value(xi) for xi in x]
+    assert got == pytest.approx(want, rel=1e-12)  # profit: both subtract the spend
+
+
+_TEXT_CACHE: dict[str, CompiledScenario] = {}
+
+
+def load_scenario_text(text: str) -> CompiledScenario:
+    """A scenario from YAML text, compiled once per text (hypothesis calls this often)."""
+    if text not in _TEXT_CACHE:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "s.yaml"
+            path.write_text(text, encoding="utf-8")
+            _TEXT_CACHE[text] = load_scenario(path)
+    return _TEXT_CACHE[text]
 
 
 def test_min_spend_is_the_least_spend_meeting_a_revenue_floor(write: Write) -> None:
