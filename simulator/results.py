@@ -115,6 +115,39 @@ def outcome_result(
         channels=channels,
         ad_sets=ad_sets,
         daily=daily,
-        warnings=list(split.warnings),
+        warnings=list(split.warnings) + cap_warnings(cs, split),
         split=split,
     )
+
+
+def cap_warnings(cs: CompiledScenario, split: Split) -> list[str]:
+    """Channels whose daily spend in ``split`` exceeds their ``daily_cap``.
+
+    The simulation never spends more than the cap on a day, so such a split is not what
+    gets spent: spread evenly a channel's total over ``horizon_days`` days is its daily
+    spend; with a daily plan, each day's sum over the channel's ad sets is.
+    """
+    h, out = cs.horizon_days, []
+    if split.daily is not None:
+        per_day = cs.channel_sum(np.asarray(split.daily, dtype=float).T).T  # (C, H)
+    else:
+        per_day = np.repeat(cs.channel_sum(split.spend)[:, None] / h, h, axis=1)
+    tol = 1e-9 * np.maximum(cs.daily_cap, 1.0)
+    for j, cid in enumerate(cs.channel_ids):
+        cap = float(cs.daily_cap[j])
+        over = np.nonzero(per_day[j] > cap + tol[j])[0]
+        if not over.size:
+            continue
+        if split.daily is None:
+            out.append(
+                f"{cid}: {per_day[j, 0] * h:,.0f} spent evenly is {per_day[j, 0]:,.0f} a day, "
+                f"above its daily_cap of {cap:,.0f}; at most {cap * h:,.0f} can be spent "
+                f"over {h} days"
+            )
+        else:
+            days = ", ".join(str(int(t) + 1) for t in over[:5]) + (", ..." if over.size > 5 else "")
+            out.append(
+                f"{cid}: the daily plan spends more than its daily_cap of {cap:,.0f} "
+                f"on day(s) {days} (highest {float(per_day[j].max()):,.0f})"
+            )
+    return out

@@ -104,19 +104,33 @@ class Curve:
         """
         g = np.asarray(g, dtype=float)
         shape = np.broadcast_shapes(g.shape, (self.size,))
-        g = np.broadcast_to(g, shape)
         lo, hi = np.full(shape, -40.0), np.full(shape, 40.0)
+        return self._log_marginal_root(np.broadcast_to(g, shape), lo, hi, bisections=12)
 
-        def h(u: FloatArray) -> FloatArray:  # decreasing in u where the curve is concave
-            with np.errstate(divide="ignore"):
-                return np.asarray(np.log(self.derivative(np.exp(u))) - np.log(g))
+    def _log_h(self, u: FloatArray, g: FloatArray) -> FloatArray:
+        """``log C'(e^u) - log g``: decreasing in ``u`` where the curve is concave."""
+        with np.errstate(divide="ignore"):
+            return np.asarray(np.log(self.derivative(np.exp(u))) - np.log(g))
 
-        for _ in range(12):
+    def _log_marginal_root(
+        self, g: FloatArray, lo: FloatArray, hi: FloatArray, bisections: int
+    ) -> FloatArray:
+        """The generic inverse on the log-spend bracket ``[lo, hi]``: ``bisections`` halvings,
+        then Illinois steps; 0 where even the first yuan's marginal is at most ``g``.
+        Callers with a good guess pass a tight bracket and no halvings."""
+        shape = g.shape
+
+        def h(u: FloatArray) -> FloatArray:
+            return self._log_h(u, g)
+
+        for _ in range(bisections):
             mid = 0.5 * (lo + hi)
             above = h(mid) > 0
             lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
         h_lo, h_hi = h(lo), h(hi)
         u, h_u = lo, h_lo
+        last = np.zeros(shape, dtype=bool)  # the previous step also moved lo
+        first = True
         for _ in range(60):
             with np.errstate(invalid="ignore", divide="ignore"):
                 secant = hi - h_hi * (hi - lo) / (h_hi - h_lo)
@@ -124,9 +138,13 @@ class Curve:
             u = np.clip(np.where(usable, secant, 0.5 * (lo + hi)), lo, hi)
             h_u = h(u)
             left = h_u > 0  # the root lies right of u: u becomes the new lo
-            h_hi = np.where(left, h_hi * 0.5, h_u)  # Illinois: halve the end that stays
-            h_lo = np.where(left, h_u, h_lo * 0.5)
+            # Illinois: halve the end that stays only when it stayed last time too (halving
+            # it every step would make the secant converge only linearly)
+            again = ~first & (left == last)
+            h_hi = np.where(left, np.where(again, h_hi * 0.5, h_hi), h_u)
+            h_lo = np.where(left, h_u, np.where(again, h_lo * 0.5, h_lo))
             lo, hi = np.where(left, u, lo), np.where(left, hi, u)
+            last, first = left, False
             if np.all((hi - lo < 1e-13) | (np.abs(h_u) < 1e-14)):
                 break
         s = np.exp(np.where(np.abs(h_u) < 1e-14, u, 0.5 * (lo + hi)))

@@ -5,7 +5,9 @@ it spends ``x_i = clip(C_i'^-1(price / coef_i), lower_i, upper_i)`` (:func:`resp
 What is left is to find the prices: first each group's two thresholds (where its spend
 hits ``hi`` and ``lo``, all groups at once), then the budget's price, which moves every
 ungrouped item and every group between its thresholds. Each is a monotone root find
-(:func:`simulator.optimize._roots.solve_prices`).
+(:func:`simulator.optimize._roots.solve_prices`). Where items have two profiles (order
+values that vary by day) ``coef`` is ``(2, n)`` and ``C_i`` is the items' mix
+(:func:`simulator.optimize._blend.blend`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy.typing as npt
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import FloatArray
+from simulator.optimize._blend import blend
 from simulator.optimize._roots import T_MAX, T_MIN, PriceFn, solve_prices
 from simulator.optimize.problem import Problem
 
@@ -68,6 +71,7 @@ class Core:
 
     def __init__(self, p: Problem) -> None:
         self.curves, self.lower, self.budget = p.curves, p.lower, p.budget
+        self.profiles = p.profiles
         self.upper = np.minimum(p.upper, p.budget)  # no item can use more than the budget
         self.owner = np.full(p.n, -1, dtype=np.intp)
         for j, grp in enumerate(p.groups):
@@ -84,11 +88,13 @@ class Core:
 
     def _respond(self, coef: FloatArray, price: FloatArray) -> tuple[FloatArray, FloatArray]:
         """:func:`respond`, warm-started from (and remembering) the previous call."""
-        x, slope, self._warm = respond(self.curves, coef, price, self.lower, self.upper, self._warm)
+        curves, scalar = blend(self.profiles, coef)
+        x, slope, self._warm = respond(curves, scalar, price, self.lower, self.upper, self._warm)
         return x, slope
 
     def solve(self, coef: FloatArray, base: float) -> Solution:
-        """Best spends for ``coef`` and base price ``base``: the budget's and groups' prices."""
+        """Best spends for ``coef`` (``(n,)`` or ``(P, n)``) and base price ``base``: the
+        budget's and groups' prices."""
         t_base = float(np.log(base)) if base > 0 else T_MIN
         thi, tlo, xhi, xlo = self._limits(coef, t_base) if self.glo.size else (np.zeros(0),) * 4
         f = self._budget_fn(coef, thi, tlo, xhi, xlo)
@@ -161,8 +167,8 @@ class Core:
 
     def _guess(self, coef: FloatArray) -> float:
         """A starting log price: the median item's marginal return at an even split."""
-        d = self.curves.derivative(np.full(self.curves.n, self.budget / self.curves.n))
-        p = coef * d
+        curves, scalar = blend(self.profiles, coef)
+        p = scalar * curves.derivative(np.full(self.curves.n, self.budget / self.curves.n))
         p = p[(p > 0) & np.isfinite(p)]
         return float(np.log(np.median(p))) if p.size else 0.0
 

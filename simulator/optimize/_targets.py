@@ -27,11 +27,15 @@ class Allocator:
         self.p, self.core = p, Core(p)
         self.names = [r.name for r in p.ratios] + [f.name for f in p.floors]
         k = len(self.names)
-        self.w = np.array([r.weights for r in p.ratios] + [f.weights for f in p.floors])
-        self.w = self.w.reshape(k, p.n)
+        # weights and objective over the profiles: (K, P, n) and (P, n); P = 1 squeezed
+        # away, so scenarios whose order values do not vary by day keep scalar coefficients
+        self.n_profiles = len(p.profiles)
+        shape = (p.n,) if self.n_profiles == 1 else (self.n_profiles, p.n)
+        rows = [p.rows(r.weights) for r in p.ratios] + [p.rows(f.weights) for f in p.floors]
+        self.w = np.array(rows).reshape(k, *shape)
         self.rho = np.array([r.rho for r in p.ratios] + [0.0] * len(p.floors))
         self.floor = np.array([0.0] * len(p.ratios) + [f.floor for f in p.floors])
-        self.a = np.zeros(p.n) if p.minimize_spend else np.asarray(p.objective, float)
+        self.a = np.zeros(shape) if p.minimize_spend else p.rows(p.objective).reshape(shape)
         self.c = 1.0 if p.minimize_spend else p.spend_cost
         self.mu0 = self._mu_scales()
         self._reachable: dict[int, bool] = {}
@@ -42,7 +46,8 @@ class Allocator:
         d = self.p.curves.derivative(np.full(self.p.n, max(self.p.budget, 1e-300) / self.p.n))
         d = np.where(np.isfinite(d), d, 0.0)
         base = max(float(np.max(np.abs(self.a))), self.c / max(float(np.max(d)), 1e-300))
-        wmax = np.maximum(np.max(np.abs(self.w), axis=1, initial=0.0), 1e-300)
+        flat = np.abs(self.w).reshape(self.w.shape[0], int(np.prod(self.w.shape[1:])))
+        wmax = np.maximum(np.max(flat, axis=1, initial=0.0), 1e-300)
         return np.asarray(np.maximum(base / wmax, 1e-300), dtype=float)
 
     def gap(self, k: int, x: FloatArray) -> float:
@@ -55,7 +60,10 @@ class Allocator:
 
     def slack(self, k: int, x: FloatArray) -> tuple[float, float]:
         """:meth:`gap` and :meth:`tol` from one evaluation of the curves."""
-        metric = float(self.w[k] @ self.p.curves.value(x))
+        if self.n_profiles == 1:
+            metric = float(self.w[k] @ self.p.curves.value(x))
+        else:
+            metric = self.p.metric(self.w[k], x)
         spend = self.rho[k] * float(np.sum(x))
         size = abs(metric) + spend + self.floor[k]
         return float(metric - spend - self.floor[k]), float(1e-11 * size)
@@ -65,7 +73,8 @@ class Allocator:
         active set starts its search at the multipliers just solved (``mu = 0``)."""
         key = m.tobytes()
         if key not in self._inner:
-            sol = self.core.solve(self.a + m @ self.w, self.c + float(m @ self.rho))
+            coef = self.a + np.tensordot(m, self.w, axes=1)
+            sol = self.core.solve(coef, self.c + float(m @ self.rho))
             if len(self._inner) >= 8:
                 self._inner.clear()
             self._inner[key] = replace(sol, m=m.copy())

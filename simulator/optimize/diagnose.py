@@ -54,6 +54,8 @@ def prior(p: Problem, k: int, weights: FloatArray, cost: float) -> Problem:
 def best_ratio(p: Problem, k: int) -> tuple[float, FloatArray, bool]:
     """The highest ``sum w C / sum x`` of ratio ``k`` (given the earlier targets), by Dinkelbach.
 
+    ``w`` may span two profiles (``Problem.rows``); the ratio is then ``Problem.metric``.
+
     Each step maximises ``sum w C - R sum x`` with the same allocator and moves ``R`` to
     the ratio it reaches; ``R`` rises monotonically to the best ratio. Where the best is
     only approached as spend falls to 0 (concave curves with zero lower bounds: the ratio
@@ -65,7 +67,7 @@ def best_ratio(p: Problem, k: int) -> tuple[float, FloatArray, bool]:
         sol = Allocator(prior(p, k, w, r)).run()
         if sol is None or sol.x.sum() <= 0:
             break
-        r_new = float(w @ p.curves.value(sol.x)) / float(sol.x.sum())
+        r_new = p.metric(w, sol.x) / float(sol.x.sum())
         if r_new <= r * (1 + 1e-13):
             break
         r, x_best = r_new, sol.x
@@ -78,11 +80,11 @@ def best_ratio(p: Problem, k: int) -> tuple[float, FloatArray, bool]:
 
 def _limit_at_zero(p: Problem, w: FloatArray, r: float) -> float | None:
     """The steepest item's ``w C'(0)`` if it beats ``r`` and is only reached as spend -> 0."""
-    d0 = np.where(p.upper > 0, w * p.curves.derivative(np.zeros(p.n)), 0.0)
+    d0 = np.where(p.upper > 0, p.item_marginals(w, np.zeros(p.n)), 0.0)
     j = int(np.argmax(d0))
     eps = np.zeros(p.n)
     eps[j] = 1e-9 * p.budget
-    strict = float(w @ p.curves.value(eps)) < d0[j] * eps[j] * (1 - 1e-12)
+    strict = p.metric(w, eps) < d0[j] * eps[j] * (1 - 1e-12)
     return float(d0[j]) if d0[j] >= r * (1 - 1e-9) and strict else None
 
 
@@ -100,7 +102,7 @@ def diagnose_infeasible(p: Problem, al: Allocator) -> tuple[Infeasibility, Float
             info = Infeasibility(name, rho, best, 0.0 if at_zero else float(x.sum()), at_zero)
             return info, x
         if k >= nr and gap < -al.tol(k, sol.x):
-            vol = float(al.w[k] @ p.curves.value(sol.x))
+            vol = p.metric(al.w[k], sol.x)
             return Infeasibility(name, float(al.floor[k]), vol, float(sol.x.sum())), sol.x
     name = al.names[0] if al.names else "budget"
     return Infeasibility(name, float("nan"), float("nan"), float("nan")), np.asarray(p.lower)

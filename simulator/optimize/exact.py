@@ -65,8 +65,7 @@ def _finish(p: Problem, al: Allocator, sol: Solution) -> Allocation:
     x = np.clip(sol.x, p.lower, np.minimum(p.upper, p.budget))
     mult = {"budget": sol.lam} | dict(zip(al.names, map(float, sol.m), strict=True))
     mult |= {f"group:{g.name}": float(e) for g, e in zip(p.groups, sol.eta, strict=True)}
-    with np.errstate(invalid="ignore"):
-        marginal = al.a * p.curves.derivative(x) - al.c
+    marginal = p.item_marginals(al.a, x) - al.c
     return Allocation(x, p.objective_value(x), "optimal", mult, marginal, _labels(p, al, sol))
 
 

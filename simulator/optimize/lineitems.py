@@ -2,7 +2,11 @@
 
 Static plan: one item per ad set. Without events or adstock its curve is the ad set's
 ``C``; with them, each ad set spent evenly is a sum of day curves
-``sum_t w_t v_t / H * C(S / m_t)`` (``SummedCurve``), concave whenever ``C`` is.
+``sum_t w_t v_t / H * C(S / m_t)`` (``SummedCurve``), concave whenever ``C`` is. With
+``aov_multiplier`` events its revenue is a second such sum, weighted by each day's
+multiplier (the problem's second profile, see :mod:`simulator.optimize.problem`), so the
+plan optimises exactly what ``evaluate`` computes. A channel's ``daily_cap`` caps its
+total at ``cap * H`` (spent evenly).
 
 Daily plan (CONTRACT.md 1b): one item per (ad set, day) with curve
 ``w_t v_t / H * C(H x / m_t)``, where ``w_t = 1 - decay^(H - t + 1)`` is the share that
@@ -18,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from simulator.evaluate import evaluate_spend, landed_fraction
+from simulator.evaluate import landed_fraction
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
@@ -72,24 +76,28 @@ def _day_scales(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
     return out, inp
 
 
-def static_curves(cs: CompiledScenario) -> tuple[CurveSet, FloatArray]:
-    """Each ad set's conversions as a function of its even total, and revenue per conversion.
+def _summed(cs: CompiledScenario, day_weight: FloatArray | None = None) -> CurveSet:
+    """Each ad set's even-spend curve ``sum_t out_t C(in_t S)``, optionally weighted per
+    (ad set, day) by ``day_weight`` ``(A, H)`` (the aov multipliers for revenue)."""
+    out, inp = _day_scales(cs)
+    if day_weight is not None:
+        out = out * day_weight.T.ravel()
+    tiled = CurveSet.tile(cs.curves, cs.horizon_days).scaled(out, inp)
+    return CurveSet(((SummedCurve(tiled, cs.horizon_days), np.arange(cs.n_ad_sets)),), cs.n_ad_sets)
 
-    With ``aov_multiplier`` events the revenue per conversion depends on which days the
-    conversions come from; it is taken at an even split of the budget (exact when no
-    event changes the order value).
+
+def static_curves(cs: CompiledScenario) -> tuple[CurveSet, CurveSet | None]:
+    """Each ad set's conversions as a function of its even total, and its aov-weighted
+    conversions (revenue / aov) where ``aov_multiplier`` events make them differ.
+
+    Revenue per conversion depends on which days the conversions come from, and that mix
+    moves with spend (the days' curves saturate at different spends), so revenue is its
+    own concave curve ``sum_t out_t aov_mult_t C(in_t S)``, not a multiple of conversions.
     """
     if not cs.has_time_effects:
-        return cs.curves, cs.aov.copy()
-    out, inp = _day_scales(cs)
-    tiled = CurveSet.tile(cs.curves, cs.horizon_days).scaled(out, inp)
-    curves = CurveSet(
-        ((SummedCurve(tiled, cs.horizon_days), np.arange(cs.n_ad_sets)),), cs.n_ad_sets
-    )
-    o = evaluate_spend(cs, np.full(cs.n_ad_sets, cs.budget / cs.n_ad_sets))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        aov = np.where(o.conversions[0] > 0, o.revenue[0] / o.conversions[0], cs.aov)
-    return curves, np.asarray(aov, dtype=float)
+        return cs.curves, None
+    aov_curves = _summed(cs, cs.aov_mult) if np.any(cs.aov_mult != 1) else None
+    return _summed(cs), aov_curves
 
 
 def daily_curves(cs: CompiledScenario) -> tuple[CurveSet, FloatArray]:
@@ -125,8 +133,13 @@ def build_problem(
     ``fixed`` pins some channels' totals (channel index -> spend over the horizon): a
     daily plan keeps whole-unit channels at a whole number of units this way.
     """
-    curves, aov = daily_curves(cs) if daily else static_curves(cs)
     copies = cs.horizon_days if daily else 1
+    if daily:
+        curves, aov = daily_curves(cs)
+        aov_curves = None
+    else:
+        curves, aov_curves = static_curves(cs)
+        aov = cs.aov.copy()
 
     def rep(a: npt.NDArray[Any]) -> npt.NDArray[Any]:  # per ad set -> per item
         return np.tile(a, copies)
@@ -134,6 +147,9 @@ def build_problem(
     ncr, margin, repeat = rep(cs.new_customer_rate), rep(cs.margin), rep(cs.repeat_revenue)
     n = curves.n
     lo, hi = channel_bounds(cs)
+    if not daily:  # spent evenly, a channel's daily spend is its total / H
+        hi = np.minimum(hi, cs.daily_cap * cs.horizon_days)
+        lo = np.minimum(lo, hi)
     for c, total in (fixed or {}).items():
         lo[c] = hi[c] = total
     channel_of = rep(cs.ad_set_channel)
@@ -147,24 +163,32 @@ def build_problem(
             lower[idx] = lo[c]
         else:
             groups.append(Group(cs.channel_ids[c], idx, float(lo[c]), float(hi[c])))
-    weights = {
-        "revenue": aov,
-        "conversions": np.ones(n),
-        "new_customers": ncr,
-        "profit": aov * margin,
-        "ltv": aov + ncr * repeat,
-        "min_spend": aov,
+    # each metric as (weight on conversions, weight on aov-weighted conversions)
+    zero, one = np.zeros(n), np.ones(n)
+    terms = {
+        "revenue": (zero, aov),
+        "conversions": (one, zero),
+        "new_customers": (ncr, zero),
+        "profit": (zero, aov * margin),
+        "ltv": (ncr * repeat, aov),
+        "min_spend": (zero, aov),
+        "roi_min": (zero, aov),
+        "cac_max": (ncr, zero),
+        "ltv_cac_min": (ncr * repeat, ncr * aov),
+        "revenue_min": (zero, aov),
+        "conversions_min": (one, zero),
+        "new_customers_min": (ncr, zero),
     }
+    if aov_curves is None:  # revenue = aov * conversions: one profile, scalar weights
+        weights = {k: c + r for k, (c, r) in terms.items()}
+    else:
+        weights = {k: np.stack([c, r]) for k, (c, r) in terms.items()}
     t = cs.targets
-    ratios = []
-    if "roi_min" in t:
-        ratios.append(RatioConstraint("roi_min", aov, t["roi_min"]))
-    if "cac_max" in t:
-        ratios.append(RatioConstraint("cac_max", ncr, 1.0 / t["cac_max"]))
-    if "ltv_cac_min" in t:
-        ratios.append(RatioConstraint("ltv_cac_min", ncr * (aov + repeat), t["ltv_cac_min"]))
-    floor_weights = {"revenue_min": aov, "conversions_min": np.ones(n), "new_customers_min": ncr}
-    floors = [FloorConstraint(k, w, t[k]) for k, w in floor_weights.items() if k in t]
+    rho = {k: 1.0 / v if k == "cac_max" else v for k, v in t.items()}
+    order = ("roi_min", "cac_max", "ltv_cac_min")
+    ratios = [RatioConstraint(k, weights[k], rho[k]) for k in order if k in t]
+    floor_names = ("revenue_min", "conversions_min", "new_customers_min")
+    floors = [FloorConstraint(k, weights[k], t[k]) for k in floor_names if k in t]
     return Problem(
         curves=curves,
         lower=lower,
@@ -176,4 +200,5 @@ def build_problem(
         floors=tuple(floors),
         groups=tuple(groups),
         minimize_spend=cs.objective == "min_spend",
+        aov_curves=aov_curves,
     )

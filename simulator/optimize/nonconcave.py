@@ -20,6 +20,8 @@ Method:
    grid over ``[lower, t]`` (then refined by golden section), the rest solved exactly.
 
 The answer is a true point of the curves; ``upper_bound - objective`` is its proven gap.
+Where items have two profiles (order values that vary by day) each profile gets its own
+envelope: their weighted sum is a concave majorant of the item's mix, so the bound holds.
 Steps 2-3 are exact when no item sits inside its linear part at the optimum, and a
 grid-plus-refinement search otherwise, which the gap reports honestly.
 """
@@ -36,6 +38,8 @@ from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, Hill, IntArray, Logistic
 from simulator.optimize.exact import optimize_exact
 from simulator.optimize.problem import Allocation, Problem
+
+Profiles = tuple[CurveSet, ...]  # one curve set per profile of the problem
 
 _MAX_PATTERN_ITEMS = 10
 _PARTIAL_GRID = 16
@@ -173,8 +177,9 @@ class _Best:
     lower: FloatArray | None = None
     upper: FloatArray | None = None
 
-    def offer(self, p: Problem, curves: CurveSet, lower: FloatArray, upper: FloatArray) -> float:
-        sol = optimize_exact(replace(p, curves=curves, lower=lower, upper=upper), diagnose=False)
+    def offer(self, p: Problem, curves: Profiles, lower: FloatArray, upper: FloatArray) -> float:
+        q = replace(p.with_profiles(curves), lower=lower, upper=upper)
+        sol = optimize_exact(q, diagnose=False)
         if sol.status != "optimal":
             return -np.inf
         value = p.objective_value(sol.x)
@@ -201,7 +206,7 @@ def _patterns(m: int, relaxed_on: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.
     return flips
 
 
-def _partial(p: Problem, best: _Best, curves: CurveSet, j: int, lo_j: float, hi_j: float) -> None:
+def _partial(p: Problem, best: _Best, curves: Profiles, j: int, lo_j: float, hi_j: float) -> None:
     """Retry the best pattern with item ``j`` fixed inside its chord: grid, then golden section."""
     assert best.lower is not None
     assert best.upper is not None
@@ -235,7 +240,7 @@ def _partial(p: Problem, best: _Best, curves: CurveSet, j: int, lo_j: float, hi_
 
 def _fix(
     p: Problem, items: IntArray, on: npt.NDArray[np.bool_], bend: FloatArray
-) -> tuple[FloatArray, FloatArray, CurveSet]:
+) -> tuple[FloatArray, FloatArray, Profiles]:
     """Bounds and exact curves for an on/off pattern.
 
     Off items sit at their lower bound; on items spend at least their inflection
@@ -246,7 +251,7 @@ def _fix(
     lo[items[on]] = np.maximum(lo[items[on]], bend[items[on]])
     start = p.lower.copy()
     start[items[on]] = lo[items[on]]
-    return lo, up, envelope_set(p.curves, start, start)
+    return lo, up, tuple(envelope_set(c, start, start) for c in p.profiles)
 
 
 def _inflections(p: Problem, tangent: FloatArray) -> FloatArray:
@@ -263,9 +268,9 @@ def _inflections(p: Problem, tangent: FloatArray) -> FloatArray:
     return out
 
 
-def _promising(p: Problem, env: CurveSet, lo: FloatArray, up: FloatArray, score: float) -> bool:
+def _promising(p: Problem, env: Profiles, lo: FloatArray, up: FloatArray, score: float) -> bool:
     """Whether the envelope bound of this branch can beat the best score found."""
-    sol = optimize_exact(replace(p, curves=env, lower=lo, upper=up), diagnose=False)
+    sol = optimize_exact(replace(p.with_profiles(env), lower=lo, upper=up), diagnose=False)
     if sol.status != "optimal":
         return False
     bound = -sol.objective if p.minimize_spend else sol.objective
@@ -273,14 +278,17 @@ def _promising(p: Problem, env: CurveSet, lo: FloatArray, up: FloatArray, score:
 
 
 def _tangents(p: Problem) -> FloatArray:
+    """Each profile's tangent points ``(P, n)``: the profiles of one item (conversions,
+    aov-weighted conversions) bend at different spends, so each gets its own chord."""
     start = np.asarray(p.lower, dtype=float)
     stop = np.maximum(np.minimum(p.upper, p.budget), start)
-    tangent = start.copy()
-    for curve, idx in p.curves:
-        bad = ~curve.concave
-        if bad.any():
-            j = idx[bad]
-            tangent[j] = tangent_points(curve.take(np.nonzero(bad)[0]), start[j], stop[j])
+    tangent = np.tile(start, (len(p.profiles), 1))
+    for k, curves in enumerate(p.profiles):
+        for curve, idx in curves:
+            bad = ~curve.concave
+            if bad.any():
+                j = idx[bad]
+                tangent[k, j] = tangent_points(curve.take(np.nonzero(bad)[0]), start[j], stop[j])
     return tangent
 
 
@@ -294,9 +302,10 @@ def optimize_nonconcave(problem: Problem) -> Allocation:
     p = problem
     if np.all(p.curves.concave):
         return optimize_exact(p)
-    start, tangent = np.asarray(p.lower, dtype=float), _tangents(p)
-    env = envelope_set(p.curves, start, tangent)
-    relaxed = optimize_exact(replace(p, curves=env))
+    start, tangents = np.asarray(p.lower, dtype=float), _tangents(p)
+    env = tuple(envelope_set(c, start, t) for c, t in zip(p.profiles, tangents, strict=True))
+    tangent = tangents.max(axis=0)  # past it every profile is concave
+    relaxed = optimize_exact(p.with_profiles(env))
     if relaxed.status != "optimal":
         return replace(relaxed, objective=p.objective_value(relaxed.x))
     items = np.nonzero(~p.curves.concave & (tangent > start))[0]

@@ -11,13 +11,20 @@ target is a weight vector plus a right-hand side:
 - a group ``lo <= sum_{i in index} x_i <= hi`` (a channel's min/max over its ad sets or
   days; groups must be disjoint).
 
+Profiles. Where order values vary by day (``aov_multiplier`` events) an item's revenue is
+not a fixed multiple of its conversions: an ad set spent evenly has two concave curves, its
+conversions ``C_i`` and its aov-weighted conversions ``R_i`` (``aov_curves``), and every
+metric is a nonnegative combination ``w_0,i C_i + w_1,i R_i``. Weights then have shape
+``(2, n)`` (row 0 on ``C``, row 1 on ``R``); a 1-D weight is on ``C`` alone. The problem stays
+convex and separable; each item's coefficient is a 2-vector instead of a scalar.
+
 The solvers (``exact``, ``lumpy``, ``nonconcave``) take a :class:`Problem` and return an
 :class:`Allocation`; mapping a scenario to line items is the caller's job.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -27,7 +34,10 @@ from simulator.model.curves import FloatArray, IntArray
 
 @dataclass(frozen=True)
 class RatioConstraint:
-    """``sum_i weights_i * C_i(x_i) >= rho * sum_i x_i`` (zero spend meets none)."""
+    """``sum_i weights_i * C_i(x_i) >= rho * sum_i x_i`` (zero spend meets none).
+
+    ``weights``: ``(n,)`` on conversions, or ``(2, n)`` over the profiles (see module doc).
+    """
 
     name: str
     weights: FloatArray
@@ -36,7 +46,7 @@ class RatioConstraint:
 
 @dataclass(frozen=True)
 class FloorConstraint:
-    """``sum_i weights_i * C_i(x_i) >= floor``: a volume target."""
+    """``sum_i weights_i * C_i(x_i) >= floor``: a volume target (weights as in ratios)."""
 
     name: str
     weights: FloatArray
@@ -61,7 +71,8 @@ class Problem:
     ``budget`` is always allowed. With ``minimize_spend`` the objective is ignored and the
     answer is the least total spend meeting every ratio and floor (``budget`` then caps it).
     ``ratios`` are reported, when infeasible, in the order given (roi_min, cac_max,
-    ltv_cac_min), then the floors.
+    ltv_cac_min), then the floors. ``aov_curves`` is the second profile (module doc);
+    None when revenue is a fixed multiple of conversions.
     """
 
     curves: CurveSet
@@ -74,17 +85,55 @@ class Problem:
     floors: tuple[FloorConstraint, ...] = ()
     groups: tuple[Group, ...] = ()
     minimize_spend: bool = False
+    aov_curves: CurveSet | None = None
 
     @property
     def n(self) -> int:
         return self.curves.n
 
+    @property
+    def profiles(self) -> tuple[CurveSet, ...]:
+        """The curves every weight row refers to: ``(C,)`` or ``(C, R)``."""
+        return (self.curves,) if self.aov_curves is None else (self.curves, self.aov_curves)
+
+    def with_profiles(self, profiles: tuple[CurveSet, ...]) -> Problem:
+        """The same problem on other curves (envelopes, exact pieces), one set per profile."""
+        aov = profiles[1] if len(profiles) > 1 else None
+        return replace(self, curves=profiles[0], aov_curves=aov)
+
+    def rows(self, weights: FloatArray) -> FloatArray:
+        """``weights`` as ``(P, n)``: a 1-D weight applies to conversions (row 0) only."""
+        w = np.asarray(weights, dtype=float)
+        if w.ndim == 2:
+            return w
+        out = np.zeros((len(self.profiles), w.shape[-1]))
+        out[0] = w
+        return out
+
+    def item_values(self, weights: FloatArray, x: FloatArray) -> FloatArray:
+        """Each item's weighted value ``sum_p w_p,i P_i(x_i)``: shape ``(n,)``."""
+        w = self.rows(weights)
+        return np.asarray(sum(w[k] * c.value(x) for k, c in enumerate(self.profiles)))
+
+    def item_marginals(self, weights: FloatArray, x: FloatArray) -> FloatArray:
+        """Each item's ``d/dx_i sum_p w_p,i P_i(x_i)`` (0 where a weight is 0): ``(n,)``."""
+        w = self.rows(weights)
+        with np.errstate(invalid="ignore"):
+            parts = [
+                np.where(w[k] != 0, w[k] * c.derivative(x), 0.0)
+                for k, c in enumerate(self.profiles)
+            ]
+        return np.asarray(sum(parts))
+
+    def metric(self, weights: FloatArray, x: FloatArray) -> float:
+        """``sum_i sum_p w_p,i P_i(x_i)``: a target's metric or the objective before spend."""
+        return float(np.sum(self.item_values(weights, x)))
+
     def objective_value(self, x: FloatArray) -> float:
         """The objective at split ``x`` (total spend for ``minimize_spend``)."""
         if self.minimize_spend:
             return float(np.sum(x))
-        conv = self.curves.value(x)
-        return float(self.objective @ conv - self.spend_cost * np.sum(x))
+        return self.metric(self.objective, x) - self.spend_cost * float(np.sum(x))
 
 
 @dataclass(frozen=True)
