@@ -309,9 +309,24 @@ def certify(
         kkt = kkt_residual(cs, problem, alloc, split, daily)
         if kkt > KKT_TOL and alloc.upper_bound is None:
             failures.append(f"marginal returns are not balanced (KKT residual {kkt:.2g})")
+    if daily and _shared_cap_binds(cs, problem, alloc):
+        failures.append("optimality not proven: segments share a channel's daily cap")
     if gap is None and not failures and np.all(continuous):
         gap = 0.0  # convex and stationary: the optimum itself
     return Certificate(not failures, worst, kkt, gap, tuple(failures))
+
+
+def _shared_cap_binds(cs: CompiledScenario, problem: Problem, alloc: Allocation) -> bool:
+    """Whether an ad set of a segmented channel sits at its share of the daily cap: a
+    bound of the plan's making, not the scenario's, so KKT there proves nothing."""
+    counts = np.bincount(cs.ad_set_channel, minlength=cs.n_channels)
+    shared = (counts[cs.ad_set_channel] > 1) & np.isfinite(cs.daily_cap[cs.ad_set_channel])
+    if not shared.any():
+        return False
+    items = np.tile(shared, cs.horizon_days)
+    x, upper = np.asarray(alloc.x), np.asarray(problem.upper)
+    at_cap = x >= upper * (1 - 1e-9)
+    return bool(np.any(items & at_cap))
 
 
 def certified_status(solver_status: str, cert: Certificate) -> str:

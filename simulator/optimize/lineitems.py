@@ -125,6 +125,14 @@ def channel_bounds(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
     return lo, np.maximum(hi, lo)
 
 
+def _cap_share(cs: CompiledScenario) -> FloatArray:
+    """Each ad set's share of its channel's daily cap: 1 alone, its default share among
+    several (a fixed split of the day's cap: feasible, but not proven best, see
+    :func:`simulator.optimize.certificate.certify`)."""
+    counts = np.bincount(cs.ad_set_channel, minlength=cs.n_channels)
+    return np.where(counts[cs.ad_set_channel] > 1, cs.default_share, 1.0)
+
+
 def build_problem(
     cs: CompiledScenario, daily: bool = False, fixed: dict[int, float] | None = None
 ) -> Problem:
@@ -154,8 +162,8 @@ def build_problem(
         lo[c] = hi[c] = total
     channel_of = rep(cs.ad_set_channel)
     lower, upper = np.zeros(n), hi[channel_of].astype(float)
-    if daily:
-        upper = np.minimum(upper, cs.daily_cap[channel_of])
+    if daily:  # a channel's ad sets share its daily cap in their default shares
+        upper = np.minimum(upper, cs.daily_cap[channel_of] * rep(_cap_share(cs)))
     groups = []
     for c in range(cs.n_channels):
         idx = np.nonzero(channel_of == c)[0]
