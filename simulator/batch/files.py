@@ -45,11 +45,3 @@ def recommendation_files(
         ".json": json_text(doc),
         ".yaml": scenario_with_split(source, split_data(sc, result)),
     }
-
-
-def cell(value: Any) -> str:
-    """A table cell: floats as their shortest exact repr, missing or non-finite as empty."""
-    value = json_safe(value)
-    if value is None:
-        return ""
-    return repr(float(value)) if isinstance(value, float) else str(value)

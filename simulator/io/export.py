@@ -6,8 +6,6 @@ scenario's text and a split as a mapping).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -18,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from simulator.io.csv_cells import csv_table
 from simulator.io.errors import UsageError
 
 
@@ -55,13 +54,9 @@ CSV_COLUMNS = (
 
 
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str] = CSV_COLUMNS) -> str:
-    """Rows as CSV; missing or non-finite values are left empty."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
-    return buf.getvalue()
+    """Rows as CSV; missing or non-finite values are left empty, text made inert
+    (``csv_cells``)."""
+    return csv_table(columns, ([row.get(c) for c in columns] for row in rows))
 
 
 def json_text(doc: dict[str, Any]) -> str:
@@ -94,7 +89,7 @@ Exporter = Callable[[dict[str, Any]], str]
 def export_text(kind: str, payload: dict[str, Any]) -> str:
     """The file text of one export kind (``csv``, ``json``, ``yaml``) from its payload."""
     makers: dict[str, Exporter] = {
-        "csv": lambda p: csv_text(p["rows"]),
+        "csv": lambda p: csv_text(p["rows"], p.get("columns", CSV_COLUMNS)),
         "json": lambda p: json_text(p["doc"]),
         "yaml": lambda p: scenario_with_split(p["source_text"], p["split"]),
     }
