@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from simulator.io.csv_cells import csv_table
 from simulator.io.errors import UsageError
+from simulator.io.yaml_split import scenario_with_split
 
 
 def atomic_write(path: str | Path, text: str) -> None:
@@ -61,26 +59,6 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str] = CSV_COLUMN
 
 def json_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-_TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
-
-
-def scenario_with_split(source_text: str, split: dict[str, Any]) -> str:
-    """The scenario's own text with its top-level ``split:`` block replaced (comments kept)."""
-    lines = source_text.splitlines(keepends=True)
-    out, skipping = [], False
-    for line in lines:
-        if line.startswith("split:"):
-            skipping = True
-            continue
-        if skipping and (_TOP_KEY.match(line) or line.startswith("---")):
-            skipping = False
-        if not skipping:
-            out.append(line)
-    text = "".join(out).rstrip("\n") + "\n"
-    block = yaml.safe_dump({"split": split}, sort_keys=False, allow_unicode=True, width=100)
-    return text + "# split: the recommended plan written by `adsim optimize --out`\n" + block
 
 
 Exporter = Callable[[dict[str, Any]], str]
