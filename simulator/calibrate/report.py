@@ -145,11 +145,11 @@ def _table_html(cal: Calibration) -> str:
     body = []
     for r in summary_rows(cal):
         cells = (
-            html.escape(r["channel"]), r["family"], str(r["days"]), _fmt(r["r2"], ".3f"),
+            r["channel"], r["family"], str(r["days"]), _fmt(r["r2"], ".3f"),
             _fmt(r["holdout_r2"], ".3f"), _fmt(r["holdout_mape"], ".1%"), _fmt(r["decay"], ".3f"),
             _fmt(r["aov"], ",.2f"), _fmt(r["new_customer_rate"], ".3f"), _fmt(r["spend_cv"], ".2f"),
         )  # fmt: skip
-        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     header = "".join(f"<th>{h}</th>" for h in head)
     return f"<table><tr>{header}</tr>{''.join(body)}</table>"
 
