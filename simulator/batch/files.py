@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 from simulator.exports import render_export, split_data
-from simulator.io.export import json_text, scenario_with_split
+from simulator.io.export import json_text
+from simulator.io.yaml_split import scenario_with_split
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result, json_safe
 

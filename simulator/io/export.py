@@ -7,37 +7,14 @@ scenario's text and a split as a mapping).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from simulator.io.csv_cells import csv_table
 from simulator.io.errors import UsageError
+from simulator.io.files import atomic_write as atomic_write  # the one writer, re-exported
 from simulator.io.yaml_split import scenario_with_split
-
-
-def atomic_write(path: str | Path, text: str) -> None:
-    """Write ``text`` to a temp file beside ``path``, then rename it into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; exports are for sharing
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
 
 CSV_COLUMNS = (
     "id",
