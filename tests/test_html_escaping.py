@@ -28,7 +28,8 @@ from simulator.studio.variants import Variant
 from tests.conftest import ROOT
 
 INJ = '<iframe src="javascript:alert(1)"></iframe>&\''
-RAW = ("<iframe", "</iframe")
+# raw in the page, or raw inside plotly's figure JSON (where it would be chart markup)
+RAW = ("<iframe", "</iframe", "\\u003ciframe", "\\u003c\\u002fiframe")
 
 
 def _raw_free(page: str) -> None:

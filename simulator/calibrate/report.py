@@ -128,7 +128,8 @@ def figure(cal: Calibration) -> Any:
         held = days[ch.fit.holdout_start]
         fig.add_vrect(x0=held, x1=days[-1], fillcolor="rgba(255,165,0,0.12)", line_width=0,
                       row=row, col=2)  # fmt: skip
-        fig.update_xaxes(title_text=f"spend a day ({cal.currency})", row=row, col=1)
+        currency = html.escape(cal.currency, quote=False)  # plotly reads text as markup
+        fig.update_xaxes(title_text=f"spend a day ({currency})", row=row, col=1)
     fig.update_layout(height=320 * n, width=1100, margin={"t": 60}, template="plotly_white")
     return fig
 

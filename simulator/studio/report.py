@@ -40,6 +40,12 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _chart_text(text: str) -> str:
+    """Text for a plotly chart: its own markup (``<b>``, ``<a>``) must not come from a
+    user's label; plotly.js shows ``&lt;`` ``&gt;`` ``&amp;`` as the characters."""
+    return html.escape(text, quote=False)
+
+
 def _titles(cs: CompiledScenario, columns: Sequence[Column], lang: str) -> list[str]:
     return [describe(c.variant, lang, cs.labels, i) for i, c in enumerate(columns)]
 
@@ -110,7 +116,10 @@ def build_report(
     recommendation: Result | None = None,
 ) -> str:
     """The whole page as one HTML string (a few MB: plotly.js is inside)."""
-    titles = _titles(cs, columns, lang)
+    # plotly draws its text as markup (<b>, <a href>), so user text goes in escaped too
+    titles = [_chart_text(x) for x in _titles(cs, columns, lang)]
+    labels = {cid: _chart_text(cs.labels.get(cid, cid)) for cid in cs.channel_ids}
+    currency = _chart_text(cs.currency)
     evaluated = [(ti, c.allocation) for ti, c in zip(titles, columns, strict=True) if c.allocation]
     marks = curve_marks(cs, columns, titles)
     samples = sample_curves(
@@ -134,9 +143,9 @@ def build_report(
         kpi_table(cs, columns, lang),
         f"<h2>{_e(t('split_table', lang))}</h2>",
         split_table(cs, columns, lang),
-        _figure_html(split_figure(evaluated, cs.labels, cs.currency, lang)),
+        _figure_html(split_figure(evaluated, labels, currency, lang)),
         f"<h2>{_e(t('curves_title', lang))}</h2>",
-        _figure_html(curves_figure(samples, cs.labels, marks, cs.currency, lang)),
+        _figure_html(curves_figure(samples, labels, marks, currency, lang)),
     ]
     if recommendation is not None and (recommendation.explanations or recommendation.message):
         items = [recommendation.message, *recommendation.explanations]
