@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulator import load_scenario
 from simulator.cli import main
@@ -141,3 +143,26 @@ def test_an_unknown_csv_layout_is_bad_input(
     err = capsys.readouterr().err
     assert f"{path}:1: header: a split CSV needs the columns id,spend" in err
     assert "Traceback" not in err
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    total=st.floats(0, 1e7),
+    named=st.one_of(st.none(), st.floats(0, 1)),
+    other=st.just("member_coupons"),  # the other channels are bought in whole units
+    other_spend=st.floats(0, 1e6),
+)
+def test_named_ad_sets_are_exact_and_channel_totals_are_kept(
+    tea: CompiledScenario, total: float, named: float | None, other: str, other_spend: float
+) -> None:
+    """Whatever part of a channel is named for one ad set, that ad set gets exactly it and
+    the channel's ad sets sum to the channel's figure."""
+    data: dict = {"allocation": {"meituan_feed": total, other: other_spend}}
+    if named is not None:
+        data["ad_sets"] = {"meituan_feed/students": total * named}
+    got = _spend(tea, data)
+    both = got["meituan_feed/students"] + got["meituan_feed/office_workers"]
+    assert both == pytest.approx(total, rel=1e-12, abs=1e-9)
+    if named is not None:
+        assert got["meituan_feed/students"] == total * named
+    assert got[other] == other_spend
