@@ -5,17 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from simulator.io.export import atomic_write, export_kind, export_text
+from simulator.io.export import CSV_COLUMNS, atomic_write, export_kind, export_text
 from simulator.model.compiled import CompiledScenario
 from simulator.model.split import split_to_data
 from simulator.results import Result, json_safe
 
 
 def csv_rows(result: Result) -> list[dict[str, Any]]:
-    """One row per channel, then one per ad set where the scenario has segments."""
+    """One row per channel, then one per ad set of a channel with segments (a channel
+    without segments is its one ad set, already a row). A daily plan adds its days as
+    ``day_1..day_H``, so the CSV reads back as the same plan."""
     rows = [{"id": cid, **row} for cid, row in result.channels.items()]
-    rows += [{"id": aid, **row} for aid, row in result.ad_sets.items()]
+    rows += [
+        {"id": aid, **row} for aid, row in result.ad_sets.items() if aid not in result.channels
+    ]
+    if result.daily is not None:
+        series = dict(result.daily) | {aid: row.get("daily") for aid, row in result.ad_sets.items()}
+        for row in rows:
+            days = series.get(row["id"]) or []
+            row.update({f"day_{d}": x for d, x in enumerate(days, start=1)})
     return json_safe(rows)  # type: ignore[no-any-return]
+
+
+def csv_columns(result: Result) -> list[str]:
+    """The contract's columns, then ``day_1..day_H`` for a daily plan."""
+    days = len(next(iter(result.daily.values()), [])) if result.daily else 0
+    return [*CSV_COLUMNS, *(f"day_{d}" for d in range(1, days + 1))]
 
 
 def split_data(cs: CompiledScenario, result: Result) -> dict[str, Any]:
@@ -33,6 +48,7 @@ def split_data(cs: CompiledScenario, result: Result) -> dict[str, Any]:
 def export_payload(cs: CompiledScenario, result: Result, source_text: str) -> dict[str, Any]:
     return {
         "rows": csv_rows(result),
+        "columns": csv_columns(result),
         "doc": result.to_json(),
         "source_text": source_text,
         "split": split_data(cs, result),

@@ -100,6 +100,9 @@ def outcome_result(
     if cs.has_segments:
         ad = per_ad_set(cs, o)
         ad_sets = {aid: _row(ad, i, CHANNEL_KEYS) for i, aid in enumerate(cs.ad_set_ids)}
+        if split.daily is not None:  # per ad set, so the JSON fed back as a split is exact
+            for aid, row in zip(cs.ad_set_ids, split.daily, strict=True):
+                ad_sets[aid]["daily"] = [float(x) for x in row]
     daily = None
     if split.daily is not None:
         per_channel_daily = cs.channel_sum(split.daily.T).T

@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 from simulator.exports import render_export, split_data
-from simulator.io.export import json_text, scenario_with_split
+from simulator.io.export import json_text
+from simulator.io.yaml_split import scenario_with_split
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result, json_safe
 
@@ -45,11 +46,3 @@ def recommendation_files(
         ".json": json_text(doc),
         ".yaml": scenario_with_split(source, split_data(sc, result)),
     }
-
-
-def cell(value: Any) -> str:
-    """A table cell: floats as their shortest exact repr, missing or non-finite as empty."""
-    value = json_safe(value)
-    if value is None:
-        return ""
-    return repr(float(value)) if isinstance(value, float) else str(value)

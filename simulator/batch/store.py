@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 
 from simulator.batch.runner import FAILED, RunRecord
 from simulator.batch.tables import table_csv, table_parquet
+from simulator.io.files import atomic_write as write_atomically
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -67,23 +66,12 @@ _TEMP_SUFFIX = ".adsim-tmp"
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = False) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new one, never a part.
+    """``io.files.atomic_write`` with our temp suffix (see ``remove_stale_temps``).
 
-    The rename alone is atomic against a killed process; ``durable`` adds an fsync (~10 ms)
-    against power loss, spent on the tables but not on every run's files.
+    ``durable`` (an fsync, ~10 ms) is spent on the tables but not on every run's files:
+    a run lost to a power cut is simply run again.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            if durable:
-                f.flush()
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, data, durable=durable, suffix=_TEMP_SUFFIX)
 
 
 def remove_stale_temps(folder: Path) -> int:

@@ -11,14 +11,14 @@ whichever executor ran it. Floats are written as their shortest exact repr.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simulator.batch.files import cell
+from simulator.io.csv_cells import csv_table
+from simulator.results import json_safe
 
 TEXT_COLUMNS = ("name", "hash", "file", "status", "error", "message")
 
@@ -62,12 +62,7 @@ def table_csv(rows: list[dict[str, Any]]) -> str:
     """The results table as CSV text (empty cells where a run has no such column)."""
     flat_rows = [flatten(r) for r in rows]
     cols = columns(flat_rows)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(cols)
-    for flat in flat_rows:
-        writer.writerow([cell(flat.get(c)) for c in cols])
-    return buf.getvalue()
+    return csv_table(cols, ([json_safe(flat.get(c)) for c in cols] for flat in flat_rows))
 
 
 def _arrow_column(values: list[Any], text: bool) -> pa.Array:

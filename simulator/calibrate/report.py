@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from simulator.calibrate.calibration import Calibration, ChannelCalibration
-from simulator.calibrate.scenario import atomic_write
 from simulator.io.errors import Issue, ScenarioError
+from simulator.io.files import atomic_write
 
 REPORT_FORMATS = (".html", ".htm", ".png")
 
@@ -128,7 +128,8 @@ def figure(cal: Calibration) -> Any:
         held = days[ch.fit.holdout_start]
         fig.add_vrect(x0=held, x1=days[-1], fillcolor="rgba(255,165,0,0.12)", line_width=0,
                       row=row, col=2)  # fmt: skip
-        fig.update_xaxes(title_text=f"spend a day ({cal.currency})", row=row, col=1)
+        currency = html.escape(cal.currency, quote=False)  # plotly reads text as markup
+        fig.update_xaxes(title_text=f"spend a day ({currency})", row=row, col=1)
     fig.update_layout(height=320 * n, width=1100, margin={"t": 60}, template="plotly_white")
     return fig
 
@@ -145,11 +146,11 @@ def _table_html(cal: Calibration) -> str:
     body = []
     for r in summary_rows(cal):
         cells = (
-            html.escape(r["channel"]), r["family"], str(r["days"]), _fmt(r["r2"], ".3f"),
+            r["channel"], r["family"], str(r["days"]), _fmt(r["r2"], ".3f"),
             _fmt(r["holdout_r2"], ".3f"), _fmt(r["holdout_mape"], ".1%"), _fmt(r["decay"], ".3f"),
             _fmt(r["aov"], ",.2f"), _fmt(r["new_customer_rate"], ".3f"), _fmt(r["spend_cv"], ".2f"),
         )  # fmt: skip
-        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     header = "".join(f"<th>{h}</th>" for h in head)
     return f"<table><tr>{header}</tr>{''.join(body)}</table>"
 

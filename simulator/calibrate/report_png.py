@@ -6,13 +6,13 @@ against the days, and the fitted days against the observed ones.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path as FilePath
 
 import numpy as np
 
 from simulator.calibrate.calibration import Calibration
+from simulator.io.files import atomic_write
 
 
 def write_png(cal: Calibration, path: str | FilePath) -> None:
@@ -44,12 +44,9 @@ def write_png(cal: Calibration, path: str | FilePath) -> None:
         mape = ch.fit.holdout.mape
         right.set_title(f"{ch.id}: by day (held-out MAPE {mape:.1%})", fontsize=9)
     fig.tight_layout()
-    target = FilePath(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
-    os.close(fd)
+    buf = io.BytesIO()
     try:
-        fig.savefig(tmp, dpi=90)
-        os.replace(tmp, target)
+        fig.savefig(buf, format="png", dpi=90)
     finally:
         plt.close(fig)
-        FilePath(tmp).unlink(missing_ok=True)
+    atomic_write(path, buf.getvalue())

@@ -8,15 +8,14 @@ It is parsed and validated by the model's own loader before anyone saves it.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import textwrap
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.io.files import atomic_write
 from simulator.io.yaml_loader import parse_yaml
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import scenario_from_data
@@ -145,19 +144,6 @@ def validate_yaml(text: str, file: str) -> CompiledScenario:
     """Load the text back through the model's loader; raises ``ScenarioError`` if invalid."""
     data, lines = parse_yaml(text, file)
     return scenario_from_data(data, lines, file)
-
-
-def atomic_write(path: str | FilePath, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    target = FilePath(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        FilePath(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_scenario(cal: Calibration, path: str | FilePath) -> CompiledScenario:

@@ -6,41 +6,15 @@ scenario's text and a split as a mapping).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
-import re
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from simulator.io.csv_cells import csv_table
 from simulator.io.errors import UsageError
-
-
-def atomic_write(path: str | Path, text: str) -> None:
-    """Write ``text`` to a temp file beside ``path``, then rename it into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; exports are for sharing
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
+from simulator.io.files import atomic_write as atomic_write  # the one writer, re-exported
+from simulator.io.yaml_split import scenario_with_split
 
 CSV_COLUMNS = (
     "id",
@@ -55,37 +29,13 @@ CSV_COLUMNS = (
 
 
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str] = CSV_COLUMNS) -> str:
-    """Rows as CSV; missing or non-finite values are left empty."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
-    return buf.getvalue()
+    """Rows as CSV; missing or non-finite values are left empty, text made inert
+    (``csv_cells``)."""
+    return csv_table(columns, ([row.get(c) for c in columns] for row in rows))
 
 
 def json_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-_TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
-
-
-def scenario_with_split(source_text: str, split: dict[str, Any]) -> str:
-    """The scenario's own text with its top-level ``split:`` block replaced (comments kept)."""
-    lines = source_text.splitlines(keepends=True)
-    out, skipping = [], False
-    for line in lines:
-        if line.startswith("split:"):
-            skipping = True
-            continue
-        if skipping and (_TOP_KEY.match(line) or line.startswith("---")):
-            skipping = False
-        if not skipping:
-            out.append(line)
-    text = "".join(out).rstrip("\n") + "\n"
-    block = yaml.safe_dump({"split": split}, sort_keys=False, allow_unicode=True, width=100)
-    return text + "# split: the recommended plan written by `adsim optimize --out`\n" + block
 
 
 Exporter = Callable[[dict[str, Any]], str]
@@ -94,7 +44,7 @@ Exporter = Callable[[dict[str, Any]], str]
 def export_text(kind: str, payload: dict[str, Any]) -> str:
     """The file text of one export kind (``csv``, ``json``, ``yaml``) from its payload."""
     makers: dict[str, Exporter] = {
-        "csv": lambda p: csv_text(p["rows"]),
+        "csv": lambda p: csv_text(p["rows"], p.get("columns", CSV_COLUMNS)),
         "json": lambda p: json_text(p["doc"]),
         "yaml": lambda p: scenario_with_split(p["source_text"], p["split"]),
     }

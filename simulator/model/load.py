@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path as FilePath
 from typing import Any
 
+from simulator.io.split_csv import read_split_csv_file
 from simulator.io.yaml_loader import LineMap, read_yaml
 from simulator.model.compile import compile_scenario, with_current
 from simulator.model.compiled import CompiledScenario, Split
@@ -30,6 +31,9 @@ def load_scenario(path: str | FilePath) -> CompiledScenario:
 
 
 def load_split(cs: CompiledScenario, path: str | FilePath) -> Split:
-    """Read a split file (YAML or JSON) against a compiled scenario."""
-    data, lines = read_yaml(path)
+    """Read a split file (YAML, JSON, or a CSV export) against a compiled scenario."""
+    if FilePath(path).suffix.lower() == ".csv":
+        data, lines = read_split_csv_file(path)
+    else:
+        data, lines = read_yaml(path)
     return parse_split(cs, data, str(path), lines)

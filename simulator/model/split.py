@@ -1,7 +1,8 @@
-"""A split (``allocation:`` and optional ``daily:``) as plain data -> ``Split`` arrays.
+"""A split (``allocation:``, optional ``daily:`` and ``ad_sets:``) as plain data -> ``Split``.
 
-Spend may be named per channel or per ad set (``douyin_feed/women_18_35``). A channel's
-spend divides among its ad sets by their default shares; a channel left out spends 0.
+Spend may be named per channel or per ad set (``douyin_feed/women_18_35``), see
+``split_read``. A channel's spend not given to named ad sets divides among its other ad
+sets by their default shares; a channel left out spends 0.
 """
 
 from __future__ import annotations
@@ -11,9 +12,18 @@ from typing import Any
 
 import numpy as np
 
-from simulator.io.errors import Issue, Path, ScenarioError, format_path
-from simulator.io.yaml_loader import LineMap, is_finite_number, line_of
+from simulator.io.errors import Path, ScenarioError
+from simulator.io.yaml_loader import LineMap
 from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.split_read import (
+    Collector,
+    Named,
+    ad_set_key,
+    add_amount,
+    combine,
+    read_number,
+    read_series,
+)
 
 # Keys of the optimiser's JSON that a split file may carry and we ignore, so that
 # `adsim optimize --format json > s.json` can be fed back with `--split s.json`.
@@ -24,7 +34,6 @@ _RESULT_KEYS = frozenset(
         "message",
         "totals",
         "channels",
-        "ad_sets",
         "warnings",
         "explanations",
         "upper_bound",
@@ -34,81 +43,56 @@ _RESULT_KEYS = frozenset(
 )
 
 
-class _Collector:
-    def __init__(self, file: str, lines: LineMap, base: Path) -> None:
-        self.file, self.lines, self.base = file, lines, base
-        self.issues: list[Issue] = []
-
-    def add(self, path: Path, message: str) -> None:
-        full = (*self.base, *path)
-        self.issues.append(Issue(self.file, line_of(self.lines, full), format_path(full), message))
-
-
-def _targets(cs: CompiledScenario, key: str) -> np.ndarray | None:
-    """Ad sets named by ``key`` (a channel or channel/segment), or None if unknown."""
-    if key in cs.ad_set_ids and "/" in key:
-        return np.array([cs.ad_set_ids.index(key)])
-    if key in cs.channel_ids:
-        return cs.ad_sets_of(cs.channel_ids.index(key))
-    return None
-
-
-def _spread(cs: CompiledScenario, idx: np.ndarray, amount: Any) -> np.ndarray:
-    """Divide a channel's amount (scalar or (H,) series) among ad sets ``idx`` by share."""
-    share = cs.default_share[idx]
-    share = share / share.sum() if share.sum() > 0 else np.full(idx.size, 1.0 / idx.size)
-    return np.asarray(np.multiply.outer(share, np.asarray(amount, dtype=float)), dtype=float)
-
-
-def _unknown(cs: CompiledScenario, key: str) -> str:
-    names = ", ".join(cs.channel_ids + tuple(a for a in cs.ad_set_ids if "/" in a))
-    return f"unknown channel '{key}'; known: {names}"
-
-
-def _read_allocation(cs: CompiledScenario, data: Any, out: _Collector) -> np.ndarray:
-    spend = np.zeros(cs.n_ad_sets)
+def _read_allocation(
+    cs: CompiledScenario, data: Any, named: Named, out: Collector, key: str = "allocation"
+) -> None:
     if not isinstance(data, dict):
-        out.add(("allocation",), "must be a mapping of channel id to spend")
-        return spend
-    for key, value in data.items():
-        idx = _targets(cs, str(key))
-        if idx is None:
-            out.add(("allocation", key), _unknown(cs, str(key)))
-        elif not is_finite_number(value):
-            out.add(("allocation", key), f"must be a finite number (got {value!r})")
-        elif value < 0:
-            out.add(("allocation", key), f"spend must be >= 0 (got {value})")
-        else:
-            spend[idx] += _spread(cs, idx, value)
-    return spend
+        out.add((key,), "must be a mapping of channel or ad set id to spend")
+        return
+    for name, value in data.items():
+        spend = read_number(value, (key, name), out)
+        if spend is not None:
+            add_amount(cs, named, str(name), np.asarray(spend), (key, name), out)
 
 
-def _read_daily(cs: CompiledScenario, data: Any, out: _Collector) -> tuple[np.ndarray, set[int]]:
+def _read_daily(cs: CompiledScenario, data: Any, named: Named, out: Collector) -> None:
     h = cs.horizon_days
-    daily = np.zeros((cs.n_ad_sets, h))
-    named: set[int] = set()
     if not isinstance(data, dict):
         out.add(("daily",), f"must be a mapping of channel id to a list of {h} daily spends")
-        return daily, named
-    for key, series in data.items():
-        idx = _targets(cs, str(key))
-        if idx is None:
-            out.add(("daily", key), _unknown(cs, str(key)))
-            continue
-        ok = isinstance(series, list) and len(series) == h
-        if not ok:
-            out.add(("daily", key), f"must be a list of {h} numbers, one per day")
-            continue
-        bad = [i for i, v in enumerate(series) if not is_finite_number(v) or v < 0]
-        for i in bad:
-            out.add(("daily", key, i), f"must be a finite number >= 0 (got {series[i]!r})")
-        if not bad:
-            daily[idx] += _spread(cs, idx, series)
-            named.update(int(i) for i in idx)
-    return daily, named
+        return
+    for name, series in data.items():
+        values = read_series(series, h, ("daily", name), out)
+        if values is not None:
+            add_amount(cs, named, str(name), values, ("daily", name), out)
 
 
-def _check_units(cs: CompiledScenario, spend: np.ndarray, out: _Collector) -> None:
+def _read_ad_sets(
+    cs: CompiledScenario, data: Any, spend: Named, daily: Named, out: Collector
+) -> None:
+    """``ad_sets: {channel/segment: spend}``, or rows ``{spend: x, daily: [...]}`` as the
+    JSON of ``evaluate``/``optimize`` writes them (other keys of a row are ignored)."""
+    if not isinstance(data, dict):
+        out.add(("ad_sets",), "must be a mapping of ad set id (channel/segment) to spend")
+        return
+    for name, row in data.items():
+        path: Path = ("ad_sets", name)
+        key = ad_set_key(cs, str(name), path, out)
+        if key is None:
+            continue
+        value = row.get("spend") if isinstance(row, dict) else row
+        if isinstance(row, dict) and "spend" not in row:
+            out.add(path, "must be a spend, or a mapping with 'spend' (and optionally 'daily')")
+            continue
+        number = read_number(value, (*path, "spend") if isinstance(row, dict) else path, out)
+        if number is not None:
+            add_amount(cs, spend, key, np.asarray(number), path, out, ad_set=True)
+        if isinstance(row, dict) and row.get("daily") is not None:
+            series = read_series(row["daily"], cs.horizon_days, (*path, "daily"), out)
+            if series is not None:
+                add_amount(cs, daily, key, series, (*path, "daily"), out, ad_set=True)
+
+
+def _check_units(cs: CompiledScenario, spend: np.ndarray, out: Collector) -> None:
     for i, unit in enumerate(cs.unit_cost):
         if unit > 0 and spend[i] > 0:
             units = spend[i] / unit
@@ -119,33 +103,41 @@ def _check_units(cs: CompiledScenario, spend: np.ndarray, out: _Collector) -> No
                 )
 
 
+_SPLIT_KEYS = ("allocation", "daily", "ad_sets")
+
+
 def parse_split(
     cs: CompiledScenario, data: Any, file: str, lines: LineMap, base: Path = ()
 ) -> Split:
     """Validate and convert a split; every problem is raised at once, located."""
-    out = _Collector(file, lines, base)
+    out = Collector(file, lines, base)
     if not isinstance(data, dict):
         out.add((), "a split must be a mapping with an 'allocation:' key")
         raise ScenarioError(out.issues)
     for key in data:
-        if key not in ("allocation", "daily") and key not in _RESULT_KEYS:
-            out.add((key,), f"unknown key '{key}'; allowed keys: allocation, daily")
-    spend = _read_allocation(cs, data.get("allocation", {}), out)
-    daily = None
+        if key not in _SPLIT_KEYS and key not in _RESULT_KEYS:
+            out.add((key,), f"unknown key '{key}'; allowed keys: {', '.join(_SPLIT_KEYS)}")
+    named_spend, named_daily = Named(), Named()
+    _read_allocation(cs, data.get("allocation", {}), named_spend, out)
     if data.get("daily") is not None:
-        daily, named = _read_daily(cs, data["daily"], out)
+        _read_daily(cs, data["daily"], named_daily, out)
+    if data.get("ad_sets") is not None:
+        _read_ad_sets(cs, data["ad_sets"], named_spend, named_daily, out)
+    spend, _ = combine(cs, named_spend, (), out)
+    daily = None
+    if named_daily.channels or named_daily.ad_sets:
+        daily, covered = combine(cs, named_daily, (cs.horizon_days,), out)
         for i in range(cs.n_ad_sets):
-            if i in named:
-                given = spend[i]
-                total = daily[i].sum()
-                if given > 0 and abs(given - total) > 1e-6 * max(total, 1.0):
-                    out.add(
-                        ("allocation", cs.ad_set_ids[i]),
-                        f"{given:,.2f} differs from the sum of its daily plan {total:,.2f}",
-                    )
-                spend[i] = total
-            else:
+            if i not in covered:
                 daily[i] = spend[i] / cs.horizon_days
+                continue
+            given, total = spend[i], daily[i].sum()
+            if given > 0 and abs(given - total) > 1e-6 * max(total, 1.0):
+                out.add(
+                    ("allocation", cs.ad_set_ids[i]),
+                    f"{given:,.2f} differs from the sum of its daily plan {total:,.2f}",
+                )
+            spend[i] = total
     _check_units(cs, spend, out)
     if out.issues:
         raise ScenarioError(out.issues)

@@ -14,6 +14,7 @@ revenue against P(ROI >= target), the trade a cautious planner makes.
 from __future__ import annotations
 
 import dataclasses
+import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -164,6 +165,9 @@ def figure_html(front: Front, currency: str) -> str:
     """A standalone HTML plot (plotly.js inlined: it opens offline)."""
     import plotly.graph_objects as go
 
+    # plotly draws its text as markup (<b>, <a href>): user text goes in escaped
+    currency = html.escape(currency, quote=False)
+    scenario = html.escape(front.scenario, quote=False)
     xs = [p.x for p in front.points]
     ys = [p.y for p in front.points]
     hover = [
@@ -185,10 +189,10 @@ def figure_html(front: Front, currency: str) -> str:
     )
     x_title = f"CAC ({currency})" if front.axis == "cac" else "ROI"
     fig.update_layout(
-        title=f"{front.scenario}: best {front.objective} at each {front.axis.upper()}",
+        title=f"{scenario}: best {front.objective} at each {front.axis.upper()}",
         xaxis_title=x_title,
         yaxis_title=f"{front.objective} ({currency})",
         template="plotly_white",
     )
-    html: str = fig.to_html(include_plotlyjs=True, full_html=True)
-    return html
+    page: str = fig.to_html(include_plotlyjs=True, full_html=True)
+    return page

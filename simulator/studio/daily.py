@@ -8,14 +8,13 @@ as a CSV. Nothing here computes an outcome: the numbers are the engine's.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from simulator.api import evaluate
+from simulator.io.csv_cells import csv_table
 from simulator.model.calendar import parse_date, resolve_day
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.results import Result
@@ -205,17 +204,20 @@ def daily_plan_figure(cs: CompiledScenario, result: Result, lang: str) -> dict[s
 
 
 def daily_plan_csv(cs: CompiledScenario, result: Result) -> str:
-    """``day[,date],<channel>...``: one row per day, spends exactly as the optimiser gave."""
+    """``day[,date],<channel or ad set>...``: one row per day, spends exactly as the optimiser
+    gave; per ad set (``channel/segment``) where there are segments, so that
+    ``adsim evaluate FILE --split plan.csv`` reads it back to the same numbers."""
     daily = _daily(result)
+    if cs.has_segments and result.split is not None and result.split.daily is not None:
+        per_ad_set = zip(cs.ad_set_ids, result.split.daily, strict=True)
+        daily = {aid: [float(x) for x in row] for aid, row in per_ad_set}
     dated = cs.spec.start_date is not None
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["day", *(["date"] if dated else []), *daily])
     dates = plan_days(cs)
-    for d in range(cs.horizon_days):
-        row: list[Any] = [d + 1, *([dates[d]] if dated else [])]
-        writer.writerow(row + [repr(float(daily[cid][d])) for cid in daily])
-    return out.getvalue()
+    rows = (
+        [d + 1, *([dates[d]] if dated else []), *(float(daily[k][d]) for k in daily)]
+        for d in range(cs.horizon_days)
+    )
+    return csv_table(["day", *(["date"] if dated else []), *daily], rows)
 
 
 def even_vs_daily(cs: CompiledScenario, result: Result) -> tuple[Result, Result]:

@@ -34,23 +34,35 @@ th:first-child,td:first-child{text-align:left} thead th{background:#f5f7fa}
 """
 
 
+def _e(text: str) -> str:
+    """Every piece of text goes into the page escaped: names, ids, currency and labels are
+    the user's, and even our own sentences carry them (``targets_missed`` names targets)."""
+    return html.escape(text, quote=True)
+
+
+def _chart_text(text: str) -> str:
+    """Text for a plotly chart: its own markup (``<b>``, ``<a>``) must not come from a
+    user's label; plotly.js shows ``&lt;`` ``&gt;`` ``&amp;`` as the characters."""
+    return html.escape(text, quote=False)
+
+
 def _titles(cs: CompiledScenario, columns: Sequence[Column], lang: str) -> list[str]:
     return [describe(c.variant, lang, cs.labels, i) for i, c in enumerate(columns)]
 
 
 def _status(col: Column, lang: str) -> str:
     if not col.checks:
-        return f'<span class="meta">{t("no_targets", lang)}</span>'
+        return f'<span class="meta">{_e(t("no_targets", lang))}</span>'
     if col.targets_met:
-        return f'<span class="ok">✓ {t("targets_met", lang)}</span>'
+        return f'<span class="ok">✓ {_e(t("targets_met", lang))}</span>'
     missed = ", ".join(t(k, lang) for k, ok in col.checks.items() if not ok)
-    return f'<span class="bad">✗ {html.escape(t("targets_missed", lang, names=missed))}</span>'
+    return f'<span class="bad">✗ {_e(t("targets_missed", lang, names=missed))}</span>'
 
 
 def kpi_table(cs: CompiledScenario, columns: Sequence[Column], lang: str) -> str:
     """Rows of totals, one column per plan, with the delta against the baseline."""
-    heads = "".join(f"<th>{html.escape(h)}</th>" for h in _titles(cs, columns, lang))
-    rows = [f"<tr><td>{t('status', lang)}</td>"]
+    heads = "".join(f"<th>{_e(h)}</th>" for h in _titles(cs, columns, lang))
+    rows = [f"<tr><td>{_e(t('status', lang))}</td>"]
     rows[0] += "".join(f"<td>{_status(c, lang)}</td>" for c in columns) + "</tr>"
     for key in TOTAL_KEYS:
         cells = []
@@ -60,20 +72,20 @@ def kpi_table(cs: CompiledScenario, columns: Sequence[Column], lang: str) -> str
                 continue
             value = fmt.metric(key, fmt.defined(c.result.totals).get(key), cs.currency)
             d = fmt.delta(key, c.deltas.get(key), cs.currency)
-            extra = f'<span class="delta">{html.escape(d)}</span>' if d else ""
-            cells.append(f"<td>{html.escape(value)}{extra}</td>")
-        rows.append(f"<tr><td>{t(key, lang)}</td>{''.join(cells)}</tr>")
+            extra = f'<span class="delta">{_e(d)}</span>' if d else ""
+            cells.append(f"<td>{_e(value)}{extra}</td>")
+        rows.append(f"<tr><td>{_e(t(key, lang))}</td>{''.join(cells)}</tr>")
     return f"<table><thead><tr><th></th>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def split_table(cs: CompiledScenario, columns: Sequence[Column], lang: str) -> str:
-    heads = "".join(f"<th>{html.escape(h)}</th>" for h in _titles(cs, columns, lang))
+    heads = "".join(f"<th>{_e(h)}</th>" for h in _titles(cs, columns, lang))
     rows = []
     for cid in cs.channel_ids:
         spends = [(c.allocation or {}).get(cid) for c in columns]
-        cells = "".join(f"<td>{fmt.money(s, cs.currency)}</td>" for s in spends)
-        rows.append(f"<tr><td>{html.escape(cs.labels.get(cid, cid))}</td>{cells}</tr>")
-    head = f"<thead><tr><th>{t('channel', lang)}</th>{heads}</tr></thead>"
+        cells = "".join(f"<td>{_e(fmt.money(s, cs.currency))}</td>" for s in spends)
+        rows.append(f"<tr><td>{_e(cs.labels.get(cid, cid))}</td>{cells}</tr>")
+    head = f"<thead><tr><th>{_e(t('channel', lang))}</th>{heads}</tr></thead>"
     return f"<table>{head}<tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -104,16 +116,19 @@ def build_report(
     recommendation: Result | None = None,
 ) -> str:
     """The whole page as one HTML string (a few MB: plotly.js is inside)."""
-    titles = _titles(cs, columns, lang)
+    # plotly draws its text as markup (<b>, <a href>), so user text goes in escaped too
+    titles = [_chart_text(x) for x in _titles(cs, columns, lang)]
+    labels = {cid: _chart_text(cs.labels.get(cid, cid)) for cid in cs.channel_ids}
+    currency = _chart_text(cs.currency)
     evaluated = [(ti, c.allocation) for ti, c in zip(titles, columns, strict=True) if c.allocation]
     marks = curve_marks(cs, columns, titles)
     samples = sample_curves(
         cs, columns[0].allocation or {}, {k: [m.spend for m in v] for k, v in marks.items()}
     )
     parts = [
-        f"<h1>{html.escape(t('report_title', lang, name=cs.name))}</h1>",
+        f"<h1>{_e(t('report_title', lang, name=cs.name))}</h1>",
         '<p class="meta">'
-        + html.escape(
+        + _e(
             t(
                 "report_generated",
                 lang,
@@ -124,24 +139,24 @@ def build_report(
             )
         )
         + "</p>",
-        f"<h2>{t('kpi_table', lang)}</h2>",
+        f"<h2>{_e(t('kpi_table', lang))}</h2>",
         kpi_table(cs, columns, lang),
-        f"<h2>{t('split_table', lang)}</h2>",
+        f"<h2>{_e(t('split_table', lang))}</h2>",
         split_table(cs, columns, lang),
-        _figure_html(split_figure(evaluated, cs.labels, cs.currency, lang)),
-        f"<h2>{t('curves_title', lang)}</h2>",
-        _figure_html(curves_figure(samples, cs.labels, marks, cs.currency, lang)),
+        _figure_html(split_figure(evaluated, labels, currency, lang)),
+        f"<h2>{_e(t('curves_title', lang))}</h2>",
+        _figure_html(curves_figure(samples, labels, marks, currency, lang)),
     ]
     if recommendation is not None and (recommendation.explanations or recommendation.message):
         items = [recommendation.message, *recommendation.explanations]
-        lis = "".join(f"<li>{html.escape(x)}</li>" for x in items if x)
-        parts += [f"<h2>{t('explanations', lang)}</h2>", f"<ul>{lis}</ul>"]
+        lis = "".join(f"<li>{_e(x)}</li>" for x in items if x)
+        parts += [f"<h2>{_e(t('explanations', lang))}</h2>", f"<ul>{lis}</ul>"]
     warnings = sorted({w for c in columns if c.result for w in c.result.warnings})
     if warnings:
-        lis = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
-        parts += [f"<h2>{t('warning', lang)}</h2>", f"<ul>{lis}</ul>"]
+        lis = "".join(f"<li>{_e(w)}</li>" for w in warnings)
+        parts += [f"<h2>{_e(t('warning', lang))}</h2>", f"<ul>{lis}</ul>"]
     head = (
-        f'<meta charset="utf-8"><title>{html.escape(t("report_title", lang, name=cs.name))}</title>'
+        f'<meta charset="utf-8"><title>{_e(t("report_title", lang, name=cs.name))}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{STYLE}</style><script>{get_plotlyjs()}</script>"
     )

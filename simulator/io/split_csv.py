@@ -1,0 +1,99 @@
+"""A CSV export read back as a split, so every export of a plan can be evaluated again.
+
+Two layouts, both written by adsim: ``id,spend,...[,day_1..day_H]`` (``optimize --out
+x.csv``: one row per channel and ad set) and ``day[,date],<channel or ad set>...`` (the
+studio's daily plan). The result is the plain data of a YAML split with a line map, so the
+model validates it with the same located errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path as FilePath
+from typing import Any
+
+from simulator.io.csv_cells import read_cell
+from simulator.io.errors import Issue, Path, ScenarioError
+
+LineMap = dict[Path, int]
+
+
+def _number(text: str) -> Any:
+    """A float where the cell is one; otherwise the text, which the model reports."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _rows_split(header: list[str], rows: list[list[str]]) -> tuple[dict[str, Any], LineMap]:
+    spend_at = header.index("spend")
+    days = [i for i, h in enumerate(header) if h.startswith("day_")]
+    allocation: dict[str, Any] = {}
+    daily: dict[str, Any] = {}
+    ad_sets: dict[str, Any] = {}
+    lines: LineMap = {}
+    for line, row in enumerate(rows, start=2):
+        cells = [read_cell(c) for c in row] + [""] * (len(header) - len(row))
+        key = cells[header.index("id")]
+        spend = _number(cells[spend_at])
+        series = [_number(cells[i]) for i in days] or None
+        if "/" in key:
+            ad_sets[key] = {"spend": spend, **({"daily": series} if series else {})}
+            lines[("ad_sets", key)] = lines[("ad_sets", key, "spend")] = line
+            lines[("ad_sets", key, "daily")] = line
+        elif key not in allocation:  # an older export repeated unsegmented ad sets
+            allocation[key] = spend
+            lines[("allocation", key)] = line
+            if series:
+                daily[key] = series
+                lines[("daily", key)] = line
+    data: dict[str, Any] = {"allocation": allocation}
+    if daily:
+        data["daily"] = daily
+    if ad_sets:
+        data["ad_sets"] = ad_sets
+    return data, lines
+
+
+def _daily_split(header: list[str], rows: list[list[str]]) -> tuple[dict[str, Any], LineMap]:
+    first = 2 if len(header) > 1 and header[1] == "date" else 1
+    ids = header[first:]
+    daily = {key: [_number(r[first + j]) if len(r) > first + j else "" for r in rows]
+             for j, key in enumerate(ids)}  # fmt: skip
+    lines: LineMap = {("daily", key): 1 for key in ids}
+    for key in ids:
+        lines.update({("daily", key, d): d + 2 for d in range(len(rows))})
+    return {"daily": daily}, lines
+
+
+def read_split_csv(text: str, file: str) -> tuple[dict[str, Any], LineMap]:
+    """Plain split data and its line map from a CSV export; an unknown layout is located."""
+    try:
+        table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    except csv.Error as exc:
+        raise ScenarioError([Issue(file, None, "", f"not a valid CSV: {exc}")]) from None
+    table = [r for r in table if any(c.strip() for c in r)]
+    header = [read_cell(h).strip() for h in table[0]] if table else []
+    if "id" in header and "spend" in header:
+        return _rows_split(header, table[1:])
+    if header and header[0] == "day":
+        return _daily_split(header, table[1:])
+    message = (
+        "a split CSV needs the columns id,spend (as `adsim optimize --out x.csv` writes) "
+        "or day,<channel>... (a daily plan)"
+    )
+    raise ScenarioError([Issue(file, 1, "header", message)])
+
+
+def read_split_csv_file(file: str | FilePath) -> tuple[dict[str, Any], LineMap]:
+    """``read_split_csv`` of a file; unreadable or non-UTF-8 files are located errors."""
+    name = str(file)
+    try:
+        text = FilePath(file).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ScenarioError([Issue(name, None, "", f"cannot read file: {exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([Issue(name, 1, "", "not a text file (expected UTF-8 CSV)")]) from None
+    return read_split_csv(text, name)
