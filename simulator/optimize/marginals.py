@@ -15,7 +15,7 @@ from simulator.evaluate import Outcome, evaluate_spend
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 
-STEP = 1e-6  # the extra amount, as a share of the budget
+STEP = 1e-6  # the extra amount, as a share of the channel's spend
 
 
 def _per_ad_set(o: Outcome) -> dict[str, FloatArray]:
@@ -36,12 +36,13 @@ def channel_marginals(cs: CompiledScenario, spend: FloatArray) -> dict[str, Floa
     default shares where it spends nothing), as more budget to that channel would be.
     """
     spend = np.asarray(spend, dtype=float)
-    step = STEP * cs.budget
     channel = cs.ad_set_channel
-    spending = cs.channel_sum(spend)[channel] > 0
-    share = np.where(spending, spend, cs.default_share)
+    spent = cs.channel_sum(spend)
+    # relative to the channel's own spend: a step sized on the budget would swamp a small channel
+    step = STEP * np.where(spent > 0, spent, cs.budget / cs.n_channels)
+    share = np.where(spent[channel] > 0, spend, cs.default_share)
     share_sum = cs.channel_sum(share)[channel]
     with np.errstate(divide="ignore", invalid="ignore"):
-        bump = np.where(share_sum > 0, step * share / share_sum, step)
+        bump = step[channel] * np.where(share_sum > 0, share / share_sum, 1.0)
     metrics = _per_ad_set(evaluate_spend(cs, np.stack([spend, spend + bump])))
     return {k: cs.channel_sum(v[1] - v[0]) / step for k, v in metrics.items()}
