@@ -104,6 +104,6 @@ def _describe(
         result.message = infeasible_message(cs, alloc, result.totals)
     else:
         result.message = only_allows(cs, float(split.spend.sum()), binding)
-    result.explanations = explain(cs, split.spend, active, binding, failed)
+    result.explanations = explain(cs, split.spend, active, binding, failed, split.daily)
     if failed is not None:
         result.explanations.insert(0, result.message)

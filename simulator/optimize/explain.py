@@ -15,7 +15,7 @@ from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 from simulator.optimize.lineitems import channel_bounds
 from simulator.optimize.marginals import channel_marginals
-from simulator.optimize.messages import budget_line
+from simulator.optimize.messages import budget_line, money
 
 _KEPT = 0.05  # moves under 5% read as "kept"
 _METRIC = {"min_spend": "revenue"}  # min_spend ranks channels by revenue per yuan
@@ -42,18 +42,21 @@ def explain(
     active: dict[str, str],
     binding: frozenset[str] = frozenset(),
     failed: str | None = None,
+    daily: FloatArray | None = None,
 ) -> list[str]:
     """Explanations of the recommended per-ad-set ``spend`` against the current split.
 
     ``binding`` names the targets that hold the plan (positive multiplier, or met with
-    equality); ``failed`` the first target no split meets (an infeasible plan).
+    equality); ``failed`` the first target no split meets (an infeasible plan);
+    ``daily`` the recommended plan by day ``(A, H)``, where there is one.
     """
     metric = objective_metric(cs)
-    now = channel_marginals(cs, spend)
+    now = channel_marginals(cs, spend, daily)
     first = channel_marginals(cs, np.zeros(cs.n_ad_sets))
     totals = cs.channel_sum(spend)
     base = cs.channel_sum(cs.current.spend) if cs.current is not None else None
-    before = channel_marginals(cs, cs.current.spend)[metric] if cs.current is not None else None
+    current = cs.current
+    before = channel_marginals(cs, current.spend, current.daily)[metric] if current else None
     states = [active.get(cid, "") for cid in cs.channel_ids]
     level = _level(now[metric], totals, states)
     lo, hi = channel_bounds(cs)
@@ -67,14 +70,14 @@ def explain(
             continue
         holds = _holds(cs, label, float(now[metric][j]), _limit(cs, j, label, lo, hi))
         if base is None or before is None:
-            lines.append(f"{cid}: {s:,.0f}; {holds}.")
+            lines.append(f"{cid}: {money(s)}; {holds}.")
         elif base[j] > 0 and abs(s - base[j]) <= _KEPT * base[j]:
-            lines.append(f"{cid}: kept at {s:,.0f}; {holds}.")
+            lines.append(f"{cid}: kept at {money(s)}; {holds}.")
         else:
             b = float(base[j])
             verb, change = ("grows" if s > b else "shrinks"), (f"{s / b - 1:+.0%}" if b else "new")
             was = f"at {b:,.0f} {per_extra(cs, float(before[j]))}; " if b else ""
-            lines.append(f"{cid}: {verb} from {b:,.0f} to {s:,.0f} ({change}): {was}{holds}.")
+            lines.append(f"{cid}: {verb} from {b:,.0f} to {money(s)} ({change}): {was}{holds}.")
     line = budget_line(cs, float(spend.sum()), binding, states, failed)
     return [*line, *lines]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.evaluate import Outcome, evaluate_spend
+from simulator.evaluate import Outcome, evaluate_plan, evaluate_spend
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 
@@ -29,11 +29,15 @@ def _per_ad_set(o: Outcome) -> dict[str, FloatArray]:
     }
 
 
-def channel_marginals(cs: CompiledScenario, spend: FloatArray) -> dict[str, FloatArray]:
+def channel_marginals(
+    cs: CompiledScenario, spend: FloatArray, daily: FloatArray | None = None
+) -> dict[str, FloatArray]:
     """d metric / d spend of each channel at per-ad-set ``spend`` ``(A,)``: ``(C,)`` each.
 
     A channel's extra amount is spread over its ad sets like its current spend (like its
-    default shares where it spends nothing), as more budget to that channel would be.
+    default shares where it spends nothing), as more budget to that channel would be, and
+    over the days like the daily plan ``(A, H)`` when there is one (evenly otherwise): a
+    plan that skips expensive days earns its marginal on the days it spends.
     """
     spend = np.asarray(spend, dtype=float)
     channel = cs.ad_set_channel
@@ -44,5 +48,13 @@ def channel_marginals(cs: CompiledScenario, spend: FloatArray) -> dict[str, Floa
     share_sum = cs.channel_sum(share)[channel]
     with np.errstate(divide="ignore", invalid="ignore"):
         bump = step[channel] * np.where(share_sum > 0, share / share_sum, 1.0)
-    metrics = _per_ad_set(evaluate_spend(cs, np.stack([spend, spend + bump])))
+    if daily is None:
+        o = evaluate_spend(cs, np.stack([spend, spend + bump]))
+    else:
+        days = np.asarray(daily, dtype=float)
+        total = days.sum(axis=-1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shape = np.where(total > 0, days / total, 1.0 / cs.horizon_days)
+        o = evaluate_plan(cs, np.stack([days, days + bump[:, None] * shape]))
+    metrics = _per_ad_set(o)
     return {k: cs.channel_sum(v[1] - v[0]) / step for k, v in metrics.items()}

@@ -16,6 +16,16 @@ _VOLUME = {
 }
 
 
+def money(amount: float) -> str:
+    """An amount as a marketer reads it: 1,234,567; a sliver under 1 keeps two digits.
+
+    ``0`` would hide that a tight target leaves a fraction of a yuan spent.
+    """
+    if 0 < abs(amount) < 0.5:
+        return f"{amount:.2g}"
+    return f"{amount:,.0f}"
+
+
 _RATIOS = ("roi_min", "cac_max", "ltv_cac_min")  # the contract's order
 _TARGET_WORDS = {"roi_min": "ROI floor", "cac_max": "CAC cap", "ltv_cac_min": "LTV/CAC floor"}
 _KEEPS = {
@@ -47,7 +57,7 @@ def only_allows(cs: CompiledScenario, total: float, binding: frozenset[str]) -> 
         return ""
     which = " and ".join(f"{_TARGET_WORDS[k]} {cs.targets[k]:g}" for k in names)
     verb = "allow" if len(names) > 1 else "allows"
-    return f"the {which} {verb} only {total:,.0f} of the {cs.budget:,.0f} budget to be spent"
+    return f"the {which} {verb} only {money(total)} of the {cs.budget:,.0f} budget to be spent"
 
 
 def budget_line(
@@ -59,10 +69,10 @@ def budget_line(
 ) -> list[str]:
     """One sentence on how much of the budget is used, and what stops the rest."""
     if cs.objective == "min_spend" and failed is None:
-        return [f"{total:,.0f} is the least spend that meets every target."]
+        return [f"{money(total)} is the least spend that meets every target."]
     if total >= cs.budget * (1 - 1e-6):
         return []
-    head = f"Spends {total:,.0f} of the {cs.budget:,.0f} budget"
+    head = f"Spends {money(total)} of the {cs.budget:,.0f} budget"
     if failed is not None:
         return [f"{head}: {failed} cannot be met, and this split comes closest to it."]
     only = only_allows(cs, total, binding)
