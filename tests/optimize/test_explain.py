@@ -69,8 +69,7 @@ def test_paused_channel_above_the_cac_target_in_the_targets_terms(write: Write) 
     assert rec.allocation["display"] == 0.0
     assert rec.totals["cac"] == pytest.approx(150, rel=1e-9)
     assert line_of(rec.explanations, "display") == (
-        "display: paused: even its first new customers cost 200 each, "
-        "above the CAC target of 150."
+        "display: paused: even its first new customers cost 200 each, above the CAC target of 150."
     )
 
 
