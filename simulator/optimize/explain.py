@@ -28,12 +28,17 @@ def objective_metric(cs: CompiledScenario) -> str:
     return _METRIC.get(cs.objective, cs.objective)
 
 
+def _amount(m: float) -> str:
+    """Two decimals, without the "-0.00" of a marginal that rounds to zero from below."""
+    return f"{0.0 if abs(m) < 0.005 else m:,.2f}"
+
+
 def per_extra(cs: CompiledScenario, m: float) -> str:
     """The marginal in words: return per yuan, or cost per extra unit for counts."""
     if cs.objective in _COUNT:
         what = _COUNT[cs.objective]
         return f"an extra {what} costs {1 / m:,.2f}" if m > 0 else f"no extra {what}s"
-    return f"each extra yuan adds {m:,.2f} in {_NOUN.get(cs.objective, cs.objective)}"
+    return f"each extra yuan adds {_amount(m)} in {_NOUN.get(cs.objective, cs.objective)}"
 
 
 def explain(
@@ -113,6 +118,7 @@ def _holds(cs: CompiledScenario, label: str, m: float, limit: str) -> str:
         "cac_max": f"now {at}; the CAC target ({target.get('cac_max')}) stops it growing",
         "ltv_cac_min": f"now {at}; the LTV/CAC target stops it growing",
         "budget": f"now {at}, level with every other channel not at a bound",
+        "optimum": f"now {at}: past this point more spend stops paying",
         "unit": f"bought in whole units, so it cannot sit exactly level with the others; now {at}",
     }.get(label, f"now {at}")
 
@@ -154,7 +160,9 @@ def _paused(
             "one costs in the channels that get money"
         )
     noun = _NOUN.get(cs.objective, cs.objective)
-    head = f"paused: its first yuan returns {m:,.2f} in {noun}"
+    head = f"paused: its first yuan returns {_amount(m)} in {noun}"
+    if cs.objective == "profit" and m <= 0:
+        return f"{head} (it costs more than it earns)"
     if level is None:
         return head
-    return f"{head}, less than the {level:,.2f} each yuan earns in the channels that get money"
+    return f"{head}, less than the {_amount(level)} each yuan earns in the channels that get money"

@@ -82,6 +82,24 @@ def test_ltv_objective_is_said_in_ltv_not_revenue(write: Write) -> None:
         assert "in revenue" not in line
 
 
+def test_profit_objective_says_where_spend_stops_paying(write: Write) -> None:
+    text = PAUSE.replace("objective: new_customers", "objective: profit")
+    text = text.replace("    aov: 100\n", "    aov: 100\n    margin: 0.5\n")
+    rec = optimize(load_scenario(write(text, "profit.yaml")))
+    # search: gross profit per yuan 100 * 0.5 * 3000 / 100000 * exp(-x) = 1 at x = ln 1.5
+    spend = 100000 * math.log(1.5)
+    assert rec.allocation["search"] == pytest.approx(spend, rel=1e-6)
+    assert rec.explanations[0] == (
+        f"Spends {spend:,.0f} of the 100,000 budget: "
+        "past this point an extra yuan returns less profit than it costs."
+    )
+    # display: 150 per conversion at 200 per conversion, so 0.75 - 1 per yuan
+    assert line_of(rec.explanations, "display") == (
+        "display: paused: its first yuan returns -0.25 in profit (it costs more than it earns)."
+    )
+    assert "adds 0.00 in profit" in line_of(rec.explanations, "search")
+
+
 LOCKED = """\
 name: locks
 budget: {total: 500000}
