@@ -82,7 +82,8 @@ def budget_line(
     if reasons:
         return [f"{head}: {'; '.join(reasons)}."]
     if all(s in ("max_spend", "locked", "unit") for s in states):
-        return [f"{head}: every channel is at its upper limit (max_spend, a lock or whole units)."]
+        limits = "max_spend, max_change, a lock or whole units"
+        return [f"{head}: every channel is at an upper limit ({limits})."]
     if cs.objective == "profit":
         return [f"{head}: past this point an extra yuan returns less profit than it costs."]
     return [f"{head}: the other channels are saturated: more spend buys nothing more."]

@@ -143,6 +143,22 @@ def test_min_spend_is_never_claimed_for_a_channel_that_has_none(write: Write) ->
     assert "min_spend" not in " ".join(rec.explanations)
 
 
+def test_a_change_limit_is_named_as_such(write: Write) -> None:
+    text = CORE_SCENARIO.replace("  total: 1000000", "  total: 1000000\n  max_change: 0.1")
+    text += "split:\n  allocation: {baidu_search: 300000, douyin_feed: 300000}\n"
+    rec = optimize(load_scenario(write(text, "chg.yaml")))
+    assert rec.allocation == pytest.approx({"baidu_search": 330000, "douyin_feed": 330000})
+    assert rec.explanations[0] == (
+        "Spends 660,000 of the 1,000,000 budget: every channel is at an upper limit "
+        "(max_spend, max_change, a lock or whole units)."
+    )
+    for cid in ("baidu_search", "douyin_feed"):
+        assert rec.channels[cid]["active"] == "max_spend"
+        line = line_of(rec.explanations, cid)
+        assert "held at the most its allowed change (max_change) permits" in line
+        assert "its max_spend" not in line
+
+
 DAILY = """\
 name: daily-check
 horizon_days: 10
