@@ -59,8 +59,8 @@ def explain(
     now = channel_marginals(cs, spend, daily)
     first = channel_marginals(cs, np.zeros(cs.n_ad_sets))
     totals = cs.channel_sum(spend)
-    base = cs.channel_sum(cs.current.spend) if cs.current is not None else None
     current = cs.current
+    base = cs.channel_sum(current.spend) if current is not None else None
     before = channel_marginals(cs, current.spend, current.daily)[metric] if current else None
     states = [active.get(cid, "") for cid in cs.channel_ids]
     level = _level(now[metric], totals, states)
