@@ -162,6 +162,28 @@ def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
+NEGLIGIBLE_SPEND = 1e-9  # share of the budget: a spend at or below it is nothing spent
+
+
+def _spent(cs: CompiledScenario, spend: FloatArray) -> FloatArray:
+    """``spend`` where it is more than negligible, else 0, so its ratios are undefined (nan).
+
+    A plan that only approaches a target as spend falls to 0 ends on a spend of 1e-8:
+    its ROI and CAC are ratios of nothing and must not be shown beside a spend of 0.
+    """
+    return np.where(spend > NEGLIGIBLE_SPEND * cs.budget, spend, 0.0)
+
+
+def _roi(cs: CompiledScenario, revenue: FloatArray, spend: FloatArray) -> FloatArray:
+    return _ratio(revenue, _spent(cs, spend))
+
+
+def _cac(cs: CompiledScenario, spend: FloatArray, new: FloatArray) -> FloatArray:
+    """``spend / new``; undefined when either is nothing (no spend, or no new customer)."""
+    spent = _spent(cs, spend)
+    return _ratio(np.where(spent > 0, spent, np.nan), new)
+
+
 def _sum_defined(values: FloatArray) -> FloatArray:
     """Sum over ad sets where defined; nan only if no ad set defines it."""
     defined = ~np.isnan(values)
@@ -174,15 +196,15 @@ def totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     new = o.new_customers.sum(-1)
     first_order_new = (o.revenue * cs.new_customer_rate).sum(-1)
     repeat = o.repeat_revenue.sum(-1)
-    cac = _ratio(spend, new)
-    ltv_per_customer = _ratio(first_order_new + repeat, new)
+    cac = _cac(cs, spend, new)
+    ltv_per_customer = _ratio(first_order_new + repeat, np.where(_spent(cs, spend) > 0, new, 0.0))
     return {
         "spend": spend,
         "revenue": revenue,
         "conversions": o.conversions.sum(-1),
         "new_customers": new,
         "profit": o.gross_profit.sum(-1) - spend,
-        "roi": _ratio(revenue, spend),
+        "roi": _roi(cs, revenue, spend),
         "cac": cac,
         "ltv": revenue + repeat,
         "ltv_per_customer": ltv_per_customer,
@@ -202,8 +224,8 @@ def per_ad_set(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
         "revenue": o.revenue,
         "conversions": o.conversions,
         "new_customers": o.new_customers,
-        "roi": _ratio(o.revenue, o.spend),
-        "cac": _ratio(o.spend, o.new_customers),
+        "roi": _roi(cs, o.revenue, o.spend),
+        "cac": _cac(cs, o.spend, o.new_customers),
         "marginal_roi": o.marginal_revenue,
         "impressions": o.impressions,
         "clicks": o.clicks,
@@ -225,8 +247,8 @@ def per_channel(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
         "revenue": revenue,
         "conversions": cs.channel_sum(o.conversions),
         "new_customers": new,
-        "roi": _ratio(revenue, spend),
-        "cac": _ratio(spend, new),
+        "roi": _roi(cs, revenue, spend),
+        "cac": _cac(cs, spend, new),
         "marginal_roi": marginal,
         "impressions": cs.channel_sum(np.nan_to_num(o.impressions)),
         "clicks": cs.channel_sum(np.nan_to_num(o.clicks)),

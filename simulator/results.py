@@ -91,9 +91,10 @@ def outcome_result(
     }
     ch = per_channel(cs, o)
     channels = {cid: _row(ch, j, CHANNEL_KEYS) for j, cid in enumerate(cs.channel_ids)}
-    for j, cid in enumerate(cs.channel_ids):
-        if np.all(np.isnan(o.impressions[0, cs.ad_sets_of(j)])):
-            continue
+    # one segmented sum, not a scan of every ad set per channel (quadratic at 10^4 channels)
+    priced = cs.channel_sum((~np.isnan(o.impressions[0])).astype(float)) > 0
+    for j in np.nonzero(priced)[0]:
+        cid = cs.channel_ids[j]
         channels[cid]["impressions"] = float(ch["impressions"][0, j])
         channels[cid]["clicks"] = float(ch["clicks"][0, j])
     ad_sets: dict[str, dict[str, Any]] = {}

@@ -11,11 +11,12 @@ from typing import Any
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
+from simulator.optimize.active import channel_states
 from simulator.optimize.certificate import certified_status, certify
 from simulator.optimize.exact import optimize_exact
 from simulator.optimize.explain import explain
 from simulator.optimize.lineitems import build_problem
-from simulator.optimize.messages import infeasible_message
+from simulator.optimize.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.problem import Allocation, Problem
 from simulator.results import Result, outcome_result
 
@@ -55,26 +56,6 @@ def _whole_unit_totals(cs: CompiledScenario, notes: list[str]) -> dict[int, floa
     return {c: float(totals[c]) for c in unit_channels}
 
 
-def _active_by_channel(
-    cs: CompiledScenario, labels: tuple[str, ...], daily: bool
-) -> dict[str, str]:
-    if not labels:
-        return {}
-    per_item = np.array(labels, dtype=object).reshape(-1, cs.n_ad_sets) if daily else None
-    out = {}
-    for j, cid in enumerate(cs.channel_ids):
-        idx = cs.ad_sets_of(j)
-        names = (
-            per_item[:, idx].ravel().tolist() if per_item is not None else [labels[i] for i in idx]
-        )
-        group = next((n for n in names if n.startswith("group:")), None)
-        label = group.split(":", 1)[1] if group else max(set(names), key=names.count)
-        # a channel's default max_spend is the budget: when both bind, the budget is the news
-        at_max = group is not None and cs.channel_max[j] < cs.budget
-        out[cid] = "max_spend" if at_max else ("budget" if group else label)
-    return out
-
-
 def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) -> Result:
     """The split (or daily plan) that earns most under the budget, bounds and targets.
 
@@ -95,20 +76,39 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
         split = Split(plan_ad.sum(axis=1), plan_ad)
     else:
         split = Split(x)
-    message = infeasible_message(scenario, alloc) if alloc.status == "infeasible" else ""
     cert = certify(scenario, problem, alloc, split, daily)
-    status = certified_status(alloc.status, cert)
-    result = outcome_result(scenario, split, status=status, message=message)
+    result = outcome_result(scenario, split, status=certified_status(alloc.status, cert))
     result.certificate = cert
     if not cert.checked:
         result.warnings.append("certificate not checked: " + "; ".join(cert.failures))
-    active = _active_by_channel(scenario, alloc.active, daily)
-    for cid, label in active.items():
-        result.channels[cid]["active"] = label
     result.upper_bound = alloc.upper_bound
     result.warnings.extend(notes)
-    binding = frozenset(k for k, m in alloc.multipliers.items() if m > 0)
-    result.explanations = explain(scenario, split.spend, active, binding)
-    if message:
-        result.explanations.insert(0, message)
+    _describe(scenario, alloc, result, daily, frozenset(fixed or {}))
     return result
+
+
+def _describe(
+    cs: CompiledScenario, alloc: Allocation, result: Result, daily: bool, fixed: frozenset[int]
+) -> None:
+    """Set what holds each channel, the message and the explanations of ``result``.
+
+    A ratio target counts as binding when its multiplier is positive or the plan meets it
+    with equality (solvers without multipliers: whole units, S-curves).
+    """
+    split = result.split
+    assert split is not None  # outcome_result always keeps the split it evaluated
+    states = channel_states(cs, cs.channel_sum(split.spend), alloc.active, daily, fixed)
+    active = dict(zip(cs.channel_ids, states, strict=False))
+    for cid, label in active.items():
+        result.channels[cid]["active"] = label
+    binding = frozenset(k for k, m in alloc.multipliers.items() if m > 0)
+    binding |= frozenset(tight_ratios(cs, result.totals))
+    failed = None
+    if alloc.status == "infeasible":
+        failed = alloc.infeasibility.constraint if alloc.infeasibility else "the targets"
+        result.message = infeasible_message(cs, alloc, result.totals)
+    else:
+        result.message = only_allows(cs, float(split.spend.sum()), binding)
+    result.explanations = explain(cs, split.spend, active, binding, failed, split.daily)
+    if failed is not None:
+        result.explanations.insert(0, result.message)

@@ -1,138 +1,168 @@
 """Sentences a marketer reads: why each channel grew, shrank, paused or hit a bound.
 
 Every number comes from the expected-value engine (the objective's marginal return at
-the current and the recommended split) or from the allocator's certificate (which
-bound or target holds a channel).
+the current and the recommended split, :mod:`simulator.optimize.marginals`) or from what
+holds each channel (:mod:`simulator.optimize.active`). A marginal is said in the
+objective's own unit: revenue, profit or LTV per yuan, or the cost of one more conversion
+or new customer; a target is named in its own terms. Work is linear in the channels.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from simulator.evaluate import evaluate_spend, evaluate_totals, per_channel
 from simulator.model.compiled import CompiledScenario
+from simulator.model.curves import FloatArray
+from simulator.optimize.lineitems import channel_bounds
+from simulator.optimize.marginals import channel_marginals
+from simulator.optimize.messages import budget_line, money
 
 _KEPT = 0.05  # moves under 5% read as "kept"
-_METRIC = {
-    "revenue": "revenue",
-    "profit": "profit",
-    "ltv": "ltv",
-    "min_spend": "revenue",
-    "conversions": "conversions",
-    "new_customers": "new_customers",
-}
+_METRIC = {"min_spend": "revenue"}  # min_spend ranks channels by revenue per yuan
+_NOUN = {"revenue": "revenue", "profit": "profit", "ltv": "LTV", "min_spend": "revenue"}
+_COUNT = {"conversions": "conversion", "new_customers": "new customer"}
 
 
-def marginal_objective(cs: CompiledScenario, spend: np.ndarray) -> np.ndarray:
-    """d objective / d spend of each channel at ``spend`` (per ad set), from the engine.
-
-    One vectorised call: the split itself plus one candidate per channel with a small
-    extra amount spread over the channel's ad sets like its current spend.
-    """
-    metric = _METRIC[cs.objective]
-    step = 1e-6 * cs.budget
-    rows = np.repeat(spend[None, :], cs.n_channels + 1, axis=0)
-    for j in range(cs.n_channels):
-        idx = cs.ad_sets_of(j)
-        share = spend[idx] if spend[idx].sum() > 0 else cs.default_share[idx]
-        rows[j + 1, idx] += step * share / share.sum()
-    values = evaluate_totals(cs, rows)[metric]
-    return np.asarray((values[1:] - values[0]) / step, dtype=float)
+def objective_metric(cs: CompiledScenario) -> str:
+    """The metric whose marginal the explanations report."""
+    return _METRIC.get(cs.objective, cs.objective)
 
 
-def _per_extra(cs: CompiledScenario, m: float) -> str:
+def _amount(m: float) -> str:
+    """Two decimals, without the "-0.00" of a marginal that rounds to zero from below."""
+    return f"{0.0 if abs(m) < 0.005 else m:,.2f}"
+
+
+def per_extra(cs: CompiledScenario, m: float) -> str:
     """The marginal in words: return per yuan, or cost per extra unit for counts."""
-    if cs.objective in ("conversions", "new_customers"):
-        what = "new customer" if cs.objective == "new_customers" else "conversion"
+    if cs.objective in _COUNT:
+        what = _COUNT[cs.objective]
         return f"an extra {what} costs {1 / m:,.2f}" if m > 0 else f"no extra {what}s"
-    noun = "profit" if cs.objective == "profit" else "revenue"
-    return f"each extra yuan adds {m:,.2f} in {noun}"
+    return f"each extra yuan adds {_amount(m)} in {_NOUN.get(cs.objective, cs.objective)}"
 
 
 def explain(
     cs: CompiledScenario,
-    spend: np.ndarray,
+    spend: FloatArray,
     active: dict[str, str],
     binding: frozenset[str] = frozenset(),
+    failed: str | None = None,
+    daily: FloatArray | None = None,
 ) -> list[str]:
     """Explanations of the recommended per-ad-set ``spend`` against the current split.
 
-    ``binding`` names the targets whose multiplier is positive at the optimum: a paused
-    channel is blamed on the CAC target only when that target actually binds.
+    ``binding`` names the targets that hold the plan (positive multiplier, or met with
+    equality); ``failed`` the first target no split meets (an infeasible plan);
+    ``daily`` the recommended plan by day ``(A, H)``, where there is one.
     """
-    now = marginal_objective(cs, spend)
+    metric = objective_metric(cs)
+    now = channel_marginals(cs, spend, daily)
+    first = channel_marginals(cs, np.zeros(cs.n_ad_sets))
     totals = cs.channel_sum(spend)
-    base = cs.channel_sum(cs.current.spend) if cs.current is not None else None
-    before = marginal_objective(cs, cs.current.spend) if cs.current is not None else None
+    current = cs.current
+    base = cs.channel_sum(current.spend) if current is not None else None
+    before = channel_marginals(cs, current.spend, current.daily)[metric] if current else None
+    states = [active.get(cid, "") for cid in cs.channel_ids]
+    level = _level(now[metric], totals, states)
+    lo, hi = channel_bounds(cs)
     lines = []
     for j, cid in enumerate(cs.channel_ids):
-        s, label = float(totals[j]), active.get(cid, "")
+        s, label = float(totals[j]), states[j]
         if s <= 0:
-            lines.append(_paused(cs, cid, j, label, "cac_max" in binding))
+            at_zero = {k: float(v[j]) for k, v in first.items()}
+            why = _paused(cs, label, at_zero, binding, level)
+            lines.append(f"{cid}: {why}.")
             continue
-        holds = _holds(cs, label, float(now[j]))
+        holds = _holds(cs, label, float(now[metric][j]), _limit(cs, j, label, lo, hi))
         if base is None or before is None:
-            lines.append(f"{cid}: {s:,.0f}; {holds}.")
+            lines.append(f"{cid}: {money(s)}; {holds}.")
         elif base[j] > 0 and abs(s - base[j]) <= _KEPT * base[j]:
-            lines.append(f"{cid}: kept at {s:,.0f}; {holds}.")
+            lines.append(f"{cid}: kept at {money(s)}; {holds}.")
         else:
             b = float(base[j])
             verb, change = ("grows" if s > b else "shrinks"), (f"{s / b - 1:+.0%}" if b else "new")
-            was = f"at {b:,.0f} {_per_extra(cs, float(before[j]))}; " if b else ""
-            lines.append(f"{cid}: {verb} from {b:,.0f} to {s:,.0f} ({change}): {was}{holds}.")
-    return [*_budget_line(cs, float(spend.sum()), binding), *lines]
+            was = f"at {b:,.0f} {per_extra(cs, float(before[j]))}; " if b else ""
+            lines.append(f"{cid}: {verb} from {b:,.0f} to {money(s)} ({change}): {was}{holds}.")
+    line = budget_line(cs, float(spend.sum()), binding, states, failed)
+    return [*line, *lines]
 
 
-_WHY_UNSPENT = {
-    "roi_min": "spending more would pull ROI below the {v:g} target",
-    "cac_max": "spending more would push CAC above the {v:g} target",
-    "ltv_cac_min": "spending more would pull LTV/CAC below the {v:g} target",
-}
+def _level(m: FloatArray, totals: FloatArray, states: list[str]) -> float | None:
+    """The marginal every spending channel not held by a bound shares (KKT): the bar."""
+    free = np.array([s not in ("max_spend", "min_spend", "locked", "unit") for s in states])
+    pick = free & (totals > 0) & np.isfinite(m)
+    return float(np.median(m[pick])) if pick.any() else None
 
 
-def _budget_line(cs: CompiledScenario, total: float, binding: frozenset[str]) -> list[str]:
-    """One sentence on how much of the budget is used, and why not all of it."""
-    if cs.objective == "min_spend":
-        return [f"{total:,.0f} is the least spend that meets every target."]
-    if total >= cs.budget * (1 - 1e-6):
-        return []
-    reasons = [w.format(v=cs.targets[k]) for k, w in _WHY_UNSPENT.items() if k in binding]
-    why = (
-        "; ".join(reasons) or "every channel is at its max_spend or past the point where spend pays"
-    )
-    return [f"Spends {total:,.0f} of the {cs.budget:,.0f} budget: {why}."]
+def _limit(cs: CompiledScenario, j: int, label: str, lo: FloatArray, hi: FloatArray) -> str:
+    """Which limit a bound label means: the channel's own, or the change limit."""
+    if label == "max_spend" and hi[j] < cs.channel_max[j] * (1 - 1e-9):
+        return "the most its allowed change (max_change) permits"
+    if label == "min_spend" and lo[j] > cs.channel_min[j] * (1 + 1e-9):
+        return "the least its allowed change (max_change) permits"
+    return f"its {label}"
 
 
-def _holds(cs: CompiledScenario, label: str, m: float) -> str:
+def _holds(cs: CompiledScenario, label: str, m: float, limit: str) -> str:
+    at = per_extra(cs, m)
+    if label == "locked":
+        return f"locked at its current spend; {at}"
     if abs(m) < 1e-9 and cs.objective != "profit":
         return "it is saturated there: more spend buys nothing more"
-    at = _per_extra(cs, m)
     target = {k: f"{v:g}" for k, v in cs.targets.items()}
     return {
-        "max_spend": f"held at its max_spend while {at}",
-        "min_spend": f"held at its min_spend; {at}",
+        "max_spend": f"held at {limit} while {at}",
+        "min_spend": f"held at {limit}; {at}",
+        "daily_cap": f"each day it spends is at its daily cap; {at}",
         "roi_min": f"now {at}; the ROI target ({target.get('roi_min')}) stops it growing",
         "cac_max": f"now {at}; the CAC target ({target.get('cac_max')}) stops it growing",
         "ltv_cac_min": f"now {at}; the LTV/CAC target stops it growing",
         "budget": f"now {at}, level with every other channel not at a bound",
+        "optimum": f"now {at}: past this point more spend stops paying",
         "unit": f"bought in whole units, so it cannot sit exactly level with the others; now {at}",
     }.get(label, f"now {at}")
 
 
-def _paused(cs: CompiledScenario, cid: str, j: int, label: str, cac_binds: bool) -> str:
-    zero = per_channel(cs, evaluate_spend(cs, np.zeros(cs.n_ad_sets)))
-    first = float(zero["marginal_roi"][0, j])
-    idx = cs.ad_sets_of(j)
-    ncr, aov = float(np.max(cs.new_customer_rate[idx])), float(np.max(cs.aov[idx]))
-    cac_max = cs.targets.get("cac_max")
-    if cac_binds and cac_max and ncr > 0 and np.isfinite(first) and first > 0:
-        first_cac = aov / (first * ncr)
-        if first_cac > cac_max:
-            return (
-                f"{cid}: paused: even its first new customers cost {first_cac:,.0f} each, "
-                f"above the CAC target of {cac_max:,.0f}."
-            )
+def _paused(
+    cs: CompiledScenario,
+    label: str,
+    first: dict[str, float],
+    binding: frozenset[str],
+    level: float | None,
+) -> str:
+    """Why a channel spends nothing, in the binding target's or the objective's unit.
+
+    ``first`` holds the channel's marginals at zero spend (its first yuan); ``level`` the
+    objective's marginal in the channels that get money, where there are any.
+    """
+    if label == "locked":
+        return "locked at 0 (its current spend)"
     if label == "max_spend":
-        return f"{cid}: 0: its max_spend (or a lock) is 0."
-    shown = f"{first:.2f}" if np.isfinite(first) else "without limit"
-    return f"{cid}: paused: its first yuan returns {shown} in revenue, less than elsewhere."
+        return "0: its upper limit (max_spend or allowed change) is 0"
+    cac_max, roi_min = cs.targets.get("cac_max"), cs.targets.get("roi_min")
+    nc, rev = first["new_customers"], first["revenue"]
+    if cac_max and "cac_max" in binding and (nc <= 0 or 1 / nc > cac_max):
+        cost = "are never won" if nc <= 0 else f"cost {1 / nc:,.0f} each"
+        return f"paused: even its first new customers {cost}, above the CAC target of {cac_max:g}"
+    if roi_min and "roi_min" in binding and rev < roi_min:
+        return (
+            f"paused: its first yuan returns {rev:,.2f} in revenue, "
+            f"below the ROI target of {roi_min:g}"
+        )
+    m = first[objective_metric(cs)]
+    if cs.objective in _COUNT:
+        what = _COUNT[cs.objective]
+        cost = f"would cost {1 / m:,.2f} each" if m > 0 else "are never won"
+        if not level:
+            return f"paused: its first {what}s {cost}"
+        return (
+            f"paused: its first {what}s {cost}, more than the {1 / level:,.2f} "
+            "one costs in the channels that get money"
+        )
+    noun = _NOUN.get(cs.objective, cs.objective)
+    head = f"paused: its first yuan returns {_amount(m)} in {noun}"
+    if cs.objective == "profit" and m <= 0:
+        return f"{head} (it costs more than it earns)"
+    if level is None:
+        return head
+    return f"{head}, less than the {_amount(level)} each yuan earns in the channels that get money"

@@ -165,8 +165,12 @@ def build_problem(
     if daily:  # a channel's ad sets share its daily cap in their default shares
         upper = np.minimum(upper, cs.daily_cap[channel_of] * rep(_cap_share(cs)))
     groups = []
+    # each channel's items from one stable sort: a scan of all items per channel is
+    # quadratic (10,000 channels x 300,000 daily items)
+    order = np.argsort(channel_of, kind="stable")
+    cut = np.searchsorted(channel_of[order], np.arange(cs.n_channels + 1))
     for c in range(cs.n_channels):
-        idx = np.nonzero(channel_of == c)[0]
+        idx = order[cut[c] : cut[c + 1]]
         if idx.size == 1:
             lower[idx] = lo[c]
         else:
