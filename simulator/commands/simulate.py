@@ -18,6 +18,7 @@ from simulator.commands._common import add_format, console, fmt, print_json, war
 from simulator.io.errors import UsageError
 from simulator.model.load import load_scenario, load_split
 from simulator.simulate import PACING_RULES, SimulationResult
+from simulator.simulate.tally import table_warning
 
 ORDER = 4
 
@@ -71,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
         if sc.current is None:
             raise UsageError(f"{args.file}: --current needs a 'split:' in the scenario")
         split = sc.current
+    big = table_warning(sc.n_channels, args.runs)
+    if big:
+        warn(big)  # before the run, while there is still time to stop it
     result = simulate(
         sc, split, runs=args.runs, seed=args.seed, workers=args.workers, pacing=args.pacing
     )

@@ -98,9 +98,9 @@ class SimulationResult:
     per_run: dict[str, FloatArray]  # metric -> (R,)
     p_targets_met: float
     channels: dict[str, dict[str, FloatArray]]  # channel -> metric -> (R,)
-    daily_revenue: FloatArray  # (R, H): the studio's fan chart
-    daily_conversions: FloatArray  # (R, H)
-    daily_impressions: FloatArray  # (R, H)
+    daily_revenue: FloatArray  # (min(R, SERIES_RUNS), H): the studio's fan chart, first runs
+    daily_conversions: FloatArray  # (min(R, SERIES_RUNS), H)
+    daily_impressions: FloatArray  # (min(R, SERIES_RUNS), H)
     daily_spend: dict[str, list[float]]  # channel -> H days, the same in every run
     creatives: dict[str, dict[str, float]]  # ad set -> creative -> mean share of spend
     creative_picks: dict[str, FloatArray]  # ad set -> (K, H) share of runs on each creative

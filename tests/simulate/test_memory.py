@@ -1,0 +1,120 @@
+"""Chunks are reduced as they come: the same bytes as all runs at once, in flat memory."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from dataclasses import fields
+
+import numpy as np
+import pytest
+
+from simulator.cli import main
+from simulator.simulate import SimOptions, simulate
+from simulator.simulate import tally as tally_module
+from simulator.simulate.core import resolve_split
+from simulator.simulate.inputs import build_inputs
+from simulator.simulate.outcome import ChunkOutcome
+from simulator.simulate.parallel import chunk_sizes, run_chunk
+from simulator.simulate.result import per_run_metrics, stats, targets_met
+from simulator.simulate.tally import channel_runs, table_bytes, table_warning
+from tests.simulate.conftest import CORE, CORE_SPLIT, scenario
+
+SHARED = ("daily_spend", "creative_picks")
+
+
+def _whole(parts: list[ChunkOutcome]) -> ChunkOutcome:
+    """Every chunk's tallies stacked: the old, non-streamed path (memory grows with runs)."""
+    stacked = {
+        f.name: np.concatenate([getattr(p, f.name) for p in parts], axis=0)
+        for f in fields(ChunkOutcome)
+        if f.name not in SHARED
+    }
+    picks = np.sum([p.creative_picks for p in parts], axis=0)
+    return ChunkOutcome(**stacked, daily_spend=parts[0].daily_spend, creative_picks=picks)
+
+
+def _reference(cs, split, runs: int, seed: int) -> dict[str, object]:
+    """Summaries computed on the whole (runs, ...) arrays, as before streaming."""
+    inputs = build_inputs(cs, resolve_split(cs, split))
+    sizes = chunk_sizes(runs)
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    out = _whole([run_chunk(inputs, SimOptions(), n, s) for n, s in zip(sizes, seeds, strict=True)])
+    metrics = per_run_metrics(inputs, out)
+    return {
+        "totals": {k: stats(v) for k, v in metrics.items()},
+        "p_targets_met": float(targets_met(inputs.targets, metrics).mean()),
+        "channels": {
+            cid: {k: stats(v) for k, v in per.items()}
+            for cid, per in channel_runs(inputs, out).items()
+        },
+        "daily_revenue": out.daily_revenue,
+    }
+
+
+@pytest.mark.parametrize(("runs", "seed"), [(1, 0), (1024, 5), (2500, 8)])
+def test_streamed_summaries_are_the_bytes_of_the_whole_array_path(runs: int, seed: int) -> None:
+    cs = scenario(targets={"roi_min": 2.05})  # a target met by some runs only
+    ref = _reference(cs, CORE_SPLIT, runs, seed)
+    doc = simulate(cs, CORE_SPLIT, runs=runs, seed=seed).to_json()
+    for key in ("totals", "p_targets_met", "channels"):
+        assert json.dumps(doc[key]) == json.dumps(ref[key]), key
+    assert 0 < doc["p_targets_met"] < 1 or runs == 1
+
+
+def test_series_keep_the_first_runs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tally_module, "SERIES_RUNS", 1500)
+    sim = simulate(scenario(), CORE_SPLIT, runs=2500, seed=8)
+    ref = _reference(scenario(), CORE_SPLIT, 2500, 8)
+    assert sim.daily_revenue.shape == (1500, 30)
+    np.testing.assert_array_equal(sim.daily_revenue, ref["daily_revenue"][:1500])
+    assert sim.per_run["revenue"].shape == (2500,)  # the percentiles still use every run
+
+
+def _peak_bytes(runs: int) -> int:
+    cs = scenario()
+    tracemalloc.start()
+    simulate(cs, CORE_SPLIT, runs=runs, seed=1).to_json()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_memory_beyond_the_per_run_table_does_not_grow_with_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sixteen chunks need no more working memory than two; before, it grew with runs x days."""
+    monkeypatch.setattr(tally_module, "SERIES_RUNS", 1024)
+    _peak_bytes(10)  # first-call allocations (imports, caches) are not the simulation's
+    small, large = 2 * 1024, 16 * 1024
+    n_channels = len(CORE["channels"])
+    work_small = _peak_bytes(small) - table_bytes(n_channels, small)
+    work_large = _peak_bytes(large) - table_bytes(n_channels, large)
+    # the old path kept (runs, days) x 3 and (runs, ad sets) x 3 arrays, twice (concatenation)
+    old_growth = 2 * 8 * (large - small) * (3 * 30 + 3 * 4)
+    assert work_large - work_small < 0.05 * old_growth
+
+
+def test_table_size_and_the_warning_past_one_gigabyte() -> None:
+    assert table_bytes(3, 1000) == 8 * 1000 * (15 + 3 * 5)  # 15 totals, 5 per channel
+    assert table_warning(3, 1_000_000) is None  # 240 MB
+    assert table_warning(3, 4_470_000) is None  # 1.07e9 bytes: just under 1 GiB
+    message = table_warning(3, 10_000_000)
+    assert message is not None
+    assert "10,000,000 runs keep 2.2 GB" in message
+    assert "240 bytes a run" in message
+
+
+def test_cli_warns_on_stderr_before_a_large_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], write
+) -> None:
+    monkeypatch.setattr(tally_module, "TABLE_WARN_BYTES", 1000)
+    path = write(
+        "name: t\nbudget: {total: 1000}\nchannels:\n"
+        "  - {id: a, aov: 10, response: {type: exponential, max_conversions: 50, scale: 500}}\n"
+    )
+    argv = ["simulate", str(path), "--runs", "40", "--seed", "1", "--format", "json"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "warning: runs: 40 runs keep" in captured.err
+    assert json.loads(captured.out)["runs"] == 40  # stdout is still only the JSON
