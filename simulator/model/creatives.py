@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from simulator.model.curves import FloatArray, IntArray
 from simulator.model.schema import ChannelSpec, CreativeSpec, FunnelSpec
@@ -85,20 +85,19 @@ def win_probabilities(shape: FloatArray, rate: FloatArray) -> FloatArray:
     """P(draw k is the highest) for independent ``Gamma(shape_k) / rate_k`` draws ``(K,)``.
 
     ``P_k = integral f_k(x) prod_(j != k) F_j(x) dx`` on a log-spaced grid spanning every
-    draw's central ``1 - 2e-10``; normalised so the shares sum to one exactly.
+    draw's central ``1 - 2e-10`` (each cell's mass of draw k times the others' CDFs at
+    its ends, averaged); normalised so the shares sum to one exactly.
     """
     if shape.size == 1:
         return np.ones(1)
-    lo = float(np.min(stats.gamma.ppf(_TAIL, shape) / rate))
-    hi = float(np.max(stats.gamma.isf(_TAIL, shape) / rate))
+    lo = float(np.min(special.gammaincinv(shape, _TAIL) / rate))
+    hi = float(np.max(special.gammainccinv(shape, _TAIL) / rate))
     edges = np.geomspace(lo, hi, _GRID)
-    mid = np.sqrt(edges[1:] * edges[:-1])
-    cdf_edges = stats.gamma.cdf(edges[None, :] * rate[:, None], shape[:, None])  # (K, G)
-    mass = np.diff(cdf_edges, axis=1)  # P(draw k in each cell)
-    below = stats.gamma.cdf(mid[None, :] * rate[:, None], shape[:, None])  # (K, G-1)
-    below = np.maximum(below, 1e-300)
-    others = np.exp(np.log(below).sum(axis=0)[None, :] - np.log(below))
-    p = (mass * others).sum(axis=1)
+    cdf = special.gammainc(shape[:, None], edges[None, :] * rate[:, None])  # (K, G)
+    mass = np.diff(cdf, axis=1)  # P(draw k in each cell)
+    log_cdf = np.log(np.maximum(cdf, 1e-300))
+    others = np.exp(log_cdf.sum(axis=0)[None, :] - log_cdf)  # prod over j != k of F_j
+    p = (mass * 0.5 * (others[:, 1:] + others[:, :-1])).sum(axis=1)
     return np.asarray(p / p.sum(), dtype=float)
 
 

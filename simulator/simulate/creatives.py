@@ -71,6 +71,10 @@ class Rotation:
         self.fatigue = creatives.fatigue[t]
         self.inactive = ~creatives.active[t]
         self.horizon = horizon
+        # the prior's mean is the ad set's average creative, so (as in the engine's policy)
+        # only the ratios of the lifts matter, not which creative is written as the base
+        active = creatives.active[t]
+        self.scale = (self.lift * active).sum(axis=1) / np.maximum(active.sum(axis=1), 1)
         self.shape = np.ones((runs, t.size, k))
         self.rate = np.zeros((runs, t.size, k))
         self.exposure = np.zeros((runs, t.size, k))  # days on air, in horizons
@@ -84,9 +88,10 @@ class Rotation:
         """Pick today's creative per run; its conversion and click multipliers ``(R, T)``.
 
         ``expected_rate`` ``(T,)`` (today's expected conversions per unit of spend with a
-        neutral creative) sets a weak prior on the same scale as the observations.
+        neutral creative) times the average creative's lift sets a weak prior (one
+        conversion's worth) on the same scale as the observations.
         """
-        prior_rate = 1.0 / np.maximum(expected_rate, 1e-12)
+        prior_rate = 1.0 / np.maximum(expected_rate * self.scale, 1e-12)
         draws = rng.gamma(self.shape) / (prior_rate[None, :, None] + self.rate)
         draws[:, self.inactive] = -np.inf
         self.choice = np.argmax(draws, axis=-1)
