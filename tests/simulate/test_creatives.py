@@ -105,3 +105,25 @@ def test_expected_policy_spends_in_the_compiled_shares() -> None:
     np.testing.assert_allclose(sim.creative_picks["notes"], cs.creatives.share[notes], atol=1e-12)
     spent = cs.creatives.share[notes] @ np.full(30, 150000 / 30)
     assert sim.creatives["notes"]["strong"] == pytest.approx(spent[1] / spent.sum(), rel=1e-9)
+
+
+def test_cli_passes_the_creative_policy(write, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from simulator.cli import main
+
+    path = write(
+        "name: t\nbudget: {total: 1000}\nchannels:\n"
+        "  - {id: a, aov: 10, response: {type: exponential, max_conversions: 50, scale: 500},\n"
+        "     creatives: [{id: x}, {id: y, ctr_multiplier: 2}]}\n"
+    )
+    argv = ["simulate", str(path), "--runs", "20", "--format", "json"]
+    for policy in CREATIVE_POLICIES:
+        assert main([*argv, "--creative-policy", policy]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        assert doc["options"]["creative_policy"] == policy
+        assert set(doc["creatives"]["a"]) == {"x", "y"}
+    with pytest.raises(SystemExit) as bad:  # argparse: bad input, exit 2
+        main([*argv, "--creative-policy", "greedy"])
+    assert bad.value.code == 2
+    assert "invalid choice: 'greedy'" in capsys.readouterr().err
