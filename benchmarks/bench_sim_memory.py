@@ -2,7 +2,7 @@
 
 Each size runs in its own process (``python -c``: the CLI's ``main`` then the process's
 own peak RSS), so one size's memory never counts for another. The per-run table that
-the percentiles need (``simulator.simulate.tally.table_bytes``, 240 bytes a run for three
+the percentiles need (``simulator.simulate.tally.table_bytes``, 152 bytes a run for three
 channels) is the one part meant to grow; the rest, the working memory of a chunk, should
 not. Before streaming, 10^6 runs needed about 4.7 GB.
 

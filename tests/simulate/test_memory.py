@@ -17,7 +17,13 @@ from simulator.simulate.inputs import build_inputs
 from simulator.simulate.outcome import ChunkOutcome
 from simulator.simulate.parallel import chunk_sizes, run_chunk
 from simulator.simulate.result import per_run_metrics, stats, targets_met
-from simulator.simulate.tally import channel_runs, table_bytes, table_warning
+from simulator.simulate.tally import (
+    RunTable,
+    channel_metric,
+    channel_runs,
+    table_bytes,
+    table_warning,
+)
 from tests.simulate.conftest import CORE, CORE_SPLIT, scenario
 
 SHARED = ("daily_spend", "creative_picks")
@@ -96,13 +102,14 @@ def test_memory_beyond_the_per_run_table_does_not_grow_with_runs(
 
 
 def test_table_size_and_the_warning_past_one_gigabyte() -> None:
-    assert table_bytes(3, 1000) == 8 * 1000 * (15 + 3 * 5)  # 15 totals, 5 per channel
-    assert table_warning(3, 1_000_000) is None  # 240 MB
-    assert table_warning(3, 4_470_000) is None  # 1.07e9 bytes: just under 1 GiB
+    # 10 run columns (spend is one number) and revenue, conversions, new customers per channel
+    assert table_bytes(3, 1000) == 8 * 1000 * (10 + 3 * 3)
+    assert table_warning(3, 1_000_000) is None  # 152 MB
+    assert table_warning(3, 7_000_000) is None  # 1.064e9 bytes: just under 1 GiB
     message = table_warning(3, 10_000_000)
     assert message is not None
-    assert "10,000,000 runs keep 2.2 GB" in message
-    assert "240 bytes a run" in message
+    assert "10,000,000 runs keep 1.4 GB" in message
+    assert "152 bytes a run" in message
 
 
 def test_cli_warns_on_stderr_before_a_large_run(
@@ -118,3 +125,39 @@ def test_cli_warns_on_stderr_before_a_large_run(
     captured = capsys.readouterr()
     assert "warning: runs: 40 runs keep" in captured.err
     assert json.loads(captured.out)["runs"] == 40  # stdout is still only the JSON
+
+
+def test_run_table_derives_ratios_and_stores_a_varying_constant() -> None:
+    table = RunTable(4, ("spend", "revenue"), ("spend", "revenue", "roi"), channel_metric)
+    table.fill(0, {"spend": np.array([10.0, 10.0]), "revenue": np.array([30.0, 40.0])})
+    assert "spend" not in table.stored  # one number while every run spends the same
+    table.fill(2, {"spend": np.array([10.0, 0.0]), "revenue": np.array([50.0, 0.0])})
+    np.testing.assert_array_equal(table["spend"], [10.0, 10.0, 10.0, 0.0])
+    np.testing.assert_array_equal(table["roi"], [3.0, 4.0, 5.0, np.nan])
+    assert list(table) == ["spend", "revenue", "roi"]
+    with pytest.raises(KeyError):
+        table["cac"]
+    table["margin"] = np.ones(4)  # a caller's own per-run array, as in a plain dict
+    assert list(table) == ["spend", "revenue", "roi", "margin"]
+    with pytest.raises(KeyError, match="read-only"):
+        table["roi"] = np.zeros(4)
+    del table["margin"]
+    assert len(table) == 3
+
+
+def test_undefined_metrics_are_not_stored_and_read_as_nan() -> None:
+    data = {
+        "name": "fitted",
+        "budget": {"total": 1000},
+        "channels": [
+            {
+                "id": "a",
+                "aov": 10,
+                "response": {"type": "exponential", "max_conversions": 50, "scale": 500},
+            }
+        ],
+    }
+    sim = simulate(scenario(data), {"a": 1000}, runs=30, seed=2)
+    assert "impressions" not in sim.per_run.stored  # type: ignore[attr-defined]
+    assert np.isnan(sim.per_run["impressions"]).all()
+    assert sim.to_json()["totals"]["impressions"]["mean"] is None
