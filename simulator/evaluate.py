@@ -9,6 +9,13 @@ spent evenly over the horizon; with no events and no adstock that is exactly ``C
 
 so the share of day t's conversions that land inside the horizon is
 ``1 - decay^(H - t + 1)``; the rest is reported as carry-over.
+
+Creatives: ``v[t]`` also carries the expected mix of the channel's rotating creatives
+on day t (``model/creatives.py``: the rotation's expected share of each creative times
+its lift and fatigue, computed at compile time), so a channel with a 5% and a 2% CTR
+creative is worth what its A/B test is expected to earn, learning cost included, and
+the optimiser's line items (which use the same ``response_mult``) plan with it exactly.
+Clicks follow the mix's click multiplier (CTR), conversions its full lift.
 Shapes: ``K`` candidates, ``A`` ad sets, ``C`` channels, ``H`` days.
 """
 
@@ -86,7 +93,7 @@ def evaluate_plan(
     """
     x = _as_candidates(daily, 3)
     h = cs.horizon_days
-    m, v = cs.cost_mult, cs.cvr_mult
+    m, v = cs.cost_mult, cs.response_mult  # events' prices; events' and creatives' lift
     y = np.swapaxes(h * x / m, -1, -2)  # (K, H, A) so curves broadcast over ad sets
     produced = np.swapaxes(v.T * cs.curves.value(y), -1, -2) / h  # (K, A, H)
     slope = np.swapaxes(v.T * cs.curves.derivative(y) / m.T, -1, -2)  # d produced / d x
@@ -95,7 +102,7 @@ def evaluate_plan(
     spend = x.sum(axis=-1) if spend is None else _as_candidates(spend, 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         shape = np.where(spend[..., None] > 0, x / spend[..., None], 1.0 / h)
-        clicks = (produced * w / (cs.cvr[:, None] * v)).sum(axis=-1)
+        clicks = (produced * w * cs.creatives.clicks / (cs.cvr[:, None] * v)).sum(axis=-1)
     out = _finish(
         cs,
         spend=spend,

@@ -247,3 +247,65 @@ def test_a_zero_spend_day_keeps_every_marginal_roi_defined(core_file: Path) -> N
     assert alone.channels["douyin_feed"]["marginal_roi"] == pytest.approx(
         160 * 9000 / 250000 * math.exp(-1000 / 250000)
     )
+
+
+CREATIVE_SCENARIO = """\
+name: creatives
+horizon_days: {days}
+budget: {{total: 100000}}
+channels:
+  - id: feed
+    response: {response}
+    aov: 100
+    creatives: {creatives}
+"""
+LINEAR = "{type: linear, cost_per_conversion: 10}"
+CPM_FUNNEL = "{type: funnel, pricing: cpm, cpm: 40, ctr: 0.02, cvr: 0.03}"
+
+
+def _creatives_case(write: Write, days: int, response: str, creatives: str):
+    text = CREATIVE_SCENARIO.format(days=days, response=response, creatives=creatives)
+    return load_scenario(write(text, "creatives.yaml"))
+
+
+def test_creatives_on_one_day_are_an_even_test(write: Write) -> None:
+    """One day: nothing learnt yet, so each creative gets half: lift (1 + 1.5) / 2."""
+    cs = _creatives_case(write, 1, LINEAR, "[{id: a}, {id: b, cvr_multiplier: 1.5}]")
+    t = evaluate(cs, {"feed": 10000}).totals
+    assert t["conversions"] == pytest.approx(1000 * 1.25, rel=1e-12)
+    assert t["revenue"] == pytest.approx(100 * 1000 * 1.25, rel=1e-12)
+
+
+def test_creatives_learn_on_day_two_by_hand(write: Write) -> None:
+    """Day 2's share of the 2x creative: P(its posterior draw is higher), by quad."""
+    from scipy import integrate, stats
+
+    from simulator.model.creatives import EVIDENCE_PER_DAY as N
+
+    cs = _creatives_case(write, 2, LINEAR, "[{id: a}, {id: b, ctr_multiplier: 2}]")
+    # after day 1 (half a day each), prior mean = the average lift 1.5, same rate for both
+    a_shape, b_shape = 1 + N * 0.5 * 1 / 1.5, 1 + N * 0.5 * 2 / 1.5
+    p_b = integrate.quad(
+        lambda x: stats.gamma.pdf(x, b_shape) * stats.gamma.cdf(x, a_shape), 0, np.inf
+    )[0]
+    per_day = 10000 / 10 / 2  # C(H * x) / H with x = S / H
+    expected = per_day * 1.5 + per_day * ((1 - p_b) * 1 + p_b * 2)
+    t = evaluate(cs, {"feed": 10000}).totals
+    assert t["conversions"] == pytest.approx(expected, rel=1e-5)
+    assert 0.8 < p_b < 1.0
+
+
+def test_a_tiring_funnel_creative_by_hand(write: Write) -> None:
+    """CPM funnel: CTR x2 and CVR x1.5 lift conversions x3 and clicks x2; fatigue 0.5 per
+    horizon on air leaves 0.5^(1/2) of both on day 2. Impressions do not change."""
+    cs = _creatives_case(
+        write, 2, CPM_FUNNEL, "[{id: a, ctr_multiplier: 2, cvr_multiplier: 1.5, fatigue: 0.5}]"
+    )
+    t = evaluate(cs, {"feed": 10000}).totals
+    impressions = 10000 / 40 * 1000
+    tired = 0.5**0.5
+    assert t["impressions"] == pytest.approx(impressions, rel=1e-12)
+    base_conv, base_clicks = impressions * 0.02 * 0.03 / 2, impressions * 0.02 / 2  # per day
+    assert t["conversions"] == pytest.approx(base_conv * 3 * (1 + tired), rel=1e-12)
+    assert t["clicks"] == pytest.approx(base_clicks * 2 * (1 + tired), rel=1e-12)
+    assert t["revenue"] == pytest.approx(100 * base_conv * 3 * (1 + tired), rel=1e-12)

@@ -17,7 +17,8 @@ from simulator.api import simulate
 from simulator.commands._common import add_format, console, fmt, print_json, warn
 from simulator.io.errors import UsageError
 from simulator.model.load import load_scenario, load_split
-from simulator.simulate import PACING_RULES, SimulationResult
+from simulator.simulate import CREATIVE_POLICIES, PACING_RULES, SimulationResult
+from simulator.simulate.tally import table_warning
 
 ORDER = 4
 
@@ -49,6 +50,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default="even",
         help="how channels without a daily plan spread their budget (default even)",
     )
+    p.add_argument(
+        "--creative-policy",
+        choices=CREATIVE_POLICIES,
+        default="expected",
+        help="expected: creatives spent in the rotation's expected shares, the engine's "
+        "model (default); thompson: each run learns from its own conversions",
+    )
     add_format(p)
 
 
@@ -71,8 +79,17 @@ def run(args: argparse.Namespace) -> int:
         if sc.current is None:
             raise UsageError(f"{args.file}: --current needs a 'split:' in the scenario")
         split = sc.current
+    big = table_warning(sc.n_channels, args.runs)
+    if big:
+        warn(big)  # before the run, while there is still time to stop it
     result = simulate(
-        sc, split, runs=args.runs, seed=args.seed, workers=args.workers, pacing=args.pacing
+        sc,
+        split,
+        runs=args.runs,
+        seed=args.seed,
+        workers=args.workers,
+        pacing=args.pacing,
+        creative_policy=args.creative_policy,
     )
     for w in result.warnings:
         warn(w)

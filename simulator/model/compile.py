@@ -6,6 +6,7 @@ import numpy as np
 
 from simulator.model.calendar import resolve_day
 from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.creatives import build_mix
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, Exponential, Hill, Linear, Logistic
 from simulator.model.funnel import funnel_curve
@@ -203,6 +204,11 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         cvr_mult=cvr_m,
         aov_mult=aov_m,
         decay=b.column("decay"),
+        creatives=build_mix(
+            spec.channels,
+            np.array([r["channel"] for r in b.rows], dtype=np.intp),
+            spec.horizon_days,
+        ),
         labels={ch.id: ch.label for ch in spec.channels if ch.label},
     )
 

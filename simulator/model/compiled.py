@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from simulator.model.creatives import CreativeMix
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import FloatArray, IntArray
 from simulator.model.schema import ScenarioSpec
@@ -73,6 +74,7 @@ class CompiledScenario:
     cvr_mult: FloatArray  # (A, H)
     aov_mult: FloatArray  # (A, H)
     decay: FloatArray  # (A,)
+    creatives: CreativeMix  # the rotation's expected mix per (ad set, day)
     current: Split | None = None
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -89,13 +91,20 @@ class CompiledScenario:
         return any(s is not None for s in self.ad_set_segment)
 
     @property
+    def response_mult(self) -> FloatArray:
+        """Multiplier on the conversions produced per (ad set, day) ``(A, H)``: the events'
+        ``cvr_multiplier`` times the creatives' expected mix (``model/creatives.py``)."""
+        return np.asarray(self.cvr_mult * self.creatives.response, dtype=float)
+
+    @property
     def has_time_effects(self) -> bool:
-        """True when events or adstock make the daily model differ from ``C(S)``."""
+        """True when events, adstock or creatives make the daily model differ from ``C(S)``."""
         return bool(
             np.any(self.decay > 0)
             or np.any(self.cost_mult != 1)
             or np.any(self.cvr_mult != 1)
             or np.any(self.aov_mult != 1)
+            or np.any(self.creatives.response != 1)
         )
 
     def ad_sets_of(self, channel: int) -> IntArray:

@@ -71,7 +71,7 @@ class SummedCurve(Curve):
 def _day_scales(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
     """Output and input scales of each (day, ad set) item, day-major: shapes ``(H*A,)``."""
     h = cs.horizon_days
-    out = (landed_fraction(cs) * cs.cvr_mult / h).T.ravel()
+    out = (landed_fraction(cs) * cs.response_mult / h).T.ravel()
     inp = (1.0 / cs.cost_mult).T.ravel()
     return out, inp
 

@@ -6,10 +6,11 @@
 """
 
 from simulator.simulate.core import expected_totals, simulate
-from simulator.simulate.options import PACING_RULES, SimOptions
+from simulator.simulate.options import CREATIVE_POLICIES, PACING_RULES, SimOptions
 from simulator.simulate.result import METRICS, SimulationResult
 
 __all__ = [
+    "CREATIVE_POLICIES",
     "METRICS",
     "PACING_RULES",
     "SimOptions",

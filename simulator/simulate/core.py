@@ -1,9 +1,9 @@
 """``simulate``: a scenario and a split in, a ``SimulationResult`` out.
 
-Checks the arguments, resolves the split, runs the chunks (``parallel.py``) and names
-every number. Without a split the scenario's own ``split:`` is simulated; the public
-``simulator.simulate`` (``api.py``, a layer above) passes the optimiser's split instead,
-as CONTRACT.md section 2 asks.
+Checks the arguments, resolves the split, runs the chunks (``parallel.py``), reduces each
+as it comes (``tally.py``, so memory stays flat) and names every number. Without a split
+the scenario's own ``split:`` is simulated; the public ``simulator.simulate`` (``api.py``,
+a layer above) passes the optimiser's split instead, as CONTRACT.md section 2 asks.
 """
 
 from __future__ import annotations
@@ -19,14 +19,9 @@ from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.split import as_split
 from simulator.simulate.inputs import SimInputs, build_inputs
 from simulator.simulate.options import SimOptions
-from simulator.simulate.outcome import ChunkOutcome
-from simulator.simulate.parallel import run_all
-from simulator.simulate.result import (
-    CHANNEL_METRICS,
-    SimulationResult,
-    per_run_metrics,
-    targets_met,
-)
+from simulator.simulate.parallel import iter_chunks
+from simulator.simulate.result import SimulationResult
+from simulator.simulate.tally import Tally
 
 MAX_RUNS = 10_000_000
 
@@ -51,40 +46,20 @@ def expected_totals(cs: CompiledScenario, split: Split) -> dict[str, float]:
     return {k: float(v[0]) for k, v in totals(cs, evaluate_split(cs, split)).items()}
 
 
-def _channel_runs(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str, np.ndarray]]:
-    per: dict[str, dict[str, np.ndarray]] = {}
-    for c, cid in enumerate(inputs.channel_ids):
-        idx = np.nonzero(inputs.ad_set_channel == c)[0]
-        spend = np.full(out.spend.shape, float(out.daily_spend[idx].sum()))
-        revenue = out.revenue[:, idx].sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            roi = np.where(spend > 0, revenue / np.where(spend > 0, spend, 1.0), np.nan)
-        values = {
-            "spend": spend,
-            "revenue": revenue,
-            "conversions": out.conversions[:, idx].sum(axis=1),
-            "new_customers": out.new_customers[:, idx].sum(axis=1),
-            "roi": roi,
-        }
-        per[cid] = {k: values[k] for k in CHANNEL_METRICS}
-    return per
-
-
 def _creative_shares(
-    inputs: SimInputs, out: ChunkOutcome
+    inputs: SimInputs, tally: Tally
 ) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
     cr = inputs.creatives
     shares: dict[str, dict[str, float]] = {}
     picks: dict[str, np.ndarray] = {}
-    runs = out.spend.shape[0]
     for j, a in enumerate(cr.testing):
-        spent = out.creative_spend[:, j, :].sum(axis=0)
+        spent = tally.creative_spend[j]
         total = spent.sum() or 1.0
         ids = cr.ids[int(a)]
         shares[inputs.ad_set_ids[int(a)]] = {
             cid: float(spent[k] / total) for k, cid in enumerate(ids)
         }
-        picks[inputs.ad_set_ids[int(a)]] = out.creative_picks[j, : len(ids)] / runs
+        picks[inputs.ad_set_ids[int(a)]] = tally.creative_picks[j, : len(ids)] / tally.runs
     return shares, picks
 
 
@@ -112,38 +87,39 @@ def simulate(
     opts = SimOptions(**options)
     chosen = as_split(scenario, split)
     inputs = build_inputs(scenario, chosen)
-    out = run_all(inputs, opts, runs, seed, workers)
-    return _result(scenario, chosen, inputs, out, opts, seed, [*chosen.warnings, *notes])
+    tally = Tally(inputs, runs)
+    for chunk in iter_chunks(inputs, opts, runs, seed, workers):
+        tally.add(chunk)
+    return _result(scenario, chosen, inputs, tally, opts, seed, [*chosen.warnings, *notes])
 
 
 def _result(
     cs: CompiledScenario,
     split: Split,
     inputs: SimInputs,
-    out: ChunkOutcome,
+    tally: Tally,
     opts: SimOptions,
     seed: int,
     notes: list[str],
 ) -> SimulationResult:
-    metrics = per_run_metrics(inputs, out)
-    shares, picks = _creative_shares(inputs, out)
+    shares, picks = _creative_shares(inputs, tally)
     per_channel_day = np.stack(
-        [out.daily_spend[inputs.ad_set_channel == c].sum(axis=0) for c in range(cs.n_channels)]
+        [tally.daily_spend[inputs.ad_set_channel == c].sum(axis=0) for c in range(cs.n_channels)]
     )
     return SimulationResult(
         scenario=cs.name,
-        runs=int(out.spend.shape[0]),
+        runs=tally.runs,
         seed=seed,
         allocation={
             cid: float(v)
             for cid, v in zip(cs.channel_ids, cs.channel_sum(split.spend), strict=True)
         },
-        per_run=metrics,
-        p_targets_met=float(targets_met(inputs.targets, metrics).mean()),
-        channels=_channel_runs(inputs, out),
-        daily_revenue=out.daily_revenue,
-        daily_conversions=out.daily_conversions,
-        daily_impressions=out.daily_impressions,
+        per_run=tally.per_run,
+        p_targets_met=tally.p_targets_met,
+        channels=tally.channels,
+        daily_revenue=tally.daily_revenue,
+        daily_conversions=tally.daily_conversions,
+        daily_impressions=tally.daily_impressions,
         daily_spend={
             cid: [float(x) for x in per_channel_day[c]] for c, cid in enumerate(cs.channel_ids)
         },

@@ -15,8 +15,10 @@ Time is in days. Each day the processes run in a fixed order (their start offset
 
 The expected conversions an ad set produces on day t are the engine's
 ``v[t] * C(H * x[t] / m[t]) / H`` (CONTRACT.md 1b) times the day's media multiplier (mean
-one) and the chosen creative's response, so without creatives the mean over runs is the
-engine's. A process handles all runs in one step: one event per channel-day, not per run.
+one) and the creatives' response: by default the rotation's expected mix that the engine
+also uses, so the mean over runs is the engine's; with ``creative_policy="thompson"``
+the creative each run's own A/B test picks (``creatives.py``). A process handles all
+runs in one step: one event per channel-day, not per run.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import simpy
 
 from simulator.model.curves import FloatArray
 from simulator.simulate.adstock import Carryover
-from simulator.simulate.creatives import Rotation
+from simulator.simulate.creatives import Rotation, Schedule
 from simulator.simulate.inputs import SimInputs
 from simulator.simulate.noise import mean_one_lognormal, poisson, thin
 from simulator.simulate.options import SimOptions
@@ -58,18 +60,31 @@ class Simulation:
         self.adstocked = np.nonzero(inputs.decay > 0)[0]
         self.immediate = np.nonzero(inputs.decay == 0)[0]
         self.carry = Carryover(inputs.decay[self.adstocked], runs, options.adstock_delay_days)
-        self.rotation = Rotation(inputs.creatives, inputs.spend, runs, h)
+        self.rotation: Rotation | Schedule = (
+            Rotation(inputs.creatives, runs, h)
+            if options.creative_policy == "thompson"
+            else Schedule(inputs.creatives, runs, h)
+        )
+        self.click_per_conversion = np.ones((runs, a))  # the creative's CTR over its lift
         self.has_media = np.nonzero(np.isfinite(inputs.impressions_per_spend))[0]
         self.has_clicks = np.nonzero(np.isfinite(inputs.cvr))[0]
 
     def run(self) -> ChunkOutcome:
         """Run every process over the horizon and return the per-run tallies."""
-        self.env.process(self._market())
-        for c in range(len(self.x.channel_ids)):
-            self.env.process(self._channel(c))
-        self.env.process(self._delivery())
-        self.env.process(self._operations())
+        processes = [
+            self._market(),
+            *(self._channel(c) for c in range(len(self.x.channel_ids))),
+            self._delivery(),
+            self._operations(),
+        ]
+        for p in processes:
+            self.env.process(p)
         self.env.run(until=self.x.horizon_days)
+        # The processes' frames hold ``self`` while simpy's queue holds them: a reference
+        # cycle that only the cyclic GC would free, so a chunk's arrays would pile up
+        # across chunks. Closing the finished generators frees the chunk at once.
+        for p in processes:
+            p.close()
         self.out.carryover += self.carry.pending(self.rng)
         self.out.creative_spend = self.rotation.spend
         self.out.creative_picks = self.rotation.daily_picks
@@ -132,9 +147,14 @@ class Simulation:
         lam = base[None, :] * self.media
         testing = self.rotation.index
         if testing.size:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                rate = np.where(spend[testing] > 0, base[testing] / spend[testing], 0.0)
-            lam[:, testing] *= self.rotation.choose(self.rng, rate)
+            if isinstance(self.rotation, Rotation):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rate = np.where(spend[testing] > 0, base[testing] / spend[testing], 0.0)
+                lift, click = self.rotation.choose(self.rng, rate)
+            else:
+                lift, click = self.rotation.choose(self.rng, t)
+            lam[:, testing] *= lift
+            self.click_per_conversion[:, testing] = click / lift
         return np.asarray(lam)
 
     def _count_media(self, t: int, lam: FloatArray) -> None:
@@ -148,7 +168,12 @@ class Simulation:
         k = self.has_clicks
         if k.size:
             cvr = np.minimum(x.cvr[k] * x.cvr_mult[k, t], 1.0)
-            self.out.clicks += poisson(self.rng, lam[:, k] @ (1.0 / cvr))
+            clicked = (
+                lam[:, k] * self.click_per_conversion[:, k]
+                if self.x.creatives.testing.size
+                else lam[:, k]
+            )
+            self.out.clicks += poisson(self.rng, clicked @ (1.0 / cvr))
 
     def _land(self, t: int, lam: FloatArray) -> FloatArray:
         """Draw the conversions that land today ``(R, A)`` and book them with their value.

@@ -11,27 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.creatives import CreativeMix
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import FloatArray, IntArray
-from simulator.model.schema import ChannelSpec, FunnelSpec
-
-
-@dataclass(frozen=True)
-class Creatives:
-    """Creatives of every ad set, padded to ``K`` (the most any channel has).
-
-    ``lift`` is the creative's multiplier on conversions per unit of spend (CTR x CVR
-    under CPM or flat pricing and for fitted curves; CVR alone under CPC, where a better
-    CTR buys fewer impressions for the same money; 1 under CPA, where money buys actions).
-    ``fatigue`` is the share of that response lost per flight's worth of spend the
-    creative has carried (compounding). Padding slots have ``active`` False.
-    """
-
-    ids: tuple[tuple[str, ...], ...]  # per ad set
-    lift: FloatArray  # (A, K)
-    fatigue: FloatArray  # (A, K)
-    active: np.ndarray  # (A, K) bool
-    testing: IntArray  # ad sets whose channel declares creatives: they rotate and tire
 
 
 @dataclass(frozen=True)
@@ -61,42 +43,11 @@ class SimInputs:
     ad_set_share: FloatArray  # (A,) an ad set's share of its channel's daily spend
     daily_cap: FloatArray  # (C,) inf where none
     targets: dict[str, float]
-    creatives: Creatives
+    creatives: CreativeMix  # the compiled creatives and their expected mix
 
     @property
     def n_ad_sets(self) -> int:
         return len(self.ad_set_ids)
-
-
-def _creative_lift(ch: ChannelSpec, ctr_m: float, cvr_m: float) -> float:
-    pricing = ch.response.pricing if isinstance(ch.response, FunnelSpec) else "fitted"
-    if pricing == "cpa":
-        return 1.0
-    if pricing == "cpc":
-        return cvr_m
-    return ctr_m * cvr_m
-
-
-def build_creatives(cs: CompiledScenario) -> Creatives:
-    """Each ad set carries its channel's creatives (one neutral creative when none)."""
-    per_channel = [ch.creatives or [] for ch in cs.spec.channels]
-    k = max(1, *(len(c) for c in per_channel))
-    a = cs.n_ad_sets
-    lift, fatigue = np.ones((a, k)), np.zeros((a, k))
-    active = np.zeros((a, k), dtype=bool)
-    active[:, 0] = True
-    ids: list[tuple[str, ...]] = []
-    for i, c in enumerate(cs.ad_set_channel):
-        ch = cs.spec.channels[int(c)]
-        own = per_channel[int(c)]
-        ids.append(tuple(cr.id for cr in own) or ("default",))
-        for j, cr in enumerate(own):
-            lift[i, j] = _creative_lift(ch, cr.ctr_multiplier, cr.cvr_multiplier)
-            fatigue[i, j] = cr.fatigue
-            active[i, j] = True
-    declared = np.array([bool(per_channel[int(c)]) for c in cs.ad_set_channel], dtype=bool)
-    testing = np.nonzero(declared)[0].astype(np.intp)
-    return Creatives(tuple(ids), lift, fatigue, active, testing)
 
 
 def _retention_terms(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
@@ -146,5 +97,5 @@ def build_inputs(cs: CompiledScenario, split: Split) -> SimInputs:
         ad_set_share=share,
         daily_cap=cs.daily_cap,
         targets=cs.active_targets(),
-        creatives=build_creatives(cs),
+        creatives=cs.creatives,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PACING_RULES = ("even", "front_loaded", "asap")
+CREATIVE_POLICIES = ("expected", "thompson")
 
 # Runs per random stream: fixed, so the split of the work among workers never changes
 # which numbers a run draws (see parallel.py).
@@ -27,7 +28,10 @@ class SimOptions:
     sigma of a market-wide AR(1) pressure factor (``competitor_persistence`` its day-to-day
     correlation) shared by every channel of a run. ``adstock_delay_days``: the delayed
     variant of adstock: conversions of adstocked channels wait this many days before the
-    geometric carry-over starts.
+    geometric carry-over starts. ``creative_policy``: ``expected`` spends each day in the
+    rotation's expected shares (the engine's model, ``model/creatives.py``); ``thompson``
+    lets each run learn from its own conversions (``simulate/creatives.py``), which moves
+    the mean away from the engine by the learning residual.
     """
 
     pacing: str = "even"
@@ -35,8 +39,12 @@ class SimOptions:
     competitor_noise: float = 0.05
     competitor_persistence: float = 0.8
     adstock_delay_days: int = 0
+    creative_policy: str = "expected"
 
     def __post_init__(self) -> None:
+        if self.creative_policy not in CREATIVE_POLICIES:
+            allowed = ", ".join(CREATIVE_POLICIES)
+            raise ValueError(f"creative_policy: unknown '{self.creative_policy}'; use {allowed}")
         if self.pacing not in PACING_RULES:
             allowed = ", ".join(PACING_RULES)
             raise ValueError(f"pacing: unknown '{self.pacing}'; use {allowed}")

@@ -1,4 +1,4 @@
-"""Per-run tallies of a chunk of runs, and their concatenation across chunks.
+"""Per-run tallies of one chunk of runs (``tally.py`` reduces them as they come).
 
 Shapes: ``R`` runs, ``A`` ad sets, ``H`` days, ``T`` ad sets testing creatives, ``K``
 creatives. Spend per ad set and day is the same in every run (the budget is committed;
@@ -7,7 +7,7 @@ randomness changes what it buys), so ``daily_spend`` has no run axis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -60,15 +60,3 @@ class ChunkOutcome:
             creative_spend=np.zeros((runs, 0, 1)),
             creative_picks=np.zeros((0, 1, horizon)),
         )
-
-    @staticmethod
-    def concat(parts: list[ChunkOutcome]) -> ChunkOutcome:
-        """Chunks in order: per-run arrays stacked, shared arrays kept, picks summed."""
-        first = parts[0]
-        stacked = {
-            f.name: np.concatenate([getattr(p, f.name) for p in parts], axis=0)
-            for f in fields(ChunkOutcome)
-            if f.name not in ("daily_spend", "creative_picks")
-        }
-        picks = np.sum([p.creative_picks for p in parts], axis=0)
-        return ChunkOutcome(**stacked, daily_spend=first.daily_spend, creative_picks=picks)

@@ -3,12 +3,16 @@
 Chunk ``i`` always holds runs ``1024 * i ...`` and draws from child ``i`` of
 ``SeedSequence(seed)``, whatever the number of workers, so the same seed gives the same
 numbers byte for byte on one process or many: workers only decide where a chunk runs.
+Chunks are handed back one at a time, in order, and at most ``2 * workers`` are in
+flight, so a caller that reduces each chunk as it comes holds a fixed amount of memory
+whatever the number of runs.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import numpy as np
 
@@ -30,15 +34,22 @@ def run_chunk(
     return Simulation(inputs, options, runs, np.random.default_rng(seed)).run()
 
 
-def run_all(
+def iter_chunks(
     inputs: SimInputs, options: SimOptions, runs: int, seed: int, workers: int = 1
-) -> ChunkOutcome:
-    """Every run, in chunk order; ``workers > 1`` runs chunks in separate processes."""
+) -> Iterator[ChunkOutcome]:
+    """Every chunk of runs, in chunk order; ``workers > 1`` runs them in separate processes."""
     sizes = chunk_sizes(runs)
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
     if workers <= 1 or len(sizes) == 1:
-        parts = [run_chunk(inputs, options, n, s) for n, s in zip(sizes, seeds, strict=True)]
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(sizes))) as pool:
-            parts = list(pool.map(run_chunk, repeat(inputs), repeat(options), sizes, seeds))
-    return ChunkOutcome.concat(parts)
+        for n, s in zip(sizes, seeds, strict=True):
+            yield run_chunk(inputs, options, n, s)
+        return
+    window = 2 * workers  # a bounded queue: results wait for the caller, not pile up
+    with ProcessPoolExecutor(max_workers=min(workers, len(sizes))) as pool:
+        pending: deque[Future[ChunkOutcome]] = deque()
+        for n, s in zip(sizes, seeds, strict=True):
+            pending.append(pool.submit(run_chunk, inputs, options, n, s))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -8,6 +8,7 @@ zero denominator in some run is undefined there and left out of that metric's su
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,24 +39,35 @@ def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def per_run_metrics(inputs: SimInputs, out: ChunkOutcome) -> dict[str, FloatArray]:
-    """Each metric of each run ``(R,)``, by the definitions of CONTRACT.md."""
-    spend, revenue = out.spend, out.revenue.sum(axis=1)
-    new = out.new_customers.sum(axis=1)
-    cac = _ratio(spend, new)
-    ltv_per_customer = _ratio(out.new_revenue + out.repeat_revenue, new)
-    undefined = np.full(spend.shape, np.nan)
+# What a run's metrics are derived from: the one per-run table the simulation keeps.
+COLUMNS = (
+    "spend",
+    "revenue",
+    "conversions",
+    "new_customers",
+    "profit",
+    "new_revenue",  # first-order revenue of new customers (for ltv_per_customer)
+    "repeat_revenue",
+    "referred_customers",
+    "impressions",
+    "clicks",
+    "carryover_after_horizon",
+)
+
+
+def run_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, FloatArray]:
+    """The per-run values every metric is derived from, each ``(R,)``.
+
+    Impressions and clicks are nan in every run where no ad set's pricing defines them.
+    """
+    undefined = np.full(out.spend.shape, np.nan)
     return {
-        "spend": spend,
-        "revenue": revenue,
+        "spend": out.spend,
+        "revenue": out.revenue.sum(axis=1),
         "conversions": out.conversions.sum(axis=1),
-        "new_customers": new,
-        "profit": out.revenue @ inputs.margin - spend,
-        "roi": _ratio(revenue, spend),
-        "cac": cac,
-        "ltv": revenue + out.repeat_revenue,
-        "ltv_per_customer": ltv_per_customer,
-        "ltv_cac": _ratio(ltv_per_customer, cac),
+        "new_customers": out.new_customers.sum(axis=1),
+        "profit": out.revenue @ inputs.margin - out.spend,
+        "new_revenue": out.new_revenue,
         "repeat_revenue": out.repeat_revenue,
         "referred_customers": out.referred,
         "impressions": out.impressions
@@ -64,6 +76,31 @@ def per_run_metrics(inputs: SimInputs, out: ChunkOutcome) -> dict[str, FloatArra
         "clicks": out.clicks if np.isfinite(inputs.cvr).any() else undefined,
         "carryover_after_horizon": out.carryover,
     }
+
+
+def derive_metric(name: str, column: Callable[[str], FloatArray]) -> FloatArray:
+    """One metric of every run ``(R,)`` from the columns, by the definitions of CONTRACT.md.
+
+    Elementwise per run, so deriving from a whole table or from a chunk of it gives the
+    same numbers.
+    """
+    if name == "roi":
+        return _ratio(column("revenue"), column("spend"))
+    if name == "cac":
+        return _ratio(column("spend"), column("new_customers"))
+    if name == "ltv":
+        return column("revenue") + column("repeat_revenue")
+    if name == "ltv_per_customer":
+        return _ratio(column("new_revenue") + column("repeat_revenue"), column("new_customers"))
+    if name == "ltv_cac":
+        return _ratio(derive_metric("ltv_per_customer", column), derive_metric("cac", column))
+    return column(name)
+
+
+def per_run_metrics(inputs: SimInputs, out: ChunkOutcome) -> dict[str, FloatArray]:
+    """Each metric of each run ``(R,)``, by the definitions of CONTRACT.md."""
+    columns = run_columns(inputs, out)
+    return {name: derive_metric(name, columns.__getitem__) for name in METRICS}
 
 
 def stats(values: FloatArray) -> dict[str, float]:
@@ -79,7 +116,7 @@ def stats(values: FloatArray) -> dict[str, float]:
         }
 
 
-def targets_met(targets: dict[str, float], metrics: dict[str, FloatArray]) -> FloatArray:
+def targets_met(targets: dict[str, float], metrics: Mapping[str, FloatArray]) -> FloatArray:
     """Per run: True where every target holds (an undefined ratio fails its target)."""
     ok = np.ones(metrics["spend"].shape, dtype=bool)
     for name, bound in targets.items():
@@ -95,12 +132,12 @@ class SimulationResult:
     runs: int
     seed: int
     allocation: dict[str, float]
-    per_run: dict[str, FloatArray]  # metric -> (R,)
+    per_run: Mapping[str, FloatArray]  # metric -> (R,), derived on access (tally.RunTable)
     p_targets_met: float
-    channels: dict[str, dict[str, FloatArray]]  # channel -> metric -> (R,)
-    daily_revenue: FloatArray  # (R, H): the studio's fan chart
-    daily_conversions: FloatArray  # (R, H)
-    daily_impressions: FloatArray  # (R, H)
+    channels: Mapping[str, Mapping[str, FloatArray]]  # channel -> metric -> (R,)
+    daily_revenue: FloatArray  # (min(R, SERIES_RUNS), H): the studio's fan chart, first runs
+    daily_conversions: FloatArray  # (min(R, SERIES_RUNS), H)
+    daily_impressions: FloatArray  # (min(R, SERIES_RUNS), H)
     daily_spend: dict[str, list[float]]  # channel -> H days, the same in every run
     creatives: dict[str, dict[str, float]]  # ad set -> creative -> mean share of spend
     creative_picks: dict[str, FloatArray]  # ad set -> (K, H) share of runs on each creative
