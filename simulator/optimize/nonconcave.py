@@ -143,11 +143,21 @@ def tangent_points(curve: Curve, start: FloatArray, stop: FloatArray) -> FloatAr
     return np.where(convex, t, start)  # never convex: no chord at all
 
 
-def envelope_set(curves: CurveSet, start: FloatArray, tangent: FloatArray) -> CurveSet:
-    """The set with each non-concave item's start replaced by its chord up to ``tangent``."""
+def envelope_set(
+    curves: CurveSet,
+    start: FloatArray,
+    tangent: FloatArray,
+    only: npt.NDArray[np.bool_] | None = None,
+) -> CurveSet:
+    """The set with each non-concave item's start replaced by its chord up to ``tangent``.
+
+    ``only`` (one flag per item) limits the change to those items; the other S-curves
+    stay as they are (whole-unit search pins fixed items and leaves the free ones).
+    ``start = tangent = x`` pins an item: concave, and exact at spend ``x``.
+    """
     parts: list[tuple[Curve, IntArray]] = []
     for curve, idx in curves:
-        bad = ~curve.concave
+        bad = ~curve.concave & (True if only is None else only[idx])
         if bad.any():
             sub = curve.take(np.nonzero(bad)[0])
             j = idx[bad]
@@ -272,7 +282,8 @@ def _promising(p: Problem, env: CurveSet, lo: FloatArray, up: FloatArray, score:
     return bool(bound > score + 1e-9 * abs(score))
 
 
-def _tangents(p: Problem) -> FloatArray:
+def problem_tangents(p: Problem) -> FloatArray:
+    """Each S-curve item's tangent point on ``[lower, min(upper, budget)]`` (else ``lower``)."""
     start = np.asarray(p.lower, dtype=float)
     stop = np.maximum(np.minimum(p.upper, p.budget), start)
     tangent = start.copy()
@@ -294,7 +305,7 @@ def optimize_nonconcave(problem: Problem) -> Allocation:
     p = problem
     if np.all(p.curves.concave):
         return optimize_exact(p)
-    start, tangent = np.asarray(p.lower, dtype=float), _tangents(p)
+    start, tangent = np.asarray(p.lower, dtype=float), problem_tangents(p)
     env = envelope_set(p.curves, start, tangent)
     relaxed = optimize_exact(replace(p, curves=env))
     if relaxed.status != "optimal":
