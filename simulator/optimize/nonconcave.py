@@ -39,6 +39,7 @@ from simulator.optimize.problem import Allocation, Problem
 
 _MAX_PATTERN_ITEMS = 10
 _PARTIAL_GRID = 16
+_MAX_LOCAL_SOLVES = 24  # exact solves of the local search for many items (a daily plan)
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,9 @@ def optimize_nonconcave(problem: Problem) -> Allocation:
     items = np.nonzero(~p.curves.concave & (tangent > start))[0]
     bend = np.clip(_inflections(p, tangent), start, tangent)
     best = _Best()
+    if items.size > _MAX_PATTERN_ITEMS:
+        _many(p, best, relaxed, items, start, tangent, bend)
+        return _answer(best, relaxed)
     relaxed_on = relaxed.x[items] >= bend[items]
     for on in _patterns(items.size, relaxed_on):
         lo, up, curves = _fix(p, items, on, bend)
@@ -330,8 +334,52 @@ def optimize_nonconcave(problem: Problem) -> Allocation:
                 continue
             best.lower, best.upper = lo, up
             _partial(p, best, curves, int(j), start[j], up[j])
+    return _answer(best, relaxed)
+
+
+def _answer(best: _Best, relaxed: Allocation) -> Allocation:
+    """The best true point, with the envelope's optimum as its proven bound."""
     if best.sol is None:
         return replace(
             relaxed, status="infeasible", objective=-np.inf, upper_bound=relaxed.objective
         )
     return replace(best.sol, upper_bound=relaxed.objective)
+
+
+def _many(
+    p: Problem,
+    best: _Best,
+    relaxed: Allocation,
+    items: IntArray,
+    start: FloatArray,
+    tangent: FloatArray,
+    bend: FloatArray,
+) -> None:
+    """Many S-curve items (a daily plan): rounding plus a bounded local search (:mod:`patterns`)."""
+    from simulator.optimize import patterns
+
+    def offer(on: npt.NDArray[np.bool_], k: int | None, s: float) -> float:
+        lo, up, _ = _fix(p, items, on, bend)
+        pin = start.copy()
+        pin[items[on]] = lo[items[on]]
+        if k is not None:
+            j = items[k]
+            lo[j] = up[j] = pin[j] = start[j] + s
+        if lo.sum() > p.budget * (1 + 1e-12) or np.any(lo > up):
+            return -np.inf
+        return best.offer(p, envelope_set(p.curves, pin, pin), lo, up)
+
+    fams = patterns.families(p, items)
+    s, t = start[items], tangent[items]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chord = (p.curves.value(tangent) - p.curves.value(start))[items] / (t - s)
+    rank = np.nan_to_num(p.objective[items] * chord)
+    first = patterns.rounded_pattern(replace(relaxed, x=relaxed.x[items]), fams, s, t)
+    offer(relaxed.x[items] >= bend[items], None, 0.0)
+    on = patterns.local_search(offer, first, fams, rank, _MAX_LOCAL_SOLVES)
+    if best.score < _bound_score(p, relaxed) * (1 - 1e-9):
+        patterns.partials(offer, on, fams, rank, bend[items] - s)
+
+
+def _bound_score(p: Problem, relaxed: Allocation) -> float:
+    return -relaxed.objective if p.minimize_spend else relaxed.objective
