@@ -83,7 +83,8 @@ class _Search:
         if self.tangent is not None and free_s.any():
             fixed = self.unit > 0
             pins = envelope_set(p.curves, lower, lower, only=fixed)
-            sol = optimize_nonconcave(replace(p, curves=pins, lower=lower, upper=upper))
+            q = replace(p, curves=pins, lower=lower, upper=upper)
+            sol = optimize_nonconcave(q, incumbent=self.best_score)
             if sol.status != "optimal":
                 return
             if sol.upper_bound is not None:

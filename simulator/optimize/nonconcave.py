@@ -274,13 +274,24 @@ def _inflections(p: Problem, tangent: FloatArray) -> FloatArray:
     return out
 
 
-def _promising(p: Problem, env: CurveSet, lo: FloatArray, up: FloatArray, score: float) -> bool:
-    """Whether the envelope bound of this branch can beat the best score found."""
-    sol = optimize_exact(replace(p, curves=env, lower=lo, upper=up), diagnose=False)
+def _branch_bound(p: Problem, lo: FloatArray, up: FloatArray) -> float:
+    """Score bound of the branch ``lo <= x <= up``: envelopes rebuilt on its own ranges.
+
+    The envelope of a curve on a narrower range lies below the root's (a chord that stops
+    at the inflection is flatter than one reaching the tangent point), so the bound is
+    tighter, and it cuts more branches.
+    """
+    q = replace(p, lower=lo, upper=up)
+    env = envelope_set(p.curves, lo, problem_tangents(q))
+    sol = optimize_exact(replace(q, curves=env), diagnose=False)
     if sol.status != "optimal":
-        return False
-    bound = -sol.objective if p.minimize_spend else sol.objective
-    return bool(bound > score + 1e-9 * abs(score))
+        return -np.inf
+    return -sol.objective if p.minimize_spend else sol.objective
+
+
+def _promising(p: Problem, lo: FloatArray, up: FloatArray, score: float) -> bool:
+    """Whether the envelope bound of this branch can beat the best score found."""
+    return bool(_branch_bound(p, lo, up) > score + 1e-9 * abs(score))
 
 
 def problem_tangents(p: Problem) -> FloatArray:
@@ -296,8 +307,12 @@ def problem_tangents(p: Problem) -> FloatArray:
     return tangent
 
 
-def optimize_nonconcave(problem: Problem) -> Allocation:
-    """The best split found for S-curves, with the envelope's optimum as ``upper_bound``.
+def optimize_nonconcave(problem: Problem, incumbent: float = -np.inf) -> Allocation:
+    """The best split found for S-curves, with a proven ``upper_bound``.
+
+    ``incumbent`` is a score (objective, or minus the spend) the caller already holds,
+    e.g. branch and bound over whole units: branches that cannot beat it are not searched
+    (the bound stays valid; the answer may then be worse than the incumbent).
 
     For ``minimize_spend`` the bound is the envelope's spend, a proven *lower* bound on
     the least spend. Infeasible when even the envelope cannot meet the targets (its
@@ -322,28 +337,38 @@ def optimize_nonconcave(problem: Problem) -> Allocation:
         lo, up, curves = _fix(p, items, on, bend)
         if lo.sum() <= p.budget and np.all(lo <= up):
             best.offer(p, curves, lo, up)
-    bound = -relaxed.objective if p.minimize_spend else relaxed.objective
+    bound = _bound_score(p, relaxed)
+    partial_bounds = [bound]
     for k, j in enumerate(items):
         if best.score >= bound - 1e-12 * abs(bound):
             break  # a true point already reaches the envelope's bound: proven optimal
+        up_k = p.upper.copy()
+        up_k[j] = min(up_k[j], bend[j])
+        partial_bounds[0] = -np.inf  # the patterns are exhaustive: the branches bound it
+        partial_bounds.append(_branch_bound(p, p.lower, up_k))
+        held = max(best.score, incumbent)
+        if partial_bounds[-1] <= held + 1e-9 * abs(held):
+            continue  # no split with this item below its inflection can win
         others = np.delete(items, k)
         for on in _patterns(others.size, np.delete(relaxed_on, k)):
             lo, up, curves = _fix(p, others, on, bend)
             up[j] = min(up[j], bend[j])
-            if lo.sum() > p.budget or np.any(lo > up) or not _promising(p, env, lo, up, best.score):
+            if lo.sum() > p.budget or np.any(lo > up) or not _promising(p, lo, up, held):
                 continue
             best.lower, best.upper = lo, up
             _partial(p, best, curves, int(j), start[j], up[j])
-    return _answer(best, relaxed)
+    # every split has each item off, on (past its inflection: exact patterns) or, for some
+    # item k, below its inflection (k's branch bound): the largest of these bounds it
+    top = min(bound, max(best.score, *partial_bounds))
+    return _answer(best, relaxed, -top if p.minimize_spend else top)
 
 
-def _answer(best: _Best, relaxed: Allocation) -> Allocation:
-    """The best true point, with the envelope's optimum as its proven bound."""
+def _answer(best: _Best, relaxed: Allocation, bound: float | None = None) -> Allocation:
+    """The best true point, with a proven bound (default: the envelope's optimum)."""
+    bound = relaxed.objective if bound is None else bound
     if best.sol is None:
-        return replace(
-            relaxed, status="infeasible", objective=-np.inf, upper_bound=relaxed.objective
-        )
-    return replace(best.sol, upper_bound=relaxed.objective)
+        return replace(relaxed, status="infeasible", objective=-np.inf, upper_bound=bound)
+    return replace(best.sol, upper_bound=bound)
 
 
 def _many(
