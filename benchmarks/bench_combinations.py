@@ -118,6 +118,7 @@ def bench_units(cap_s: float) -> None:
             break
         lo, hi = p.lower.copy(), p.upper.copy()
         lo[0] = hi[0] = count * 20_000.0
+        hi[0] = max(hi[0], 1e-3)  # SLSQP's floor is 1e-9 of a unit: keep hi above it
         _, _, obj, st = slsqp(in_units(replace(p, lower=lo, upper=hi), cs.budget / p.n), left)
         best = max(best, obj)
         if st.startswith("did not"):

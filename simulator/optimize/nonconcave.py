@@ -12,16 +12,20 @@ Method:
 2. **Repair by on/off patterns.** On ``[t, upper]`` the envelope *is* the curve, so once
    each S-curve item is either *off* (at its lower bound) or *on* (at least ``t``) the
    problem is concave and the exact allocator solves it exactly. All ``2^m`` patterns
-   are tried for ``m <= 10`` S-curve items; above that, the envelope solution's own
-   pattern and its single flips.
+   are tried for ``m <= 10`` S-curve items; above that (a daily plan: (ad set, day)
+   items), the envelope's pattern rounded per channel plus a bounded local search
+   (:mod:`simulator.optimize.patterns`), so a 30-day plan takes seconds.
 3. **Partial items.** When money is short, the best plan can leave one S-curve item
    between ``lower`` and ``t`` (e.g. one channel and a budget below its threshold). For
    each S-curve item the best pattern is retried with that item fixed at spends on a
    grid over ``[lower, t]`` (then refined by golden section), the rest solved exactly.
+   Each such branch is first bounded by the envelopes rebuilt on its own ranges; a
+   branch that cannot beat the best point is skipped.
 
 The answer is a true point of the curves; ``upper_bound - objective`` is its proven gap.
-Steps 2-3 are exact when no item sits inside its linear part at the optimum, and a
-grid-plus-refinement search otherwise, which the gap reports honestly.
+With exhaustive patterns the bound is the larger of the best pattern and every item's
+below-inflection branch bound (every split is in one of them), which is tighter than
+the root envelope; otherwise it is the root envelope's optimum.
 """
 
 from __future__ import annotations
