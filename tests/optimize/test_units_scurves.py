@@ -1,7 +1,7 @@
 """Whole units with S-shaped responses (KOL posts bought whole), by total and by day.
 
 The reference is brute force: every KOL post count, the continuous rest solved on a fine
-grid that is refined twice (the search channel's best spend under the ROI target by
+grid refined around its best (the search channel's best spend under the ROI target by
 bisection), independent of the optimiser's envelope and branch and bound.
 """
 
@@ -13,9 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator import evaluate, load_scenario, optimize
 from simulator.cli import main
+from simulator.optimize.lumpy import optimize_lumpy
+from simulator.optimize.problem import Problem
+from tests.optimize.conftest import curve_set
 
 UNIT, BUDGET, ROI_MIN = 20_000.0, 200_000.0, 2.3
 
@@ -229,3 +234,46 @@ def test_thirty_day_s_curve_plan_takes_seconds(tmp_path: Path, budget: int) -> N
     assert rec.totals["spend"] <= budget * (1 + 1e-9)
     res = evaluate(sc, {"allocation": rec.allocation, "daily": rec.daily})
     assert res.totals["revenue"] == pytest.approx(revenue, rel=1e-9)
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None)
+@given(
+    st.floats(1.5, 3.0),
+    st.floats(50, 400),
+    st.floats(30, 150),
+    st.floats(1.5, 3.0),
+    st.floats(50, 400),
+    st.floats(200, 900),
+)
+def test_two_whole_s_curves_and_a_concave_rest_match_enumeration(
+    shape_a: float, half_a: float, unit_a: float, shape_b: float, half_b: float, budget: float
+) -> None:
+    """Two S-curves bought whole plus an exponential: every count pair, the rest in closed form.
+
+    The exponential is increasing, so the best rest spends all that is left.
+    """
+    curves = curve_set(
+        [
+            ("hill", 500.0, half_a, shape_a),
+            ("hill", 400.0, half_b, shape_b),
+            ("exponential", 200.0, 300.0, 1.0),
+        ]
+    )
+    aov = np.array([2.0, 3.0, 1.5])
+    unit = np.array([unit_a, 60.0, 0.0])
+    p = Problem(curves, np.zeros(3), np.full(3, budget), aov, budget)
+    got = optimize_lumpy(p, unit)
+    best = -np.inf
+    for a in range(int(budget // unit_a) + 1):
+        for b in range(int((budget - a * unit_a) // 60.0) + 1):
+            x = np.array([a * unit_a, b * 60.0, 0.0])
+            x[2] = budget - x.sum()
+            best = max(best, p.objective_value(x))
+    assert got.status == "optimal"
+    counts = got.x[:2] / unit[:2]
+    np.testing.assert_allclose(counts, np.round(counts), atol=1e-9)
+    assert got.x.sum() <= budget * (1 + 1e-12)
+    assert got.objective == pytest.approx(best, rel=1e-9)
+    assert got.upper_bound is not None
+    assert got.upper_bound >= got.objective * (1 - 1e-12)
