@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from simulator import evaluate, load_scenario, optimize
 from simulator.cli import main
 from simulator.optimize.lumpy import optimize_lumpy
-from simulator.optimize.problem import Problem
+from simulator.optimize.problem import FloorConstraint, Problem
 from tests.optimize.conftest import curve_set
 
 UNIT, BUDGET, ROI_MIN = 20_000.0, 200_000.0, 2.3
@@ -277,3 +278,26 @@ def test_two_whole_s_curves_and_a_concave_rest_match_enumeration(
     assert got.objective == pytest.approx(best, rel=1e-9)
     assert got.upper_bound is not None
     assert got.upper_bound >= got.objective * (1 - 1e-12)
+
+
+def test_least_spend_with_whole_s_curve_units_matches_enumeration() -> None:
+    """min_spend: the least spend meeting a revenue floor, posts of 50 on an S-curve.
+
+    Enumerated: each post count, the exponential's spend that closes the gap in closed form.
+    """
+    curves = curve_set([("hill", 500.0, 200.0, 2.0), ("exponential", 300.0, 150.0, 1.0)])
+    aov = np.array([2.0, 1.0])
+    floor = FloorConstraint("revenue_min", aov, 600.0)
+    p = Problem(curves, np.zeros(2), np.full(2, 1000.0), aov, 1000.0, floors=(floor,))
+    got = optimize_lumpy(replace(p, minimize_spend=True), np.array([50.0, 0.0]))
+    best = np.inf
+    for posts in range(21):
+        spend = posts * 50.0
+        need = 600.0 - 2.0 * float(curves.value(np.array([spend, 0.0]))[0])
+        if need < 300.0:
+            best = min(best, spend + (-150.0 * np.log1p(-max(need, 0.0) / 300.0)))
+    assert got.status == "optimal"
+    assert got.objective == pytest.approx(best, rel=1e-9)
+    assert float(aov @ curves.value(got.x)) >= 600.0 * (1 - 1e-9)
+    assert got.upper_bound is not None
+    assert got.upper_bound <= got.objective * (1 + 1e-12)  # for least spend: a lower bound
