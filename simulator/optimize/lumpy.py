@@ -1,15 +1,24 @@
 """Whole units: items bought only in multiples of a unit price (a KOL post, a board, a staff-day).
 
-Method: branch and bound over the lumpy items' unit counts, with the exact allocator as
-the bound. A node fixes the counts of the first lumpy items (their spend becomes both
-lower and upper bound) and relaxes the rest to continuous spend within their bounds. The
-relaxation contains every whole-unit split below the node, and the curves are concave,
-so the exact allocator's optimum of the relaxation is a valid upper bound, and it also
-meets the budget, bounds, groups, ratio targets and floors exactly as the final answer
-must. A leaf (every count fixed) is solved exactly for the continuous items, so the
-best leaf is the proven optimum; nodes whose bound cannot beat it, or whose relaxation
-is infeasible, are cut. Children are tried nearest the relaxed spend first, which finds
-a good incumbent early and makes the cuts bite.
+Method: branch and bound over the lumpy items' unit counts. A node fixes the counts of
+the first lumpy items (their spend becomes both lower and upper bound) and relaxes the
+rest to continuous spend within their bounds. The relaxation contains every whole-unit
+split below the node, so its optimum is a valid upper bound; it also meets the budget,
+bounds, groups, ratio targets and floors exactly as the final answer must. Nodes whose
+bound cannot beat the incumbent, or whose relaxation is infeasible, are cut. Children
+are tried nearest the relaxed spend first, which finds a good incumbent early and makes
+the cuts bite.
+
+Concave curves: the relaxation is solved by the exact allocator and a leaf (every count
+fixed) is solved exactly, so the best leaf is the proven optimum.
+
+S-curves (a KOL post bought whole with an S-shaped response, the headline case): the
+relaxation replaces every free S-curve by its concave envelope on its root range (the
+envelope lies above the curve, so the bound stays valid) and pins each fixed item at its
+own exact value. A leaf hands the free S-curves to :mod:`simulator.optimize.nonconcave`,
+whose envelope bound at that leaf joins the answer's ``upper_bound``: the best of the
+incumbent and every leaf bound, a proven bound on the whole-unit optimum. With two
+profiles (``aov_multiplier`` events) each profile gets its own envelope and its own pins.
 """
 
 from __future__ import annotations
@@ -20,39 +29,83 @@ import numpy as np
 
 from simulator.model.curves import FloatArray, IntArray
 from simulator.optimize.exact import optimize_exact
-from simulator.optimize.problem import Allocation, Infeasibility, Problem
+from simulator.optimize.nonconcave import (
+    Profiles,
+    concave_items,
+    envelopes,
+    optimize_nonconcave,
+    problem_tangents,
+)
+from simulator.optimize.problem import Allocation, Problem
 
 _SLACK = 1e-12  # relative: a bound this close to the incumbent cannot beat it
 
 
 @dataclass
 class _Search:
-    """Branch-and-bound state: the incumbent and the work budget."""
+    """Branch-and-bound state: the incumbent, the leaves' bounds and the work budget.
+
+    Scores are "higher is better": the objective, or minus the spend for ``minimize_spend``.
+    ``tangent`` (per profile, ``(P, n)``) is None when every curve is concave (then every
+    leaf is exact).
+    """
 
     problem: Problem
     unit: FloatArray
     order: IntArray
     n_min: IntArray
     n_max: IntArray
+    tangent: FloatArray | None = None
     best: Allocation | None = None
+    best_score: float = -np.inf
+    leaf_bound: float = -np.inf
     nodes: int = 0
     max_nodes: int = 200_000
 
+    def score(self, objective: float) -> float:
+        return -objective if self.problem.minimize_spend else objective
+
+    def curves_at(self, lower: FloatArray, upper: FloatArray) -> Profiles:
+        """Fixed items pinned at their spend, free S-curves replaced by their envelopes
+        (each profile its own)."""
+        p = self.problem
+        if self.tangent is None:
+            return p.profiles
+        fixed = (self.unit > 0) & (lower >= upper)
+        start = np.where(fixed, lower, p.lower)
+        return envelopes(p, start, np.where(fixed, lower, self.tangent))
+
     def relax(self, lower: FloatArray, upper: FloatArray) -> Allocation | None:
         self.nodes += 1
-        sol = optimize_exact(replace(self.problem, lower=lower, upper=upper), diagnose=False)
+        q = self.problem.with_profiles(self.curves_at(lower, upper))
+        q = replace(q, lower=lower, upper=upper)
+        sol = optimize_exact(q, diagnose=False)
         return sol if sol.status == "optimal" else None
 
     def beaten(self, bound: float) -> bool:
-        return self.best is not None and bound <= self.best.objective + _SLACK * abs(
-            self.best.objective
-        )
+        return bound <= self.best_score + _SLACK * abs(self.best_score)
+
+    def leaf(self, lower: FloatArray, upper: FloatArray, sol: Allocation) -> None:
+        """Every count fixed: the rest exactly (concave) or by the S-curve method."""
+        p = self.problem
+        free_s = ~concave_items(p) & (self.unit == 0)
+        if self.tangent is not None and free_s.any():
+            fixed = self.unit > 0
+            pins = envelopes(p, lower, lower, only=fixed)
+            q = replace(p.with_profiles(pins), lower=lower, upper=upper)
+            sol = optimize_nonconcave(q, incumbent=self.best_score)
+            if sol.status != "optimal":
+                return
+            if sol.upper_bound is not None:
+                self.leaf_bound = max(self.leaf_bound, self.score(sol.upper_bound))
+        sol = replace(sol, objective=p.objective_value(sol.x))
+        if self.score(sol.objective) > self.best_score:
+            self.best, self.best_score = sol, self.score(sol.objective)
 
     def branch(self, depth: int, lower: FloatArray, upper: FloatArray, sol: Allocation) -> None:
         """Fix lumpy item ``order[depth]`` to each feasible count, nearest the relaxation first."""
         if depth == self.order.size:
-            if self.best is None or sol.objective > self.best.objective:
-                self.best = sol
+            self.leaf(lower, upper, sol)
             return
         j = int(self.order[depth])
         counts = np.arange(self.n_min[j], self.n_max[j] + 1)
@@ -62,19 +115,22 @@ class _Search:
             lo, hi = lower.copy(), upper.copy()
             lo[j] = hi[j] = c * self.unit[j]
             child = self.relax(lo, hi)
-            if child is not None and not self.beaten(child.objective):
+            if child is not None and not self.beaten(self.score(child.objective)):
                 self.branch(depth + 1, lo, hi, child)
 
 
 def optimize_lumpy(problem: Problem, unit_cost: FloatArray, max_nodes: int = 200_000) -> Allocation:
     """The best split when item ``i`` spends a whole multiple of ``unit_cost[i]`` (0: any amount).
 
-    Exact (every curve must be concave; see :mod:`simulator.optimize.nonconcave` for
-    S-curves) unless ``max_nodes`` relaxations run out first, in which case the best split
-    found is returned with the root relaxation's optimum as ``upper_bound``.
+    Exact for concave curves unless ``max_nodes`` relaxations run out first, in which
+    case the best split found is returned with the root relaxation's optimum as
+    ``upper_bound``. With S-curves the answer always carries ``upper_bound`` (equal to
+    the objective where the search proves it). When no whole-unit split meets the
+    targets, the infeasibility is diagnosed over whole units too
+    (:mod:`simulator.optimize.lumpy_diagnose`).
 
     Raises:
-        ValueError: for a negative unit cost or a non-concave curve.
+        ValueError: for a negative unit cost.
     """
     unit = np.asarray(unit_cost, dtype=float)
     if np.any(unit < 0):
@@ -85,16 +141,24 @@ def optimize_lumpy(problem: Problem, unit_cost: FloatArray, max_nodes: int = 200
     n_min = np.ceil(p.lower / safe - 1e-9).astype(np.intp)
     n_max = np.floor(np.minimum(p.upper, p.budget) / safe + 1e-9).astype(np.intp)
     lower = np.where(unit > 0, n_min * unit, p.lower)
-    upper = np.where(unit > 0, n_max * unit, p.upper)
-    root = optimize_exact(replace(p, lower=lower, upper=upper))
-    if root.status != "optimal" or order.size == 0:
-        return _with_units(root, unit)
-    search = _Search(p, unit, order, n_min, n_max, max_nodes=max_nodes)
+    upper = np.maximum(np.where(unit > 0, n_max * unit, p.upper), lower)
+    rounded = replace(p, lower=lower, upper=upper)
+    s_curves = not np.all(concave_items(p))
+    tangent = problem_tangents(rounded) if s_curves else None
+    search = _Search(rounded, unit, order, n_min, n_max, tangent, max_nodes=max_nodes)
+    root = search.relax(lower, upper) if order.size else None
+    if root is None:
+        return _no_whole_split(rounded, unit, order.size == 0)
     search.branch(0, lower, upper, root)
     if search.best is None:
-        return _no_whole_split(p, root)
-    exhausted = search.nodes >= max_nodes
-    return _with_units(search.best, unit, root.objective if exhausted else None)
+        return _no_whole_split(rounded, unit, False)
+    bound: float | None = None
+    if search.nodes >= max_nodes:
+        bound = root.objective
+    elif s_curves:
+        bound = max(search.best_score, search.leaf_bound)
+        bound = -bound if p.minimize_spend else bound
+    return _with_units(search.best, unit, bound)
 
 
 def _with_units(sol: Allocation, unit: FloatArray, bound: float | None = None) -> Allocation:
@@ -105,9 +169,11 @@ def _with_units(sol: Allocation, unit: FloatArray, bound: float | None = None) -
     return replace(sol, active=active, upper_bound=bound)
 
 
-def _no_whole_split(p: Problem, relaxed: Allocation) -> Allocation:
-    """Fractional units would meet the targets, whole ones do not: name the first target."""
-    names = [(r.name, r.rho) for r in p.ratios] + [(f.name, f.floor) for f in p.floors]
-    name, required = names[0] if names else ("budget", p.budget)
-    info = Infeasibility(name, required, float("nan"), float("nan"))
-    return replace(relaxed, status="infeasible", infeasibility=info, upper_bound=None)
+def _no_whole_split(p: Problem, unit: FloatArray, no_units: bool) -> Allocation:
+    """No whole-unit split meets the targets: which fails first, and its best over whole units."""
+    from simulator.optimize.lumpy_diagnose import diagnose_whole
+
+    if no_units:  # nothing lumpy: the continuous solvers answer (and diagnose) directly
+        return optimize_nonconcave(p) if not np.all(concave_items(p)) else optimize_exact(p)
+    info, x = diagnose_whole(p, unit)
+    return Allocation(x, p.objective_value(x), "infeasible", infeasibility=info)

@@ -12,18 +12,25 @@ Method:
 2. **Repair by on/off patterns.** On ``[t, upper]`` the envelope *is* the curve, so once
    each S-curve item is either *off* (at its lower bound) or *on* (at least ``t``) the
    problem is concave and the exact allocator solves it exactly. All ``2^m`` patterns
-   are tried for ``m <= 10`` S-curve items; above that, the envelope solution's own
-   pattern and its single flips.
+   are tried for ``m <= 10`` S-curve items; above that (a daily plan: (ad set, day)
+   items), the envelope's pattern rounded per channel plus a bounded local search
+   (:mod:`simulator.optimize.patterns`), so a 30-day plan takes seconds.
 3. **Partial items.** When money is short, the best plan can leave one S-curve item
    between ``lower`` and ``t`` (e.g. one channel and a budget below its threshold). For
    each S-curve item the best pattern is retried with that item fixed at spends on a
    grid over ``[lower, t]`` (then refined by golden section), the rest solved exactly.
+   Each such branch is first bounded by the envelopes rebuilt on its own ranges; a
+   branch that cannot beat the best point is skipped.
 
 The answer is a true point of the curves; ``upper_bound - objective`` is its proven gap.
 Where items have two profiles (order values that vary by day) each profile gets its own
-envelope: their weighted sum is a concave majorant of the item's mix, so the bound holds.
-Steps 2-3 are exact when no item sits inside its linear part at the optimum, and a
-grid-plus-refinement search otherwise, which the gap reports honestly.
+envelope: their weighted sum is a concave majorant of the item's mix, so the bound holds
+(at the root, on each branch's ranges and in whole-unit search alike). Where one spend
+per item is needed (on/off patterns, the inflection) it is the largest over the profiles:
+past it every profile is concave.
+With exhaustive patterns the bound is the larger of the best pattern and every item's
+below-inflection branch bound (every split is in one of them), which is tighter than
+the root envelope; otherwise it is the root envelope's optimum.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ Profiles = tuple[CurveSet, ...]  # one curve set per profile of the problem
 
 _MAX_PATTERN_ITEMS = 10
 _PARTIAL_GRID = 16
+_MAX_LOCAL_SOLVES = 24  # exact solves of the local search for many items (a daily plan)
 
 
 @dataclass(frozen=True)
@@ -147,11 +155,21 @@ def tangent_points(curve: Curve, start: FloatArray, stop: FloatArray) -> FloatAr
     return np.where(convex, t, start)  # never convex: no chord at all
 
 
-def envelope_set(curves: CurveSet, start: FloatArray, tangent: FloatArray) -> CurveSet:
-    """The set with each non-concave item's start replaced by its chord up to ``tangent``."""
+def envelope_set(
+    curves: CurveSet,
+    start: FloatArray,
+    tangent: FloatArray,
+    only: npt.NDArray[np.bool_] | None = None,
+) -> CurveSet:
+    """The set with each non-concave item's start replaced by its chord up to ``tangent``.
+
+    ``only`` (one flag per item) limits the change to those items; the other S-curves
+    stay as they are (whole-unit search pins fixed items and leaves the free ones).
+    ``start = tangent = x`` pins an item: concave, and exact at spend ``x``.
+    """
     parts: list[tuple[Curve, IntArray]] = []
     for curve, idx in curves:
-        bad = ~curve.concave
+        bad = ~curve.concave & (True if only is None else only[idx])
         if bad.any():
             sub = curve.take(np.nonzero(bad)[0])
             j = idx[bad]
@@ -166,6 +184,29 @@ def envelope_set(curves: CurveSet, start: FloatArray, tangent: FloatArray) -> Cu
         if (~bad).any():
             parts.append((curve.take(np.nonzero(~bad)[0]), idx[~bad]))
     return CurveSet(tuple(parts), curves.n)
+
+
+def envelopes(
+    p: Problem,
+    start: FloatArray,
+    tangents: FloatArray,
+    only: npt.NDArray[np.bool_] | None = None,
+) -> Profiles:
+    """:func:`envelope_set` for every profile of ``p``.
+
+    ``tangents`` is ``(P, n)`` (one row per profile, as :func:`problem_tangents`) or ``(n,)``
+    for all profiles alike (``start = tangents = x`` pins every profile at ``x``).
+    """
+    t = np.broadcast_to(np.asarray(tangents, dtype=float), (len(p.profiles), p.n))
+    return tuple(envelope_set(c, start, t[k], only) for k, c in enumerate(p.profiles))
+
+
+def concave_items(p: Problem) -> npt.NDArray[np.bool_]:
+    """Items whose every profile is concave."""
+    out = np.ones(p.n, dtype=bool)
+    for curves in p.profiles:
+        out &= curves.concave
+    return out
 
 
 @dataclass
@@ -251,35 +292,51 @@ def _fix(
     lo[items[on]] = np.maximum(lo[items[on]], bend[items[on]])
     start = p.lower.copy()
     start[items[on]] = lo[items[on]]
-    return lo, up, tuple(envelope_set(c, start, start) for c in p.profiles)
+    return lo, up, envelopes(p, start, start)
 
 
 def _inflections(p: Problem, tangent: FloatArray) -> FloatArray:
-    """Where each S-curve turns concave (hill and logistic in closed form, else ``t``)."""
-    out = tangent.copy()
-    for curve, idx in p.curves:
-        if isinstance(curve, Hill):
-            k = np.maximum(curve.shape, 1.0)
-            out[idx] = np.where(
-                curve.shape > 1, curve.half_saturation * ((k - 1) / (k + 1)) ** (1 / k), 0.0
-            )
-        elif isinstance(curve, Logistic):
-            out[idx] = curve.midpoint
-    return out
+    """Where each S-curve turns concave in every profile (hill and logistic in closed form,
+    else ``t``): the largest over the profiles."""
+    rows = []
+    for curves in p.profiles:
+        out = tangent.copy()
+        for curve, idx in curves:
+            if isinstance(curve, Hill):
+                k = np.maximum(curve.shape, 1.0)
+                out[idx] = np.where(
+                    curve.shape > 1, curve.half_saturation * ((k - 1) / (k + 1)) ** (1 / k), 0.0
+                )
+            elif isinstance(curve, Logistic):
+                out[idx] = curve.midpoint
+        rows.append(out)
+    return np.asarray(np.max(rows, axis=0), dtype=float)
 
 
-def _promising(p: Problem, env: Profiles, lo: FloatArray, up: FloatArray, score: float) -> bool:
-    """Whether the envelope bound of this branch can beat the best score found."""
-    sol = optimize_exact(replace(p.with_profiles(env), lower=lo, upper=up), diagnose=False)
+def _branch_bound(p: Problem, lo: FloatArray, up: FloatArray) -> float:
+    """Score bound of the branch ``lo <= x <= up``: envelopes rebuilt on its own ranges.
+
+    The envelope of a curve on a narrower range lies below the root's (a chord that stops
+    at the inflection is flatter than one reaching the tangent point), so the bound is
+    tighter, and it cuts more branches.
+    """
+    q = replace(p, lower=lo, upper=up)
+    env = envelopes(q, lo, problem_tangents(q))
+    sol = optimize_exact(q.with_profiles(env), diagnose=False)
     if sol.status != "optimal":
-        return False
-    bound = -sol.objective if p.minimize_spend else sol.objective
-    return bool(bound > score + 1e-9 * abs(score))
+        return -np.inf
+    return -sol.objective if p.minimize_spend else sol.objective
 
 
-def _tangents(p: Problem) -> FloatArray:
-    """Each profile's tangent points ``(P, n)``: the profiles of one item (conversions,
-    aov-weighted conversions) bend at different spends, so each gets its own chord."""
+def _promising(p: Problem, lo: FloatArray, up: FloatArray, score: float) -> bool:
+    """Whether the envelope bound of this branch can beat the best score found."""
+    return bool(_branch_bound(p, lo, up) > score + 1e-9 * abs(score))
+
+
+def problem_tangents(p: Problem) -> FloatArray:
+    """Each S-curve item's tangent point on ``[lower, min(upper, budget)]`` (else ``lower``),
+    per profile: shape ``(P, n)``. The profiles of one item (conversions, aov-weighted
+    conversions) bend at different spends, so each gets its own chord."""
     start = np.asarray(p.lower, dtype=float)
     stop = np.maximum(np.minimum(p.upper, p.budget), start)
     tangent = np.tile(start, (len(p.profiles), 1))
@@ -292,44 +349,105 @@ def _tangents(p: Problem) -> FloatArray:
     return tangent
 
 
-def optimize_nonconcave(problem: Problem) -> Allocation:
-    """The best split found for S-curves, with the envelope's optimum as ``upper_bound``.
+def optimize_nonconcave(problem: Problem, incumbent: float = -np.inf) -> Allocation:
+    """The best split found for S-curves, with a proven ``upper_bound``.
+
+    ``incumbent`` is a score (objective, or minus the spend) the caller already holds,
+    e.g. branch and bound over whole units: branches that cannot beat it are not searched
+    (the bound stays valid; the answer may then be worse than the incumbent).
 
     For ``minimize_spend`` the bound is the envelope's spend, a proven *lower* bound on
     the least spend. Infeasible when even the envelope cannot meet the targets (its
     best reachable values, reported, are then upper bounds on the true ones).
     """
     p = problem
-    if np.all(p.curves.concave):
+    concave = concave_items(p)
+    if np.all(concave):
         return optimize_exact(p)
-    start, tangents = np.asarray(p.lower, dtype=float), _tangents(p)
-    env = tuple(envelope_set(c, start, t) for c, t in zip(p.profiles, tangents, strict=True))
+    start, tangents = np.asarray(p.lower, dtype=float), problem_tangents(p)
     tangent = tangents.max(axis=0)  # past it every profile is concave
-    relaxed = optimize_exact(p.with_profiles(env))
+    relaxed = optimize_exact(p.with_profiles(envelopes(p, start, tangents)))
     if relaxed.status != "optimal":
         return replace(relaxed, objective=p.objective_value(relaxed.x))
-    items = np.nonzero(~p.curves.concave & (tangent > start))[0]
+    items = np.nonzero(~concave & (tangent > start))[0]
     bend = np.clip(_inflections(p, tangent), start, tangent)
     best = _Best()
+    if items.size > _MAX_PATTERN_ITEMS:
+        _many(p, best, relaxed, items, start, tangent, bend)
+        return _answer(best, relaxed)
     relaxed_on = relaxed.x[items] >= bend[items]
     for on in _patterns(items.size, relaxed_on):
         lo, up, curves = _fix(p, items, on, bend)
         if lo.sum() <= p.budget and np.all(lo <= up):
             best.offer(p, curves, lo, up)
-    bound = -relaxed.objective if p.minimize_spend else relaxed.objective
+    bound = _bound_score(p, relaxed)
+    partial_bounds = [bound]
     for k, j in enumerate(items):
         if best.score >= bound - 1e-12 * abs(bound):
             break  # a true point already reaches the envelope's bound: proven optimal
+        up_k = p.upper.copy()
+        up_k[j] = min(up_k[j], bend[j])
+        partial_bounds[0] = -np.inf  # the patterns are exhaustive: the branches bound it
+        partial_bounds.append(_branch_bound(p, p.lower, up_k))
+        held = max(best.score, incumbent)
+        if partial_bounds[-1] <= held + 1e-9 * abs(held):
+            continue  # no split with this item below its inflection can win
         others = np.delete(items, k)
         for on in _patterns(others.size, np.delete(relaxed_on, k)):
             lo, up, curves = _fix(p, others, on, bend)
             up[j] = min(up[j], bend[j])
-            if lo.sum() > p.budget or np.any(lo > up) or not _promising(p, env, lo, up, best.score):
+            if lo.sum() > p.budget or np.any(lo > up) or not _promising(p, lo, up, held):
                 continue
             best.lower, best.upper = lo, up
             _partial(p, best, curves, int(j), start[j], up[j])
+    # every split has each item off, on (past its inflection: exact patterns) or, for some
+    # item k, below its inflection (k's branch bound): the largest of these bounds it
+    top = min(bound, max(best.score, *partial_bounds))
+    return _answer(best, relaxed, -top if p.minimize_spend else top)
+
+
+def _answer(best: _Best, relaxed: Allocation, bound: float | None = None) -> Allocation:
+    """The best true point, with a proven bound (default: the envelope's optimum)."""
+    bound = relaxed.objective if bound is None else bound
     if best.sol is None:
-        return replace(
-            relaxed, status="infeasible", objective=-np.inf, upper_bound=relaxed.objective
-        )
-    return replace(best.sol, upper_bound=relaxed.objective)
+        return replace(relaxed, status="infeasible", objective=-np.inf, upper_bound=bound)
+    return replace(best.sol, upper_bound=bound)
+
+
+def _many(
+    p: Problem,
+    best: _Best,
+    relaxed: Allocation,
+    items: IntArray,
+    start: FloatArray,
+    tangent: FloatArray,
+    bend: FloatArray,
+) -> None:
+    """Many S-curve items (a daily plan): rounding plus a bounded local search (:mod:`patterns`)."""
+    from simulator.optimize import patterns
+
+    def offer(on: npt.NDArray[np.bool_], k: int | None, s: float) -> float:
+        lo, up, _ = _fix(p, items, on, bend)
+        pin = start.copy()
+        pin[items[on]] = lo[items[on]]
+        if k is not None:
+            j = items[k]
+            lo[j] = up[j] = pin[j] = start[j] + s
+        if lo.sum() > p.budget * (1 + 1e-12) or np.any(lo > up):
+            return -np.inf
+        return best.offer(p, envelopes(p, pin, pin), lo, up)
+
+    fams = patterns.families(p, items)
+    s, t = start[items], tangent[items]
+    gain = p.item_values(p.objective, tangent) - p.item_values(p.objective, start)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rank = np.nan_to_num(gain[items] / (t - s))  # the objective's chord slope
+    first = patterns.rounded_pattern(replace(relaxed, x=relaxed.x[items]), fams, s, t)
+    offer(relaxed.x[items] >= bend[items], None, 0.0)
+    on = patterns.local_search(offer, first, fams, rank, _MAX_LOCAL_SOLVES)
+    if best.score < _bound_score(p, relaxed) * (1 - 1e-9):
+        patterns.partials(offer, on, fams, rank, bend[items] - s)
+
+
+def _bound_score(p: Problem, relaxed: Allocation) -> float:
+    return -relaxed.objective if p.minimize_spend else relaxed.objective
