@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from simulator.calibrate.calibration import Calibration, ChannelCalibration
-from simulator.calibrate.scenario import atomic_write
 from simulator.io.errors import Issue, ScenarioError
+from simulator.io.export import atomic_write
 
 REPORT_FORMATS = (".html", ".htm", ".png")
 

@@ -8,15 +8,14 @@ It is parsed and validated by the model's own loader before anyone saves it.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import textwrap
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.io.export import atomic_write
 from simulator.io.yaml_loader import parse_yaml
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import scenario_from_data
@@ -147,21 +146,12 @@ def validate_yaml(text: str, file: str) -> CompiledScenario:
     return scenario_from_data(data, lines, file)
 
 
-def atomic_write(path: str | FilePath, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    target = FilePath(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        FilePath(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_scenario(cal: Calibration, path: str | FilePath) -> CompiledScenario:
-    """Validate the calibrated scenario under its final name, then save it atomically."""
+    """Validate the calibrated scenario under its final name, then save it atomically.
+
+    The one writer (``io.export.atomic_write``) creates a missing folder, as ``optimize --out``
+    does, and gives the file the mode every output gets (0644 under umask 022).
+    """
     compiled = validate_yaml(cal.yaml_text, str(path))
     atomic_write(path, cal.yaml_text)
     return compiled
