@@ -184,7 +184,7 @@ def test_numpy_runtime_warnings_never_reach_the_user(
     monkeypatch.setattr(validate, "run", overflowing)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        code, out, err = run(capsys, "validate", str(core_file))
+        code, _, err = run(capsys, "validate", str(core_file))
     assert code == 1  # the command ran to its end: exp overflowed to inf
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
     assert "RuntimeWarning" not in err
