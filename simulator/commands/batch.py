@@ -9,8 +9,8 @@ whether it found a better split. Rerun the same command after an interruption: f
 are skipped by input hash. One batch writes a folder at a time: a second batch on the same
 --out stops at once (exit 2) naming the first one's process; it does not wait.
 Exit 0 when every run finished (optimal or infeasible), 1 when some failed (listed with
-their located errors), 2 when a path matches nothing, --storage cannot be opened, DIR is busy or its results.sqlite is damaged (the message says
-what to do), 130 when interrupted.
+their located errors), 2 when a path matches nothing, --storage cannot be opened, DIR is
+busy or its results.sqlite is damaged (the message says what to do), 130 when interrupted.
 """
 
 from __future__ import annotations
