@@ -14,6 +14,7 @@ import numpy as np
 from simulator.io.errors import Issue, Path, ScenarioError, format_path
 from simulator.io.yaml_loader import LineMap, is_finite_number, line_of
 from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.numbers import MONEY
 
 # Keys of the optimiser's JSON that a split file may carry and we ignore, so that
 # `adsim optimize --format json > s.json` can be fed back with `--split s.json`.
@@ -78,6 +79,8 @@ def _read_allocation(cs: CompiledScenario, data: Any, out: _Collector) -> np.nda
             out.add(("allocation", key), f"must be a finite number (got {value!r})")
         elif value < 0:
             out.add(("allocation", key), f"spend must be >= 0 (got {value})")
+        elif value > MONEY[1]:
+            out.add(("allocation", key), f"spend must be <= {MONEY[1]:g} (got {value:g})")
         else:
             spend[idx] += _spread(cs, idx, value)
     return spend
@@ -99,9 +102,9 @@ def _read_daily(cs: CompiledScenario, data: Any, out: _Collector) -> tuple[np.nd
         if not ok:
             out.add(("daily", key), f"must be a list of {h} numbers, one per day")
             continue
-        bad = [i for i, v in enumerate(series) if not is_finite_number(v) or v < 0]
+        bad = [i for i, v in enumerate(series) if not is_finite_number(v) or not 0 <= v <= MONEY[1]]
         for i in bad:
-            out.add(("daily", key, i), f"must be a finite number >= 0 (got {series[i]!r})")
+            out.add(("daily", key, i), f"must be a number in 0 .. {MONEY[1]:g} (got {series[i]!r})")
         if not bad:
             daily[idx] += _spread(cs, idx, series)
             named.update(int(i) for i in idx)

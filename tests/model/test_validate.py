@@ -319,3 +319,23 @@ def test_json_split_with_exponents_is_read_as_numbers(core_file: Path, write: Wr
 def test_exponents_in_a_scenario_are_numbers(write: Write) -> None:
     sc = load_scenario(write(with_line(CORE_SCENARIO, "total: 1000000", "total: 1e6"), "e.yaml"))
     assert sc.budget == 1e6
+
+
+@pytest.mark.parametrize(
+    ("split", "expected"),
+    [
+        ("allocation: {baidu_search: 1e308}", "allocation.baidu_search: spend must be <= 1e+12"),
+        ("allocation: {baidu_search: true}", "allocation.baidu_search: must be a finite number"),
+        ("allocation: {baidu_search: '5'}", "allocation.baidu_search: must be a finite number"),
+    ],
+)
+def test_split_spends_are_real_numbers_in_range(
+    core_file: Path, write: Write, split: str, expected: str
+) -> None:
+    sc = load_scenario(core_file)
+    path = write(split + "\n", "split.yaml")
+    with pytest.raises(ScenarioError) as info:
+        load_split(sc, path)
+    assert [str(i) for i in info.value.issues] == [
+        next(str(i) for i in info.value.issues if expected in str(i))
+    ]
