@@ -10,67 +10,19 @@ hostile file a located error instead of gigabytes of memory.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 
 from simulator.io.errors import Issue, Path, ScenarioError, format_path
-from simulator.io.yaml_build import (
-    MAX_ALIAS_VALUES,
-    MAX_ALIASES,
-    MAX_DEPTH,
-    Builder,
-    LimitError,
-    LineMap,
-)
+from simulator.io.yaml_build import MAX_ALIAS_VALUES, Builder, LimitError, LineMap
+from simulator.io.yaml_parser import line_at, new_loader
 
 __all__ = ["MAX_ALIAS_VALUES", "MAX_FILE_BYTES", "LineMap", "line_of", "parse_yaml", "read_yaml"]
 
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # ~50,000 channels; a bigger file is a mistake or an attack
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text and reads ``1e5`` as a number.
-
-    It also bounds the composer: nesting depth (PyYAML composes recursively, so a file of
-    10,000 ``[`` would exhaust the stack) and the number of alias uses.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._aliases = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        at = event.start_mark.line + 1 if event.start_mark is not None else 1
-        if isinstance(event, yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                raise LimitError(at, f"more than {MAX_ALIASES:,} aliases")
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise LimitError(at, f"nested more than {MAX_DEPTH} levels deep")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-# YAML 1.2 and JSON read 1e5 as a number; YAML 1.1 (PyYAML) wants 1.0e+5 and reads 1e5 as
-# text, which made a JSON split with 1e5 bad input. Tried after int, before text.
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
-)
 
 
 # Fields read as text exactly as written: `id: 618` is the id "618", `id: no` is "no".
@@ -103,9 +55,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """
     if len(text) > MAX_FILE_BYTES:
         raise _too_big(file, len(text))
-    loader: _Loader | None = None
+    loader = None
     try:
-        loader = _Loader(text)  # the reader refuses control characters here
+        loader = new_loader(text)  # the reader refuses control characters here
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([Issue(file, 1, "", "the file is empty; expected a YAML mapping")])
@@ -120,7 +72,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
         problem = exc.problem or "invalid YAML"
         raise ScenarioError([Issue(file, line, "", f"not valid YAML: {problem}")]) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        line = line_at(text, exc.position)
         what = f"character #x{exc.character:04x}" if isinstance(exc.character, int) else "text"
         problem = f"not valid YAML: {what}: {exc.reason}"
         raise ScenarioError([Issue(file, line, "", problem)]) from None

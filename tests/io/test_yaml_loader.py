@@ -9,9 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from simulator.io import yaml_parser
 from simulator.io.errors import ScenarioError
 from simulator.io.yaml_build import MAX_ALIAS_VALUES, MAX_DEPTH
 from simulator.io.yaml_loader import MAX_FILE_BYTES, parse_yaml, read_yaml
+
+
+LOADERS = ["python", "libyaml"] if yaml_parser.HAVE_LIBYAML else ["python"]
+
+
+@pytest.fixture(autouse=True, params=LOADERS)
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with both event parsers: libyaml's and PyYAML's pure-Python one."""
+    if request.param == "python":
+        monkeypatch.setattr(yaml_parser, "LOADER", yaml_parser.PyLoader)
+        monkeypatch.setattr(yaml_parser, "POSITION_IN_BYTES", False)
+    return str(request.param)
 
 
 def issues_of(text: str) -> list[str]:
@@ -56,10 +69,14 @@ def test_a_self_referencing_alias_is_located() -> None:
     assert errors == ["f.yaml:1: an alias refers to the value that contains it"]
 
 
-def test_deep_nesting_is_located_not_a_recursion_error() -> None:
-    depth = 5000
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 500, 5000, 100_000])
+def test_deep_nesting_is_located_not_a_recursion_error(depth: int, loader: str) -> None:
     errors = issues_of("name: x\nchannels: " + "[" * depth + "]" * depth + "\n")
-    assert errors == [f"f.yaml:2: nested more than {MAX_DEPTH} levels deep"]
+    assert len(errors) == 1
+    if depth < 1000 or loader == "python":  # libyaml stops at 1,000 levels itself
+        assert errors == [f"f.yaml:2: nested more than {MAX_DEPTH} levels deep"]
+    assert errors[0].startswith("f.yaml:2: ")
+    assert "nest" in errors[0]
 
 
 def test_nesting_within_the_limit_is_read() -> None:

@@ -289,7 +289,7 @@ def test_values_at_the_ends_of_the_ranges_are_accepted(write: Write) -> None:
 
 
 def test_deep_nesting_in_a_scenario_is_located(write: Write) -> None:
-    text = with_line(CORE_SCENARIO, "aov: 160", "aov: " + "[" * 3000 + "]" * 3000)
+    text = with_line(CORE_SCENARIO, "aov: 160", "aov: " + "[" * 300 + "]" * 300)
     errors = errors_of(write(text, "deep.yaml"))
     assert len(errors) == 1
     assert errors[0].endswith("deep.yaml:27: nested more than 64 levels deep")
@@ -336,6 +336,6 @@ def test_split_spends_are_real_numbers_in_range(
     path = write(split + "\n", "split.yaml")
     with pytest.raises(ScenarioError) as info:
         load_split(sc, path)
-    assert [str(i) for i in info.value.issues] == [
-        next(str(i) for i in info.value.issues if expected in str(i))
-    ]
+    issues = [str(i) for i in info.value.issues]
+    assert len(issues) == 1, issues
+    assert issues[0].startswith(f"{path}:1: {expected}"), issues
