@@ -14,7 +14,6 @@ from simulator.io.errors import ScenarioError
 from simulator.io.yaml_build import MAX_ALIAS_VALUES, MAX_DEPTH
 from simulator.io.yaml_loader import MAX_FILE_BYTES, parse_yaml, read_yaml
 
-
 LOADERS = ["python", "libyaml"] if yaml_parser.HAVE_LIBYAML else ["python"]
 
 
