@@ -2,7 +2,8 @@
 
 Two batches writing one folder both ran every scenario and raced on the tables. The second
 one now stops at once (exit 2) and names the first one's process. The kernel drops the lock
-when its process dies, so a killed batch never leaves a stale lock behind.
+when its process dies, so a killed batch never blocks the next one (the file it leaves is
+locked anew and removed when that batch ends).
 """
 
 from __future__ import annotations
@@ -28,23 +29,37 @@ class FolderLock:
 
     def acquire(self) -> None:
         """Take the lock or raise ``FolderBusy`` naming the holder; never waits."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
-            os.close(fd)
-            raise FolderBusy(
-                f"{self.path.parent}: another adsim batch (process {holder}) is writing to this "
-                "folder; wait for it to finish or pass another --out"
-            ) from None
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
+                os.close(fd)
+                raise FolderBusy(
+                    f"{self.path.parent}: another adsim batch (process {holder}) is writing to "
+                    "this folder; wait for it to finish or pass another --out"
+                ) from None
+            if self._still_linked(fd):
+                break
+            os.close(fd)  # the holder removed the file between our open and lock: retry
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
 
+    def _still_linked(self, fd: int) -> bool:
+        try:
+            return os.fstat(fd).st_ino == os.stat(self.path).st_ino
+        except FileNotFoundError:
+            return False
+
     def release(self) -> None:
+        """Remove the lock file (the folder holds only results afterwards), then unlock."""
         if self._fd is not None:
             with contextlib.suppress(OSError):
+                self.path.unlink()
+            with contextlib.suppress(OSError):
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = None

@@ -49,10 +49,12 @@ def _within(lo: float, hi: float, zero: bool) -> AfterValidator:
     def check(value: float) -> float:
         if (zero and value == 0) or lo <= value <= hi:
             return value
-        if value < 0 or (value == 0 and not zero):
+        if value < 0 or (value == 0 and not zero):  # the sign is wrong: that says it all
             rule = ">= 0" if zero else "> 0"
-        else:
-            rule = f">= {lo:g}" if value < lo else f"<= {hi:g}"
+            raise PydanticCustomError(
+                "number_range", "must be {rule} (got {got})", {"rule": rule, "got": f"{value:g}"}
+            )
+        rule = f">= {lo:g}" if value < lo else f"<= {hi:g}"
         raise PydanticCustomError(
             "number_range",
             "must be {rule} (got {got}); allowed: {allowed}",
