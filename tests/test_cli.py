@@ -271,8 +271,8 @@ def test_report_without_a_split_or_with_an_absurd_variant_exits_2(
         out_html,
     )
     assert code == 2
-    assert (
-        err == "adsim: error: --variant: scale:1e+308: the percent must be within -100 .. 10000\n"
+    assert err == (
+        "adsim: error: --variant: 'scale:1e308': must be a number from -90 to 500 (got 1e308)\n"
     )
     assert not Path(out_html).exists()
 
