@@ -2,7 +2,8 @@
 
 Each command module has a docstring (its help), ``ORDER`` (its place in ``--help``),
 ``add_arguments(parser)`` and ``run(args) -> int``. Errors in the input print as
-``FILE:LINE: field.path: message`` with exit 2; no traceback unless ``--debug``.
+``FILE:LINE: field.path: message`` with exit 2; no traceback (and no numpy RuntimeWarning)
+unless ``--debug``, given before or after the command.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import importlib
 import pkgutil
 import sys
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -82,7 +84,11 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
             epilog=EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        # SUPPRESS: unset here must not overwrite `adsim --debug CMD` (argparse copies a
+        # subparser's defaults over the main parser's values)
+        p.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
         if selected == command.name:
             module = command.load()
             module.add_arguments(p)
@@ -101,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.handler(args))
+        with warnings.catch_warnings():
+            if not args.debug:  # the last guard: numpy's RuntimeWarnings never reach a user
+                warnings.simplefilter("ignore", RuntimeWarning)
+            return int(args.handler(args))
     except ScenarioError as exc:
         for issue in exc.issues:
             print(str(issue), file=sys.stderr)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from simulator.cli import main
-from tests.conftest import ROOT
+from tests.conftest import CORE_SCENARIO, ROOT
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -141,3 +142,225 @@ def test_public_functions_survive_submodule_imports() -> None:
     assert callable(simulator.optimize)
     assert callable(simulator.simulate)
     assert simulator.simulate is not sys.modules["simulator.simulate"]
+
+
+# Issue 13: hostile and odd input through the command line.
+LOCATED = r"^[^:]+:\d+: "
+
+
+def test_debug_before_the_command_shows_the_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, core_file: Path
+) -> None:
+    import simulator.commands.validate as validate
+
+    def boom(args: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(validate, "run", boom)
+    for argv in (["--debug", "validate", str(core_file)], ["validate", str(core_file), "--debug"]):
+        code, _, err = run(capsys, *argv)
+        assert code == 1
+        assert "Traceback" in err
+        assert "RuntimeError: boom" in err
+    code, _, err = run(capsys, "validate", str(core_file))
+    assert code == 1
+    assert "Traceback" not in err
+    assert err == "adsim: error: boom (run with --debug for details)\n"
+
+
+def test_numpy_runtime_warnings_never_reach_the_user(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, core_file: Path
+) -> None:
+    import warnings
+
+    import numpy as np
+
+    import simulator.commands.validate as validate
+
+    def overflowing(args: object) -> int:
+        with np.errstate(all="warn"):
+            return int(np.isinf(np.exp(np.array([1000.0])))[0])
+
+    monkeypatch.setattr(validate, "run", overflowing)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code, _, err = run(capsys, "validate", str(core_file))
+    assert code == 1  # the command ran to its end: exp overflowed to inf
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert "RuntimeWarning" not in err
+    assert err == ""
+
+
+def test_extreme_magnitudes_are_refused_before_any_arithmetic(
+    capsys: pytest.CaptureFixture[str], write: Callable[[str, str], Path]
+) -> None:
+    text = CORE_SCENARIO.replace(
+        "type: exponential\n      max_conversions: 9000\n      scale: 250000",
+        "type: funnel\n      pricing: flat\n      unit_price: 1e-300\n"
+        "      impressions_per_unit: 1000\n      ctr: 0.02\n      cvr: 0.03",
+    ).replace("aov: 160", "aov: 1e308")
+    path = write(text, "extreme.yaml")
+    code, out, err = run(capsys, "optimize", str(path), "--format", "json")
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert lines == [
+        f"{path}:26: channels[1].response.unit_price: must be >= 1e-06 (got 1e-300); "
+        "allowed: 1e-06 .. 1e+12",
+        f"{path}:30: channels[1].aov: must be <= 1e+12 (got 1e+308); allowed: 1e-06 .. 1e+12",
+    ]
+
+
+@pytest.mark.parametrize("command", ["validate", "optimize"])
+def test_billion_laughs_and_wrong_shapes_exit_2_located(
+    capsys: pytest.CaptureFixture[str], write: Callable[[str, str], Path], command: str
+) -> None:
+    import re
+
+    laughs = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    laughs += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    files = {
+        "laughs.yaml": "\n".join(laughs) + "\n",
+        "five.yaml": "name: x\nbudget: {total: 1000}\nchannels: 5\n",
+        "deep.yaml": "name: x\nbudget: {total: 1000}\nchannels: " + "[" * 9000 + "]" * 9000,
+    }
+    for name, text in files.items():
+        path = write(text, name)
+        code, out, err = run(capsys, command, str(path))
+        assert code == 2, (name, err)
+        assert out == ""
+        assert err.splitlines(), name
+        assert all(re.match(LOCATED, line) for line in err.splitlines()), err
+
+
+def test_validate_checks_a_sweep_as_batch_runs_it(
+    capsys: pytest.CaptureFixture[str], write: Callable[[str, str], Path]
+) -> None:
+    text = CORE_SCENARIO + "sweep:\n  budget.total: [5e5, -1, true]\n"
+    path = write(text, "sweep.yaml")
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 2
+    assert err.splitlines() == [
+        f"{path}:29: budget.total: must be > 0 (got -1)",
+        f"{path}:29: budget.total: must be a number (got true); true and false are not numbers",
+    ]
+    ok = write(CORE_SCENARIO + "sweep:\n  budget.total: [5e5, 1e6]\n", "ok.yaml")
+    code, out, err = run(capsys, "validate", str(ok))
+    assert (code, err) == (0, "")
+    assert out == f"ok {ok}: q4-launch, 2 channels, 2 ad sets, 2 sweep points\n"
+
+
+def test_report_without_a_split_or_with_an_absurd_variant_exits_2(
+    capsys: pytest.CaptureFixture[str], core_file: Path, tmp_path: Path
+) -> None:
+    out_html = str(tmp_path / "r.html")
+    code, _, err = run(capsys, "report", str(core_file), "--out", out_html)
+    assert code == 2
+    assert err.startswith(f"{core_file}:1: split: no split to compare")
+    split = tmp_path / "s.yaml"
+    split.write_text("allocation: {baidu_search: 300000, douyin_feed: 200000}\n")
+    code, _, err = run(
+        capsys,
+        "report",
+        str(core_file),
+        "--split",
+        str(split),
+        "--variant",
+        "scale:1e308",
+        "--out",
+        out_html,
+    )
+    assert code == 2
+    assert err == (
+        "adsim: error: --variant: 'scale:1e308': must be a number from -90 to 500 (got 1e308)\n"
+    )
+    assert not Path(out_html).exists()
+
+
+def test_calibrate_creates_the_out_folder_with_shared_modes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import os
+
+    target = tmp_path / "new" / "folder" / "fitted.yaml"
+    report = tmp_path / "other" / "fit.html"
+    old = os.umask(0o022)
+    try:
+        code, _, err = run(
+            capsys,
+            "calibrate",
+            str(ROOT / "scenarios" / "sample_history.csv"),
+            "--out",
+            str(target),
+            "--resamples",
+            "0",
+            "--report",
+            str(report),
+        )
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert report.stat().st_mode & 0o777 == 0o644
+
+
+def test_batch_names_a_damaged_results_database_and_what_to_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "results.sqlite").write_bytes(b"this is not an SQLite file, it is a note" * 4)
+    scenario = str(ROOT / "scenarios" / "batch" / "app_launch.yaml")
+    code, _, err = run(capsys, "batch", scenario, "--out", str(out), "--quiet", "--runs", "10")
+    assert code == 2
+    assert err == (
+        f"adsim batch: {out / 'results.sqlite'}: not a readable results database (file is not a "
+        "database); move it aside or delete it (finished runs will then run again), "
+        "or pass another --out\n"
+    )
+    assert not (out / "runs" / "results.csv").exists()
+
+
+def test_a_second_batch_on_the_same_folder_stops_at_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import os
+
+    from simulator.batch.lock import FolderLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    first = FolderLock(out)
+    first.acquire()  # a running batch holds the folder (flock is per open file: same process ok)
+    try:
+        scenario = str(ROOT / "scenarios" / "batch" / "app_launch.yaml")
+        code, _, err = run(capsys, "batch", scenario, "--out", str(out), "--quiet", "--runs", "10")
+    finally:
+        first.release()
+    assert code == 2
+    assert err == (
+        f"adsim batch: {out}: another adsim batch (process {os.getpid()}) is writing to this "
+        "folder; wait for it to finish or pass another --out\n"
+    )
+    assert not (out / "results.sqlite").exists()
+
+
+def test_batch_outputs_get_the_shared_file_mode(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import os
+
+    out = tmp_path / "out"
+    scenario = str(ROOT / "scenarios" / "batch" / "app_launch.yaml")
+    old = os.umask(0o022)
+    try:
+        code, _, err = run(capsys, "batch", scenario, "--out", str(out), "--quiet", "--runs", "20")
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert not (out / ".adsim-batch.lock").exists()  # the lock goes with the batch
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) >= 5  # results.csv/.parquet/.sqlite and the run's csv/json/yaml
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {
+        p.name: "0o644" for p in files
+    }

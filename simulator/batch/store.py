@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from simulator.batch.lock import FolderBusy, FolderLock
 from simulator.batch.runner import FAILED, RunRecord
 from simulator.batch.tables import table_csv, table_parquet
 from simulator.io.files import atomic_write as write_atomically
@@ -84,6 +85,17 @@ def remove_stale_temps(folder: Path) -> int:
     return removed
 
 
+class StoreError(ValueError):
+    """The output folder cannot be used: busy, unwritable or holding a damaged record."""
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    have = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    for name, decl in _ADDED_COLUMNS.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
+
+
 def run_file_stem(record: RunRecord) -> str:
     """A file-system-safe, unique stem: the run's name, then the start of its hash."""
     slug = re.sub(r"[^A-Za-z0-9._=,-]+", "_", record.name).strip("._")[:80] or "run"
@@ -98,28 +110,48 @@ class ResultStore:
     """The output folder of a batch: SQLite record, per-run files and the result tables."""
 
     def __init__(self, out_dir: str | Path) -> None:
+        """Create the folder, take its lock, open the record; ``StoreError`` says what to do."""
         self.out_dir = Path(out_dir)
         self.runs_dir = self.out_dir / "runs"
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.out_dir}: cannot create the folder ({exc.strerror})") from None
+        self._lock = FolderLock(self.out_dir)
+        try:
+            self._lock.acquire()
+        except FolderBusy as exc:
+            raise StoreError(str(exc)) from None
+        try:
+            self.db = self._open(self.out_dir / "results.sqlite")
+        except BaseException:
+            self._lock.release()
+            raise
         remove_stale_temps(self.out_dir)
         remove_stale_temps(self.runs_dir)
-        self.db = sqlite3.connect(self.out_dir / "results.sqlite", timeout=30)
-        # WAL with synchronous=NORMAL: a commit survives a killed process without an fsync
-        # per run (the fsync cost more than a small run); power loss may drop the last few.
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
-        self._add_missing_columns()
-        self.db.commit()
 
-    def _add_missing_columns(self) -> None:
-        have = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
-        for name, decl in _ADDED_COLUMNS.items():
-            if name not in have:
-                self.db.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=30)
+        try:
+            # WAL with synchronous=NORMAL: a commit survives a killed process without an fsync
+            # per run (the fsync cost more than a small run); power loss may drop the last few.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            _add_missing_columns(db)
+            db.commit()
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise StoreError(
+                f"{path}: not a readable results database ({exc}); move it aside or delete it "
+                "(finished runs will then run again), or pass another --out"
+            ) from None
+        return db
 
     def close(self) -> None:
         self.db.close()
+        self._lock.release()
 
     def finished(self) -> set[str]:
         """Hashes of runs that finished (optimal, infeasible); runs with errors rerun."""

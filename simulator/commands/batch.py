@@ -6,9 +6,11 @@ DIR gets results.csv, results.parquet, results.sqlite and runs/ (a CSV, JSON and
 recommendation per run). With --search-trials N each finished run also runs an Optuna
 search by simulation from the exact answer (one study per run in --storage) and records
 whether it found a better split. Rerun the same command after an interruption: finished runs
-are skipped by input hash. Exit 0 when every run finished (optimal or infeasible),
-1 when some failed (listed with their located errors), 2 when a path matches nothing
-or --storage cannot be opened, 130 when interrupted.
+are skipped by input hash. One batch writes a folder at a time: a second batch on the same
+--out stops at once (exit 2) naming the first one's process; it does not wait.
+Exit 0 when every run finished (optimal or infeasible), 1 when some failed (listed with
+their located errors), 2 when a path matches nothing, --storage cannot be opened, DIR is
+busy or its results.sqlite is damaged (the message says what to do), 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from types import FrameType
 from simulator.batch import BatchSummary, InputError, RunOptions, make_executor, run_batch
 from simulator.batch.progress import ProgressSink, QuietProgress, RichProgress
 from simulator.batch.search import StorageError
+from simulator.batch.store import StoreError
 
 ORDER = 5
 
@@ -109,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _term_as_interrupt():
             summary = run_batch(args.paths, out, options, executor, progress)
-    except (InputError, StorageError) as exc:
+    except (InputError, StorageError, StoreError) as exc:
         sys.stderr.write(f"adsim batch: {exc}\n")
         return 2
     finally:

@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from simulator.api import optimize
-from simulator.io.errors import UsageError
+from simulator.io.errors import Issue, ScenarioError, UsageError
 from simulator.io.export import atomic_write
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import load_scenario, load_split
@@ -24,6 +24,7 @@ from simulator.studio.share_fit import fit_variants
 from simulator.studio.variants import MAX_VARIANTS, Variant
 
 ORDER = 9
+MAX_SCALE_PERCENT = 10_000.0  # x101 the budget: past that a what-if overflows, not informs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.out.lower().endswith((".html", ".htm")):
         raise UsageError(f"{args.out}: the report is HTML; use a .html path")
     cs = load_scenario(args.file)
+    if not args.split and cs.current is None:
+        message = "no split to compare: pass --split SPLIT or add a split: block to the scenario"
+        raise ScenarioError([Issue(args.file, 1, "split", message)])
     split = load_split(cs, args.split) if args.split else as_split(cs, None)
     spend = cs.channel_sum(split.spend)
     baseline = {cid: float(spend[j]) for j, cid in enumerate(cs.channel_ids)}

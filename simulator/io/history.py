@@ -157,16 +157,29 @@ def _read_header(reader: _reader, issues: _Issues) -> dict[str, int]:
 def _read_rows(reader: _reader, columns: dict[str, int], issues: _Issues) -> list[_Row]:
     rows: list[_Row] = []
     while True:
+        # a quoted cell may span lines: a row (and its quote errors) starts after the last one
+        start = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return rows
         except csv.Error as exc:
-            issues.add(reader.line_num, "", f"not valid CSV: {exc}")
+            hint = (
+                "; a quote opened on this line is never closed" if "end of data" in str(exc) else ""
+            )
+            issues.add(start, "", f"not valid CSV: {exc}{hint}")
             return rows
         if not any(c.strip() for c in cells):
             continue  # blank lines are harmless
-        row = _parse_row(cells, reader.line_num, columns, issues)
+        if reader.line_num > start:  # no history cell holds a line break: a stray quote
+            issues.add(
+                start,
+                "",
+                f"not valid CSV: a quoted cell runs from line {start} to {reader.line_num}; "
+                "a quote opened on this line is never closed",
+            )
+            return rows
+        row = _parse_row(cells, start, columns, issues)
         if row is not None:
             rows.append(row)
 

@@ -34,8 +34,10 @@ def check_raw(data: dict[str, Any]) -> list[Problem]:
             for i, x in enumerate(ids)
             if isinstance(x, str) and counts[x] > 1
         ]
-    channels = [c for c in data.get("channels") or [] if isinstance(c, dict)]
-    for i, ch in enumerate(data.get("channels") or []):
+    raw_channels = data.get("channels")
+    listed = raw_channels if isinstance(raw_channels, list) else []  # the schema says why not
+    channels = [c for c in listed if isinstance(c, dict)]
+    for i, ch in enumerate(listed):
         if not isinstance(ch, dict):
             continue
         lo, hi = _number(ch.get("min_spend")), _number(ch.get("max_spend"))

@@ -1,8 +1,8 @@
 """The scenario as the user writes it: a pydantic v2 schema of CONTRACT.md section 1.
 
-This module only states shapes and ranges. Rules that span fields (bounds that cross,
-unknown references, dates) live in ``checks.py``; turning the spec into arrays lives in
-``compile.py``.
+This module only states shapes and ranges (the number ranges are in ``numbers.py``). Rules
+that span fields (bounds that cross, unknown references, dates) live in ``checks.py``;
+turning the spec into arrays lives in ``compile.py``.
 """
 
 from __future__ import annotations
@@ -11,11 +11,27 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from simulator.model.numbers import (
+    Count,
+    Decay,
+    Frequency,
+    HorizonDays,
+    MaxChange,
+    Money,
+    MoneyOrZero,
+    Multiplier,
+    OpenShare,
+    PeriodDays,
+    Rate,
+    Ratio,
+    RepeatRate,
+    Shape,
+    Share,
+    Steepness,
+    WindowDays,
+)
+
 Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)]
-Positive = Annotated[float, Field(gt=0)]
-NonNegative = Annotated[float, Field(ge=0)]
-Share = Annotated[float, Field(ge=0, le=1)]
-Multiplier = Annotated[float, Field(gt=0)]
 DayOrDate = int | str
 
 OBJECTIVES = ("revenue", "conversions", "profit", "new_customers", "ltv", "min_spend")
@@ -29,28 +45,28 @@ class Strict(BaseModel):
 
 class HillSpec(Strict):
     type: Literal["hill"]
-    max_conversions: Positive
-    half_saturation: Positive
-    shape: Annotated[float, Field(gt=0, le=10)] = 1.0
+    max_conversions: Count
+    half_saturation: Money
+    shape: Shape = 1.0
 
 
 class ExponentialSpec(Strict):
     type: Literal["exponential"]
-    max_conversions: Positive
-    scale: Positive
+    max_conversions: Count
+    scale: Money
 
 
 class LogisticSpec(Strict):
     type: Literal["logistic"]
-    max_conversions: Positive
-    midpoint: Positive
-    steepness: Annotated[float, Field(gt=0, le=100)] = 4.0
+    max_conversions: Count
+    midpoint: Money
+    steepness: Steepness = 4.0
 
 
 class LinearSpec(Strict):
     type: Literal["linear"]
-    cost_per_conversion: Positive
-    max_conversions: Positive | None = None
+    cost_per_conversion: Money
+    max_conversions: Count | None = None
 
 
 class FunnelSpec(Strict):
@@ -58,15 +74,15 @@ class FunnelSpec(Strict):
 
     type: Literal["funnel"]
     pricing: Literal["cpm", "cpc", "cpa", "flat"]
-    cpm: Positive | None = None
-    cpc: Positive | None = None
-    cpa: Positive | None = None
-    unit_price: Positive | None = None
-    impressions_per_unit: Positive | None = None
-    ctr: Annotated[float, Field(gt=0, le=1)]
-    cvr: Annotated[float, Field(gt=0, le=1)]
-    audience: Positive | None = None
-    max_frequency: Annotated[float, Field(gt=0, le=1000)] = 3.0
+    cpm: Money | None = None
+    cpc: Money | None = None
+    cpa: Money | None = None
+    unit_price: Money | None = None
+    impressions_per_unit: Count | None = None
+    ctr: Rate
+    cvr: Rate
+    audience: Count | None = None
+    max_frequency: Frequency = 3.0
 
 
 ResponseSpec = Annotated[
@@ -78,41 +94,41 @@ ResponseSpec = Annotated[
 class RetentionSpec(Strict):
     """Repeat purchases of a new customer: ``repeat_rate * decay^k`` orders in period k."""
 
-    repeat_rate: Annotated[float, Field(ge=0, le=5)] = 0.0
-    decay: Annotated[float, Field(ge=0, lt=1)] = 0.7
-    period_days: Annotated[int, Field(ge=1, le=365)] = 30
-    window_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    repeat_rate: RepeatRate = 0.0
+    decay: Decay = 0.7
+    period_days: PeriodDays = 30
+    window_days: WindowDays = 365
     aov_multiplier: Multiplier = 1.0
 
 
 class SegmentSpec(Strict):
     id: Id
     label: str | None = None
-    size: Positive | None = None
+    size: Count | None = None
     ctr_multiplier: Multiplier = 1.0
     cvr_multiplier: Multiplier = 1.0
     aov_multiplier: Multiplier = 1.0
     new_customer_rate: Share | None = None
     retention: RetentionSpec | None = None
-    referral_k: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    referral_k: Decay = 0.0
 
 
 class TargetingSpec(Strict):
     """One segment a channel aims at, with the share of the channel's reach it holds."""
 
     id: Id
-    share: Annotated[float, Field(gt=0, le=1)] | None = None
+    share: OpenShare | None = None
 
 
 class CreativeSpec(Strict):
     id: Id
     ctr_multiplier: Multiplier = 1.0
     cvr_multiplier: Multiplier = 1.0
-    fatigue: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    fatigue: Decay = 0.0
 
 
 class AdstockSpec(Strict):
-    decay: Annotated[float, Field(ge=0, lt=1)]
+    decay: Decay
 
 
 class ChannelSpec(Strict):
@@ -120,13 +136,13 @@ class ChannelSpec(Strict):
     label: str | None = None
     role: Literal["acquisition", "retention"] = "acquisition"
     response: ResponseSpec
-    aov: Positive
-    margin: Annotated[float, Field(gt=0, le=1)] = 1.0
+    aov: Money
+    margin: OpenShare = 1.0
     new_customer_rate: Share = 1.0
-    min_spend: NonNegative = 0.0
-    max_spend: NonNegative | None = None
-    unit_cost: NonNegative = 0.0
-    daily_cap: Positive | None = None
+    min_spend: MoneyOrZero = 0.0
+    max_spend: MoneyOrZero | None = None
+    unit_cost: MoneyOrZero = 0.0
+    daily_cap: Money | None = None
     locked: bool = False
     adstock: AdstockSpec | None = None
     segments: list[Id | TargetingSpec] | None = None
@@ -134,17 +150,17 @@ class ChannelSpec(Strict):
 
 
 class BudgetSpec(Strict):
-    total: Positive
-    max_change: Annotated[float, Field(gt=0)] | None = None
+    total: Money
+    max_change: MaxChange | None = None  # a share of the current spend
 
 
 class TargetsSpec(Strict):
-    roi_min: Positive | None = None
-    cac_max: Positive | None = None
-    ltv_cac_min: Positive | None = None
-    revenue_min: Positive | None = None
-    conversions_min: Positive | None = None
-    new_customers_min: Positive | None = None
+    roi_min: Ratio | None = None
+    cac_max: Money | None = None
+    ltv_cac_min: Ratio | None = None
+    revenue_min: Money | None = None
+    conversions_min: Count | None = None
+    new_customers_min: Count | None = None
 
 
 class EventSpec(Strict):
@@ -158,21 +174,21 @@ class EventSpec(Strict):
 
 
 class SplitSpec(Strict):
-    allocation: dict[str, float] = Field(default_factory=dict)
+    allocation: dict[str, float] = Field(default_factory=dict)  # checked by split.py
     daily: dict[str, list[float]] | None = None
 
 
 class ScenarioSpec(Strict):
     name: Annotated[str, Field(min_length=1)]
     currency: Annotated[str, Field(min_length=1, max_length=8)] = "CNY"
-    horizon_days: Annotated[int, Field(ge=1, le=3660)] = 30
+    horizon_days: HorizonDays = 30
     start_date: str | None = None
     budget: BudgetSpec
     objective: Literal["revenue", "conversions", "profit", "new_customers", "ltv", "min_spend"] = (
         "revenue"
     )
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
-    customer_base: Positive | None = None
+    customer_base: Count | None = None
     ltv: RetentionSpec | None = None
     segments: list[SegmentSpec] | None = None
     channels: Annotated[list[ChannelSpec], Field(min_length=1)]

@@ -17,6 +17,7 @@ import numpy as np
 from simulator.io.errors import Issue, Path, format_path
 from simulator.io.yaml_loader import LineMap, is_finite_number, line_of
 from simulator.model.compiled import CompiledScenario
+from simulator.model.numbers import MONEY
 
 # A channel's amount and the sum of its named ad sets may differ by float rounding only.
 REL_TOL = 1e-6
@@ -135,6 +136,9 @@ def read_number(value: Any, path: Path, out: Collector) -> float | None:
     if value < 0:
         out.add(path, f"spend must be >= 0 (got {value})")
         return None
+    if value > MONEY[1]:
+        out.add(path, f"spend must be <= {MONEY[1]:g} (got {value:g})")
+        return None
     return float(value)
 
 
@@ -142,7 +146,7 @@ def read_series(value: Any, horizon_days: int, path: Path, out: Collector) -> np
     if not isinstance(value, list) or len(value) != horizon_days:
         out.add(path, f"must be a list of {horizon_days} numbers, one per day")
         return None
-    bad = [i for i, v in enumerate(value) if not is_finite_number(v) or v < 0]
+    bad = [i for i, v in enumerate(value) if not is_finite_number(v) or not 0 <= v <= MONEY[1]]
     for i in bad:
-        out.add((*path, i), f"must be a finite number >= 0 (got {value[i]!r})")
+        out.add((*path, i), f"must be a number from 0 to {MONEY[1]:g} (got {value[i]!r})")
     return None if bad else np.asarray(value, dtype=float)

@@ -71,6 +71,8 @@ def _message(err: Any, path: Path) -> str:
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         tag = ctx.get("tag", got)
         return f"unknown '{tag}'; use {', '.join(sorted([*family_names(), 'funnel']))}"
+    if kind in ("number_type", "number_range"):
+        return str(err["msg"])
     if kind in ("finite_number",):
         return f"must be a finite number (got {shown})"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
@@ -98,6 +100,8 @@ def validate_spec(data: Any, lines: LineMap, file: str) -> ScenarioSpec:
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise ScenarioError([Issue(file, 1, "", f"expected a YAML mapping of keys (got {kind})")])
+    # `x-` keys hold anchors for merge keys (`x-defaults: &defaults {...}`, as in compose files)
+    data = {k: v for k, v in data.items() if not str(k).startswith("x-")}
     issues = []
     spec = None
     try:

@@ -197,8 +197,8 @@ def build_problem(
         weights = {k: np.stack([c, r]) for k, (c, r) in terms.items()}
     t = cs.targets
     rho = {k: 1.0 / v if k == "cac_max" else v for k, v in t.items()}
-    ratio_order = ("roi_min", "cac_max", "ltv_cac_min")
-    ratios = [RatioConstraint(k, weights[k], rho[k]) for k in ratio_order if k in t]
+    ratio_names = ("roi_min", "cac_max", "ltv_cac_min")
+    ratios = [RatioConstraint(k, weights[k], rho[k]) for k in ratio_names if k in t]
     floor_names = ("revenue_min", "conversions_min", "new_customers_min")
     floors = [FloorConstraint(k, weights[k], t[k]) for k in floor_names if k in t]
     return Problem(

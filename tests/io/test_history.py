@@ -161,3 +161,13 @@ def test_values_round_trip(days: list[tuple[float, int, float]]) -> None:
     np.testing.assert_array_equal(ch.spend, [d[0] for d in days])
     np.testing.assert_array_equal(ch.conversions, [d[1] for d in days])
     np.testing.assert_array_equal(ch.revenue, [d[2] for d in days])
+
+
+def test_an_unclosed_quote_is_reported_at_the_row_where_it_opens() -> None:
+    text = (HEADER + "\n" + rows(MIN_DAYS)).splitlines(keepends=True)
+    text[3] = text[3].replace(",search,", ',"search,', 1)  # line 4 of the file
+    found = errors("".join(text))
+    assert found == [
+        f"h.csv:4: not valid CSV: a quoted cell runs from line 4 to {len(text)}; "
+        "a quote opened on this line is never closed"
+    ]

@@ -23,7 +23,7 @@ QUOTED_AFTER_SPLIT = (
     + "split:                       # the plan in place now\n"
     + "  allocation: {baidu_search: 500000, douyin_feed: 500000}\n"
     + '"targets":\n  "roi_min": 4.2\n'
-    + "'horizon_days': 30\n"
+    + "'description': launch plan\n"  # (a key written once: duplicates are an error)
 )
 
 
@@ -54,7 +54,9 @@ def test_comments_and_layout_outside_the_split_are_kept_byte_for_byte() -> None:
     out = scenario_with_split(text, SPLIT)
     head = text.split("split:", 1)[0]
     assert out.startswith(head + NOTE + "split:\n  allocation:\n    baidu_search: 300000.0\n")
-    assert out.endswith('"targets":\n  "roi_min": 4.2\n\'horizon_days\': 30\n# closing note\n')
+    assert out.endswith(
+        '"targets":\n  "roi_min": 4.2\n\'description\': launch plan\n# closing note\n'
+    )
     assert out.count("# the plan in place now") == 0  # the replaced split goes whole
 
 

@@ -195,3 +195,147 @@ def test_funnel_needs_its_price(write: Write) -> None:
     )
     errors = errors_of(write(text, "funnel.yaml"))
     assert any("channels[1].response.cpc: required when pricing is cpc" in e for e in errors)
+
+
+# Issue 13: hostile and odd input. Booleans and quoted text are not numbers, magnitudes
+# stay within the documented ranges, the wrong shape is located, keys are unique.
+HOSTILE = [
+    (
+        "bool budget",
+        "total: 1000000",
+        "total: true",
+        ":5: budget.total: must be a number (got true)",
+    ),
+    (
+        "quoted budget",
+        "total: 1000000",
+        'total: "1000000"',
+        ":5: budget.total: must be a number (got '1000000'); quoted text is not a number",
+    ),
+    ("bool aov", "aov: 160", "aov: no", ":27: channels[1].aov: must be a number (got false)"),
+    (
+        "bool horizon",
+        "horizon_days: 30",
+        "horizon_days: yes",
+        ":3: horizon_days: must be a number (got true)",
+    ),
+    (
+        "huge aov",
+        "aov: 160",
+        "aov: 1e308",
+        ":27: channels[1].aov: must be <= 1e+12 (got 1e+308); allowed: 1e-06 .. 1e+12",
+    ),
+    (
+        "tiny scale",
+        "scale: 250000",
+        "scale: 1e-300",
+        ":26: channels[1].response.scale: must be >= 1e-06 (got 1e-300); allowed: 1e-06 .. 1e+12",
+    ),
+    (
+        "huge max_spend",
+        "max_spend: 800000",
+        "max_spend: 1e15",
+        ":21: channels[0].max_spend: must be <= 1e+12 (got 1e+15); allowed: 0 or 1e-06 .. 1e+12",
+    ),
+    (
+        "huge count",
+        "max_conversions: 9000",
+        "max_conversions: 1.0e+300",
+        ":25: channels[1].response.max_conversions: must be <= 1e+12 (got 1e+300)",
+    ),
+    (
+        "channels is a number",
+        CORE_SCENARIO[CORE_SCENARIO.index("channels:") :],
+        "channels: 5\n",
+        ":10: channels: must be a list (got 5)",
+    ),
+    (
+        "channels is a float",
+        CORE_SCENARIO[CORE_SCENARIO.index("channels:") :],
+        "channels: 2.5\n",
+        ":10: channels: must be a list (got 2.5)",
+    ),
+    (
+        "channels is a bool",
+        CORE_SCENARIO[CORE_SCENARIO.index("channels:") :],
+        "channels: true\n",
+        ":10: channels: must be a list (got True)",
+    ),
+    (
+        "duplicate key",
+        "aov: 160",
+        "aov: 160\n    aov: 170",
+        ":28: channels[1].aov: duplicate key 'aov' (first at line 27); each key may appear once",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "old", "new", "expected"), HOSTILE, ids=[c[0] for c in HOSTILE])
+def test_hostile_values_are_located(
+    write: Write, what: str, old: str, new: str, expected: str
+) -> None:
+    path = write(with_line(CORE_SCENARIO, old, new), "bad.yaml")
+    errors = errors_of(path)
+    assert any(e.startswith(f"{path}{expected}") for e in errors), errors
+
+
+def test_values_at_the_ends_of_the_ranges_are_accepted(write: Write) -> None:
+    text = with_line(CORE_SCENARIO, "aov: 160", "aov: 1e12")
+    text = with_line(text, "scale: 250000", "scale: 1e-6")
+    text = with_line(text, "total: 1000000", "total: 1e12")
+    sc = load_scenario(write(text, "edges.yaml"))
+    assert sc.aov.tolist() == [220.0, 1e12]
+    assert sc.budget == 1e12
+
+
+def test_deep_nesting_in_a_scenario_is_located(write: Write) -> None:
+    text = with_line(CORE_SCENARIO, "aov: 160", "aov: " + "[" * 300 + "]" * 300)
+    errors = errors_of(write(text, "deep.yaml"))
+    assert len(errors) == 1
+    assert errors[0].endswith("deep.yaml:27: nested more than 64 levels deep")
+
+
+def test_merge_keys_work_with_the_lines_of_merged_fields(write: Write) -> None:
+    text = (
+        "x-defaults: &defaults\n"  # line 1: x- keys hold anchors and are otherwise ignored
+        "  aov: 160\n"
+        "  margin: 3\n"  # line 3: a bad merged value is reported where it is written
+        + CORE_SCENARIO.replace("    aov: 160\n", "    <<: *defaults\n")
+    )
+    errors = errors_of(write(text, "merge.yaml"))
+    assert any(e.endswith("merge.yaml:3: channels[1].margin: must be <= 1 (got 3)") for e in errors)
+    good = write(text.replace("margin: 3", "margin: 0.5"), "merge_ok.yaml")
+    sc = load_scenario(good)
+    assert sc.aov.tolist() == [220.0, 160.0]
+    assert sc.margin.tolist() == [0.35, 0.5]
+
+
+def test_json_split_with_exponents_is_read_as_numbers(core_file: Path, write: Write) -> None:
+    sc = load_scenario(core_file)
+    split = write('{"allocation": {"baidu_search": 3.5e5, "douyin_feed": 2E5}}', "s.json")
+    assert load_split(sc, split).spend.tolist() == [350000.0, 200000.0]
+
+
+def test_exponents_in_a_scenario_are_numbers(write: Write) -> None:
+    sc = load_scenario(write(with_line(CORE_SCENARIO, "total: 1000000", "total: 1e6"), "e.yaml"))
+    assert sc.budget == 1e6
+
+
+@pytest.mark.parametrize(
+    ("split", "expected"),
+    [
+        ("allocation: {baidu_search: 1e308}", "allocation.baidu_search: spend must be <= 1e+12"),
+        ("allocation: {baidu_search: true}", "allocation.baidu_search: must be a finite number"),
+        ("allocation: {baidu_search: '5'}", "allocation.baidu_search: must be a finite number"),
+    ],
+)
+def test_split_spends_are_real_numbers_in_range(
+    core_file: Path, write: Write, split: str, expected: str
+) -> None:
+    sc = load_scenario(core_file)
+    path = write(split + "\n", "split.yaml")
+    with pytest.raises(ScenarioError) as info:
+        load_split(sc, path)
+    issues = [str(i) for i in info.value.issues]
+    assert len(issues) == 1, issues
+    assert issues[0].startswith(f"{path}:1: {expected}"), issues

@@ -79,7 +79,7 @@ def test_edit_messages(q4_data) -> None:
     assert low.text("en") == "edit: 'budget.total:-5': must be a number from 1 to ∞ (got -5)"
     assert shape.text("en") == (
         "edit: 'channels.baidu_search.response.shape:50': not valid for this scenario: "
-        "channels[0].response.shape: must be <= 10 (got 50.0)"
+        "channels[0].response.shape: must be <= 10 (got 50); allowed: 0.01 .. 10"
     )
 
 
