@@ -207,6 +207,7 @@ def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]
     """
     wl = wh = 1.0
     side = 0
+    span = hi[1] - lo[1]  # a gap this much smaller than the bracket's is the root's rounding
     for _ in range(100):
         if hi[0] - lo[0] <= 1e-13 * max(1.0, abs(lo[0])) or hi[1] == 0.0:
             break
@@ -214,13 +215,17 @@ def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]
         t = (lo[0] * vh - hi[0] * vl) / (vh - vl)
         if t >= hi[0] and wh == 1.0:  # hi's own gap is nil next to lo's: hi is the root
             break
-        if t <= lo[0] and wl == 1.0:  # the root is within rounding of lo: step just past it
-            t = min(lo[0] + 4.0 * float(np.spacing(lo[0])), 0.5 * (lo[0] + hi[0]))
+        near = -lo[1] <= 1e-13 * span  # lo is the root but for rounding: step just past it
+        if near or (t <= lo[0] and wl == 1.0):  # (or the root is within rounding of lo)
+            past = 2.0 * -lo[1] * (hi[0] - lo[0]) / (hi[1] - lo[1])  # twice the secant's
+            t = min(lo[0] + past + 4.0 * abs(float(np.spacing(lo[0]))), 0.5 * (lo[0] + hi[0]))
         if not lo[0] < t < hi[0]:
             t = 0.5 * (lo[0] + hi[0])
         v, s = h(float(np.exp(t)))
         if s is None:
             return None
+        if 0 <= v <= 1e-13 * span:  # met, within rounding of the root: regula falsi would
+            return s  # only creep ulp by ulp from here
         if v >= 0:
             wl = wl * _ab_weight(v, hi[1]) if side == 1 else 1.0
             hi, wh, side = (t, v, s), 1.0, 1
