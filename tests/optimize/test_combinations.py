@@ -27,12 +27,14 @@ from hypothesis import strategies as st
 
 from simulator.cli import main
 from simulator.evaluate import evaluate_plan, evaluate_spend, totals
+from simulator.exports import write_export
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import load_scenario
 from simulator.model.targets import TARGET_METRICS
 from simulator.optimize import optimize
 from simulator.optimize.lineitems import channel_bounds
+from simulator.results import Result
 from tests.strategies import scenario_docs, with_targets
 
 pytestmark = pytest.mark.slow
@@ -125,7 +127,7 @@ def _moves(x: np.ndarray, steps: list[float], unit: np.ndarray) -> np.ndarray:
 
 
 def local_search(
-    oracle: Oracle, starts: list[np.ndarray], daily: bool, rounds: int = 25
+    oracle: Oracle, starts: list[np.ndarray], daily: bool, rounds: int = 15
 ) -> tuple[float, bool]:
     """Best feasible objective a move-by-move search reaches from each start."""
     cs = oracle.cs
@@ -182,20 +184,16 @@ def _starts(cs: CompiledScenario, answer: np.ndarray, rng: np.random.Generator) 
 # --- the suite ----------------------------------------------------------------------------
 
 
-def _check_plan(path: Path, cs: CompiledScenario, plan: str, seed: int) -> dict[str, Any]:
-    code, out, err = _run("optimize", str(path), "--plan", plan, "--format", "json")
-    assert code in (0, 3), f"exit {code}: {err}"
-    doc = json.loads(out)
+def _check_plan(path: Path, cs: CompiledScenario, plan: str, seed: int) -> Result:
+    """The API's answer: its status, certificate and an independent search around it."""
+    daily = plan == "daily"
+    rec = optimize(cs, plan=plan)
+    doc = rec.to_json()
     assert doc["status"] in ("optimal", "feasible", "infeasible"), doc["status"]
     cert = doc["certificate"]
     assert (doc["status"] == "optimal") <= cert["checked"]
     if doc["status"] != "infeasible":
         assert cert["max_violation"] <= 1e-8
-    assert (code == 3) == (doc["status"] == "infeasible")
-
-    daily = plan == "daily"
-    rec = optimize(cs, plan=plan)
-    assert rec.status == doc["status"]
     assert rec.split is not None
     answer = rec.split.daily if daily else rec.split.spend
     assert answer is not None
@@ -204,7 +202,7 @@ def _check_plan(path: Path, cs: CompiledScenario, plan: str, seed: int) -> dict[
     best, found = local_search(oracle, _starts(cs, answer, np.random.default_rng(seed)), daily)
     if doc["status"] == "infeasible":
         assert not found, f"infeasible, yet a search found a split meeting every target ({best})"
-        return doc
+        return rec
     assert ok_ans[0], "the answer itself breaks a constraint"
     slack = REL * max(abs(f_ans[0]), 1.0)
     if doc["status"] == "feasible" and cert["gap_bound"] is not None:
@@ -213,29 +211,34 @@ def _check_plan(path: Path, cs: CompiledScenario, plan: str, seed: int) -> dict[
         assert best <= f_ans[0] + slack, f"search beat the answer: {best} > {f_ans[0]}"
     if doc.get("upper_bound") is not None and cs.objective != "min_spend":
         assert best <= doc["upper_bound"] + slack
-    return doc
+    return rec
 
 
-def _check_exports(path: Path, folder: Path, plan: str, doc: dict[str, Any]) -> None:
-    """Each export of the recommendation evaluates back to the same totals."""
-    for ext in ("json", "yaml"):
-        out = folder / f"plan_{plan}.{ext}"
-        code, _, err = _run("optimize", str(path), "--plan", plan, "--out", str(out))
-        assert code in (0, 3), err
-        argv = (
-            ["evaluate", str(out)]
-            if ext == "yaml"
-            else ["evaluate", str(path), "--split", str(out)]
-        )
+def _check_exports(path: Path, folder: Path, cs: CompiledScenario, plan: str, rec: Result) -> None:
+    """The CLI gives the API's answer with a 0/3 exit; each export evaluates back the same."""
+    doc = rec.to_json()
+    out = folder / f"plan_{plan}.json"
+    code, text, err = _run(
+        "optimize", str(path), "--plan", plan, "--format", "json", "--out", str(out)
+    )
+    assert code == (3 if doc["status"] == "infeasible" else 0), f"exit {code}: {err}"
+    assert json.loads(text)["status"] == doc["status"]
+    yaml_out = folder / f"plan_{plan}.yaml"
+    write_export(cs, rec, yaml_out, path)
+    for argv in (["evaluate", str(path), "--split", str(out)], ["evaluate", str(yaml_out)]):
         code, text, err = _run(*argv, "--format", "json")
-        assert code == 0, f"{ext}: exit {code}: {err}"
+        assert code == 0, f"{argv[-1]}: exit {code}: {err}"
         back = json.loads(text)["totals"]
         for key in ("spend", "revenue", "conversions", "new_customers", "profit"):
             a, b = doc["totals"][key], back[key]
-            assert abs(a - b) <= 1e-9 * max(abs(a), 1.0), f"{ext} {key}: {a} != {b}"
+            assert abs(a - b) <= 1e-9 * max(abs(a), 1.0), f"{argv[-1]} {key}: {a} != {b}"
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
+@settings(
+    max_examples=15,  # each draws a whole scenario: two optimize runs, a search, four exports
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    deadline=None,
+)
 @given(doc=scenario_docs(), seed=st.integers(0, 2**16))
 def test_every_combination_keeps_the_promise(doc: dict[str, Any], seed: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -251,8 +254,8 @@ def test_every_combination_keeps_the_promise(doc: dict[str, Any], seed: int) -> 
         path = _write(with_targets(doc, _even_totals(cs0)), folder)
         cs = load_scenario(path)
         for plan in ("total", "daily"):
-            result = _check_plan(path, cs, plan, seed)
-            _check_exports(path, folder, plan, result)
+            rec = _check_plan(path, cs, plan, seed)
+            _check_exports(path, folder, cs, plan, rec)
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
