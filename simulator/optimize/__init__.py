@@ -37,23 +37,29 @@ def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
     return optimize_exact(problem)
 
 
-def _whole_unit_totals(cs: CompiledScenario, notes: list[str]) -> dict[int, float] | None:
-    """Totals of whole-unit channels for a daily plan: those of the best plan by total.
+def _whole_unit_totals(
+    cs: CompiledScenario, notes: list[str]
+) -> tuple[dict[int, float], dict[int, float]] | None:
+    """Totals of whole-unit channels and their ad sets for a daily plan: those of the best
+    plan by total.
 
     Units are bought over the horizon, not per day; the daily allocator is continuous, so
-    these channels keep the whole number of units the exact plan by total buys, and only
+    these ad sets keep the whole number of units the exact plan by total buys, and only
     their days (and every other channel) are then planned by day.
     """
-    unit_channels = sorted({int(c) for c in cs.ad_set_channel[cs.unit_cost > 0]})
-    if not unit_channels:
+    unit_ad_sets = np.nonzero(cs.unit_cost > 0)[0]
+    if not unit_ad_sets.size:
         return None
-    totals = cs.channel_sum(solve(cs, build_problem(cs), daily=False).x)
+    x = solve(cs, build_problem(cs), daily=False).x
+    totals = cs.channel_sum(x)
+    unit_channels = sorted({int(c) for c in cs.ad_set_channel[unit_ad_sets]})
     names = ", ".join(f"{cs.channel_ids[c]} {totals[c]:,.0f}" for c in unit_channels)
     notes.append(
         f"whole-unit channels keep the totals of the best plan by total ({names}); "
         "their days and every other channel are planned by day"
     )
-    return {c: float(totals[c]) for c in unit_channels}
+    channels = {c: float(totals[c]) for c in unit_channels}
+    return channels, {int(a): float(x[a]) for a in unit_ad_sets}
 
 
 def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) -> Result:
@@ -67,8 +73,9 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
         raise ValueError(f"plan must be 'total' or 'daily' (got {plan!r})")
     daily = plan == "daily"
     notes: list[str] = []
-    fixed = _whole_unit_totals(scenario, notes) if daily else None
-    problem = build_problem(scenario, daily=daily, fixed=fixed)
+    whole = _whole_unit_totals(scenario, notes) if daily else None
+    fixed, pinned = whole if whole is not None else (None, None)
+    problem = build_problem(scenario, daily=daily, pinned=pinned)
     alloc = solve(scenario, problem, daily)
     x = np.asarray(alloc.x, dtype=float)
     if daily:

@@ -125,22 +125,36 @@ def channel_bounds(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
     return lo, np.maximum(hi, lo)
 
 
-def _cap_share(cs: CompiledScenario) -> FloatArray:
-    """Each ad set's share of its channel's daily cap: 1 alone, its default share among
-    several (a fixed split of the day's cap: feasible, but not proven best, see
-    :func:`simulator.optimize.certificate.certify`)."""
+def _cap_share(cs: CompiledScenario, pinned: dict[int, float]) -> FloatArray:
+    """Each ad set's share of its channel's daily cap: 1 alone, among several its default
+    share, or its share of the channel's pinned total (so a pinned plan stays feasible).
+    A fixed split of the day's cap is feasible, but not proven best: see
+    :func:`simulator.optimize.certificate.certify`."""
     counts = np.bincount(cs.ad_set_channel, minlength=cs.n_channels)
-    return np.where(counts[cs.ad_set_channel] > 1, cs.default_share, 1.0)
+    share = cs.default_share.copy()
+    if pinned:
+        idx = np.fromiter(pinned, dtype=np.intp)
+        amount = np.zeros(cs.n_ad_sets)
+        amount[idx] = [pinned[int(a)] for a in idx]
+        total = cs.channel_sum(amount)[cs.ad_set_channel]
+        use = np.isin(np.arange(cs.n_ad_sets), idx) & (total > 0)
+        share = np.where(use, amount / np.where(total > 0, total, 1.0), share)
+    return np.where(counts[cs.ad_set_channel] > 1, share, 1.0)
 
 
 def build_problem(
-    cs: CompiledScenario, daily: bool = False, fixed: dict[int, float] | None = None
+    cs: CompiledScenario,
+    daily: bool = False,
+    fixed: dict[int, float] | None = None,
+    pinned: dict[int, float] | None = None,
 ) -> Problem:
     """The scenario's objective, budget, bounds and targets over its line items.
 
-    ``fixed`` pins some channels' totals (channel index -> spend over the horizon): a
-    daily plan keeps whole-unit channels at a whole number of units this way.
+    ``fixed`` pins some channels' totals (channel index -> spend over the horizon);
+    ``pinned`` some ad sets' totals (ad set index -> spend), each its own group over its
+    days: a daily plan keeps whole-unit ad sets at a whole number of units this way.
     """
+    pinned = pinned or {}
     copies = cs.horizon_days if daily else 1
     if daily:
         curves, aov = daily_curves(cs)
@@ -163,15 +177,23 @@ def build_problem(
     channel_of = rep(cs.ad_set_channel)
     lower, upper = np.zeros(n), hi[channel_of].astype(float)
     if daily:  # a channel's ad sets share its daily cap in their default shares
-        upper = np.minimum(upper, cs.daily_cap[channel_of] * rep(_cap_share(cs)))
+        upper = np.minimum(upper, cs.daily_cap[channel_of] * rep(_cap_share(cs, pinned)))
     groups = []
     # each channel's items from one stable sort: a scan of all items per channel is
     # quadratic (10,000 channels x 300,000 daily items)
     order = np.argsort(channel_of, kind="stable")
     cut = np.searchsorted(channel_of[order], np.arange(cs.n_channels + 1))
+    ad_set_of = rep(np.arange(cs.n_ad_sets))
     for c in range(cs.n_channels):
         idx = order[cut[c] : cut[c + 1]]
-        if idx.size == 1:
+        own = [a for a in cs.ad_sets_of(c).tolist() if a in pinned]
+        if own:  # one group per pinned ad set (groups are disjoint: the channel's is implied)
+            for a in cs.ad_sets_of(c).tolist():
+                items = idx[ad_set_of[idx] == a]
+                total = pinned.get(a)
+                lo_a, hi_a = (total, total) if total is not None else (0.0, float(hi[c]))
+                groups.append(Group(cs.ad_set_ids[a], items, lo_a, hi_a))
+        elif idx.size == 1:
             lower[idx] = lo[c]
         else:
             groups.append(Group(cs.channel_ids[c], idx, float(lo[c]), float(hi[c])))

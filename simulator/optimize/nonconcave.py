@@ -103,8 +103,7 @@ def _right_branch(curve: Curve, g: FloatArray, floor: FloatArray) -> FloatArray:
     """The larger spend where an S-curve's marginal is ``g`` (below the peak marginal).
 
     Hill's own Newton starts right of both roots and falls to the larger one; the
-    logistic inverts in closed form; anything else (day sums) uses the generic log-spend
-    root above ``floor``.
+    logistic inverts in closed form; anything else bisects in log spend above ``floor``.
     """
     if isinstance(curve, Hill):
         with np.errstate(all="ignore"):
@@ -117,12 +116,12 @@ def _right_branch(curve: Curve, g: FloatArray, floor: FloatArray) -> FloatArray:
             z = np.log(sig) - np.log1p(-sig)
         return np.maximum(curve.midpoint * (1.0 + z / curve.steepness), 0.0)
     lo = np.log(np.maximum(floor, 1e-300))  # concave from floor on: one root above it
-    hi = np.maximum(lo, 0.0) + 40.0  # e^40: far past any budget the schema allows
-    g = np.broadcast_to(np.asarray(g, dtype=float), lo.shape)
-    # the family-generic inverse (bisection, then Illinois) on the concave side: ~20
-    # derivative calls instead of 200 halvings
-    with np.errstate(all="ignore"):
-        return np.asarray(curve._log_marginal_root(g, lo, hi, bisections=12), dtype=float)
+    hi = np.maximum(lo, 0.0) + 700.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        above = curve.derivative(np.exp(mid)) > g
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    return np.exp(0.5 * (lo + hi))
 
 
 def tangent_points(curve: Curve, start: FloatArray, stop: FloatArray) -> FloatArray:
