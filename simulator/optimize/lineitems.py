@@ -190,8 +190,7 @@ def build_problem(
         if own:  # one group per pinned ad set (groups are disjoint: the channel's is implied)
             for a in cs.ad_sets_of(c).tolist():
                 items = idx[ad_set_of[idx] == a]
-                total = pinned.get(a)
-                lo_a, hi_a = (total, total) if total is not None else (0.0, float(hi[c]))
+                lo_a, hi_a = (pinned[a], pinned[a]) if a in pinned else (0.0, float(hi[c]))
                 groups.append(Group(cs.ad_set_ids[a], items, lo_a, hi_a))
         elif idx.size == 1:
             lower[idx] = lo[c]
