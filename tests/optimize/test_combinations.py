@@ -152,6 +152,8 @@ def local_search(
                     axis=-1,
                 )
                 cands = cands[whole]
+            if not len(cands):
+                break
             f, ok = oracle.score(cands.reshape(-1, *shape), daily)
             f = np.where(ok, f, -np.inf)
             k = int(np.argmax(f))
