@@ -15,22 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.model.compiled import CompiledScenario
+from simulator.model.compiled import TARGET_NAMES, CompiledScenario
 from simulator.model.curves import FloatArray
 from simulator.optimize.lineitems import channel_bounds
 
 # What couples an item to the others, strongest news first (the tie-break order).
-COUPLED = (
-    "roi_min",
-    "cac_max",
-    "ltv_cac_min",
-    "revenue_min",
-    "conversions_min",
-    "new_customers_min",
-    "budget",
-    "unit",
-    "optimum",
-)
+COUPLED = (*TARGET_NAMES, "budget", "unit", "optimum")
 _REL = 1e-9  # a total within this share of a bound sits on it
 
 
