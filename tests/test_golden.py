@@ -23,9 +23,8 @@ def test_output_bytes_unchanged(name: str, argv: list[str], data: dict | None) -
                 )
             )[:60]
         )
-        pytest.fail(
-            f"{name}: output changed (regenerate on purpose with python -m tests.golden.snapshot --write)\n{diff}"
-        )
+        hint = "regenerate on purpose: python -m tests.golden.snapshot --write"
+        pytest.fail(f"{name}: output changed ({hint})\n{diff}")
 
 
 def test_snapshot_covers_every_bundled_scenario() -> None:
