@@ -23,7 +23,7 @@ from scipy.optimize import minimize
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Exponential, FloatArray, Hill
-from simulator.optimize.exact import optimize_exact
+from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.problem import Problem, RatioConstraint
 
 

@@ -25,7 +25,7 @@ from _scenarios import synthetic_data
 
 from simulator.model.load import scenario_from_data
 from simulator.optimize import optimize
-from simulator.optimize.exact import optimize_exact
+from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.lineitems import build_problem
 from simulator.optimize.problem import Problem
 

@@ -16,7 +16,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _scenarios import synthetic
 
-from simulator.evaluate import evaluate_totals
+from simulator.expected import evaluate_totals
 
 N_CANDIDATES, N_CHANNELS, REPEATS, LOOP_CAP_S = 100_000, 20, 5, 10.0
 

@@ -1,6 +1,6 @@
 """One split's expected outcome as the API and JSON present it (CONTRACT.md section 2).
 
-Numbers come from ``evaluate.py``; this module only picks candidate 0 and names things.
+Numbers come from ``expected.py``; this module only picks candidate 0 and names things.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.evaluate import evaluate_split, per_ad_set, per_channel, totals
+from simulator.expected import evaluate_split, per_ad_set, per_channel, totals
 from simulator.model.compiled import CompiledScenario, Split
 
 CHANNEL_KEYS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "marginal_roi")

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulator.api import evaluate, optimize
-from simulator.calibrate.studio import calibrate_to_scenario
+from simulator.calibrate.to_scenario import calibrate_to_scenario
 from simulator.io.errors import ScenarioError
 from simulator.io.yaml_loader import parse_yaml
 from simulator.model.compiled import Split

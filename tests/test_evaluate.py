@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from simulator import evaluate, load_scenario
-from simulator.evaluate import NEGLIGIBLE_SPEND, evaluate_plan, evaluate_spend, evaluate_totals
+from simulator.expected import NEGLIGIBLE_SPEND, evaluate_plan, evaluate_spend, evaluate_totals
 from tests.conftest import CORE_SCENARIO
 
 Write = Callable[[str, str], Path]
@@ -159,7 +159,7 @@ def test_even_plan_without_time_effects_is_the_core_model(core_file: Path) -> No
     spend = np.array([350000.0, 250000.0])
     core = evaluate_totals(sc, spend)
     daily = evaluate_plan(sc, np.repeat(spend[:, None] / 30, 30, axis=1))
-    from simulator.evaluate import totals
+    from simulator.expected import totals
 
     t = totals(sc, daily)
     for key in ("revenue", "conversions", "new_customers", "profit"):

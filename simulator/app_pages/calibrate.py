@@ -25,7 +25,7 @@ from simulator.studio.calibration import fit_table as fit_rows
 from simulator.studio.i18n import t
 
 if TYPE_CHECKING:
-    from simulator.calibrate.studio import CalibrationReport
+    from simulator.calibrate.to_scenario import CalibrationReport
 
 FORMATS = {"r2": "%.3f", "holdout_r2": "%.3f", "holdout_mape": "percent", "decay": "%.3f"}
 FORMATS |= {"aov": "%.2f", "new_customer_rate": "%.3f", "spend_cv": "%.2f", "days": "%d"}

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import optuna
 
 from simulator.model.compiled import CompiledScenario
-from simulator.optimize.search import search
+from simulator.optimize.search.study import search
 from simulator.results import json_safe
 
 SEARCH_RUNS_CAP = 200  # Monte Carlo runs per trial: the batch's --runs, at most this

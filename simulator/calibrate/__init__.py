@@ -9,7 +9,7 @@
 from simulator.calibrate.calibration import Calibration, ChannelCalibration, calibrate
 from simulator.calibrate.report import write_report
 from simulator.calibrate.scenario import write_scenario
-from simulator.calibrate.studio import CalibrationReport, calibrate_to_scenario
+from simulator.calibrate.to_scenario import CalibrationReport, calibrate_to_scenario
 
 __all__ = [
     "Calibration",

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.evaluate import evaluate_plan
+from simulator.expected import evaluate_plan
 from simulator.model.curves import FloatArray
 from simulator.model.load import scenario_from_data
 from simulator.simulate import simulate

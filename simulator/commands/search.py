@@ -25,8 +25,8 @@ from simulator.commands._common import add_format, console, fmt, print_json
 from simulator.io.errors import UsageError
 from simulator.io.export import atomic_write
 from simulator.model.load import load_scenario
-from simulator.optimize.search import SearchResult, search
-from simulator.optimize.search_space import ChanceTarget
+from simulator.optimize.search.space import ChanceTarget
+from simulator.optimize.search.study import SearchResult, search
 from simulator.results import json_safe
 
 ORDER = 5

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.optimize.active import channel_states
 from simulator.optimize.certificate import certified_status, certify
-from simulator.optimize.exact import optimize_exact
-from simulator.optimize.explain import explain
+from simulator.optimize.exact.allocator import optimize_exact
+from simulator.optimize.explain.active import channel_states
+from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
+from simulator.optimize.explain.sentences import explain
 from simulator.optimize.lineitems import build_problem
-from simulator.optimize.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.problem import Allocation, Problem
 from simulator.results import Result, outcome_result
 
@@ -25,12 +25,12 @@ def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
     """Pick the solver the curves and units call for."""
     units = np.tile(cs.unit_cost, cs.horizon_days if daily else 1)
     if np.any(units > 0) and not daily:
-        from simulator.optimize.lumpy import optimize_lumpy
+        from simulator.optimize.exact.units import optimize_lumpy
 
         lumpy: Allocation = optimize_lumpy(problem, units)
         return lumpy
     if not np.all(problem.curves.concave):
-        from simulator.optimize.nonconcave import optimize_nonconcave
+        from simulator.optimize.exact.scurves import optimize_nonconcave
 
         envelope: Allocation = optimize_nonconcave(problem)
         return envelope

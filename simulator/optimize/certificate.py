@@ -2,7 +2,7 @@
 
 A solver works on its own model of the scenario (line items, envelopes, relaxations). A
 defect there, or a mismatch between that model and ``evaluate``, would otherwise reach the
-user as ``status: optimal``. So every answer is re-read through :mod:`simulator.evaluate`:
+user as ``status: optimal``. So every answer is re-read through :mod:`simulator.expected`:
 
 - **feasibility**: the budget, each channel's bounds (after locks and change limits), whole
   units, daily caps and every target, as relative violations (0 when all hold);
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from simulator.evaluate import Outcome, evaluate_plan, evaluate_spend, evaluate_split, totals
+from simulator.expected import Outcome, evaluate_plan, evaluate_spend, evaluate_split, totals
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curves import FloatArray, IntArray
 from simulator.model.targets import TARGET_METRICS

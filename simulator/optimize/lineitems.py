@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from simulator.evaluate import landed_fraction
+from simulator.expected import landed_fraction
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
@@ -177,7 +177,10 @@ def build_problem(
     channel_of = rep(cs.ad_set_channel)
     lower, upper = np.zeros(n), hi[channel_of].astype(float)
     if daily:  # a channel's ad sets share its daily cap in their default shares
-        upper = np.minimum(upper, cs.daily_cap[channel_of] * rep(_cap_share(cs, pinned)))
+        cap = cs.daily_cap[channel_of]
+        share = rep(_cap_share(cs, pinned))
+        # no cap is no cap whatever the share (inf * 0 would be nan, and nan spend)
+        upper = np.minimum(upper, np.where(np.isfinite(cap), cap * share, np.inf))
     groups = []
     # each channel's items from one stable sort: a scan of all items per channel is
     # quadratic (10,000 channels x 300,000 daily items)

@@ -24,7 +24,7 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario
 from simulator.optimize import optimize
-from simulator.optimize.diagnose import best_ratio
+from simulator.optimize.exact.diagnose import best_ratio
 from simulator.optimize.lineitems import build_problem
 from simulator.simulate import simulate
 

@@ -7,7 +7,7 @@
 
 from simulator.simulate.core import expected_totals, simulate
 from simulator.simulate.options import CREATIVE_POLICIES, PACING_RULES, SimOptions
-from simulator.simulate.result import METRICS, SimulationResult
+from simulator.simulate.summary import METRICS, SimulationResult
 
 __all__ = [
     "CREATIVE_POLICIES",

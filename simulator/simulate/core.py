@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from simulator.evaluate import evaluate_split, totals
+from simulator.expected import evaluate_split, totals
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.split import as_split
 from simulator.simulate.inputs import SimInputs, build_inputs
 from simulator.simulate.options import SimOptions
 from simulator.simulate.parallel import iter_chunks
-from simulator.simulate.result import SimulationResult
+from simulator.simulate.summary import SimulationResult
 from simulator.simulate.tally import Tally
 
 MAX_RUNS = 10_000_000

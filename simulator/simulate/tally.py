@@ -28,7 +28,7 @@ from simulator.model.curves import FloatArray
 from simulator.simulate.inputs import SimInputs
 from simulator.simulate.options import CHUNK_RUNS
 from simulator.simulate.outcome import ChunkOutcome
-from simulator.simulate.result import (
+from simulator.simulate.summary import (
     CHANNEL_METRICS,
     COLUMNS,
     METRICS,

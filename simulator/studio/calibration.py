@@ -1,6 +1,6 @@
 """A history CSV uploaded to the studio: calibrated once, kept with its report or its errors.
 
-The fit is ``simulator.calibrate.studio.calibrate_to_scenario``'s; this module only runs it
+The fit is ``simulator.calibrate.to_scenario.calibrate_to_scenario``'s; this module only runs it
 with fewer bootstrap resamples (the page redraws while the user waits; the point estimates
 do not depend on the resamples, only the intervals do), keys the answer on the upload's
 bytes, and turns a bad file's ``ScenarioError`` into the located lines to show.
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.io.errors import ScenarioError
 
 if TYPE_CHECKING:  # the calibration stack (scipy) is imported only when a history arrives
-    from simulator.calibrate.studio import CalibrationReport
+    from simulator.calibrate.to_scenario import CalibrationReport
 
 RESAMPLES = 30
 # The fit-quality columns the studio shows, in order (``summary_rows`` keys).
@@ -58,7 +58,7 @@ def digest_of(raw: bytes) -> str:
 
 def calibrate_upload(raw: bytes, source: str, n_resamples: int = RESAMPLES) -> Calibrated:
     """Calibrate ``raw`` (the CSV's bytes); bad input comes back as located ``issues``."""
-    from simulator.calibrate.studio import calibrate_to_scenario
+    from simulator.calibrate.to_scenario import calibrate_to_scenario
 
     digest = digest_of(raw)
     try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.evaluate import evaluate_spend, per_channel
+from simulator.expected import evaluate_spend, per_channel
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 from simulator.model.split import as_split

@@ -1,6 +1,6 @@
 """The optimiser's sentences for the page: each channel id followed by its label.
 
-``simulator.optimize.explain`` writes English sentences that name channels by id
+``simulator.optimize.explain.sentences`` writes English sentences that name channels by id
 (``baidu_search: grows from ...``). A marketer knows the channels by their labels, so the
 studio shows ``baidu_search [Baidu search (百度搜索)]`` wherever a label differs from its id.
 """

@@ -16,7 +16,7 @@ import pytest
 from simulator.api import evaluate
 from simulator.calibrate import Calibration, calibrate
 from simulator.calibrate.synthetic import simulate_history
-from simulator.evaluate import evaluate_spend
+from simulator.expected import evaluate_spend
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import scenario_from_data
 from tests.calibrate.conftest import TRUTH, truth_spend

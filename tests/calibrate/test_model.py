@@ -7,7 +7,7 @@ import pytest
 
 from simulator.calibrate.model import DailyCurve, land
 from simulator.calibrate.synthetic import rescale_horizon
-from simulator.evaluate import evaluate_plan, evaluate_spend
+from simulator.expected import evaluate_plan, evaluate_spend
 from simulator.model.load import scenario_from_data
 
 CURVES = [

@@ -138,7 +138,7 @@ def test_calibrating_a_history_opens_it(server: str) -> None:
     """Upload the sample history, see the fit, open the calibrated scenario."""
     from playwright.sync_api import expect, sync_playwright
 
-    from simulator.calibrate.studio import calibrate_to_scenario
+    from simulator.calibrate.to_scenario import calibrate_to_scenario
     from simulator.io.yaml_loader import parse_yaml
     from simulator.model.load import scenario_from_data
 

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.cli import main
-from simulator.evaluate import evaluate_plan, evaluate_spend, totals
+from simulator.expected import evaluate_plan, evaluate_spend, totals
 from simulator.exports import write_export
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario

@@ -449,3 +449,36 @@ def test_cli_optimize_daily_json(write: Write, capsys: pytest.CaptureFixture[str
     for cid, days in doc["daily"].items():
         assert len(days) == H
         assert sum(days) == pytest.approx(doc["allocation"][cid], rel=1e-12)
+
+
+def test_uncapped_segmented_units_pinned_to_one_segment_keep_finite_bounds(write: Write) -> None:
+    """A channel without a daily cap stays uncapped when its whole units sit in one segment
+    (an ad set pinned to 0 once turned ``inf * 0`` into nan spend in the daily plan)."""
+    from simulator.optimize.lineitems import build_problem
+
+    cs = load_scenario(
+        write(
+            """
+name: pinned
+horizon_days: 5
+budget: {total: 500000}
+segments:
+  - {id: young, size: 1000000}
+  - {id: family, size: 1000000}
+channels:
+  - id: kol
+    response: {type: linear, cost_per_conversion: 80, max_conversions: 10000}
+    aov: 200
+    unit_cost: 100000
+    segments: [young, family]
+"""
+        )
+    )
+    young, family = (cs.ad_set_ids.index(f"kol/{s}") for s in ("young", "family"))
+    p = build_problem(cs, daily=True, pinned={young: 0.0, family: 200000.0})
+    assert not np.any(np.isnan(p.upper))
+    assert np.all(p.upper == 500000.0)  # no cap, no max_spend: only the budget bounds a day
+    result = optimize(cs, plan="daily")
+    spend = result.allocation["kol"]
+    assert math.isfinite(spend)
+    assert spend % 100000 == pytest.approx(0.0, abs=1e-6)

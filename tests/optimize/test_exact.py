@@ -10,7 +10,7 @@ from scipy.optimize import brentq
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Exponential, FloatArray, Linear
-from simulator.optimize.exact import optimize_exact
+from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.problem import (
     Allocation,
     FloorConstraint,

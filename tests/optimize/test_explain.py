@@ -17,7 +17,7 @@ from scipy.optimize import brentq
 
 from simulator import load_scenario, optimize
 from simulator.cli import main
-from simulator.optimize.active import channel_states
+from simulator.optimize.explain.active import channel_states
 from tests.conftest import CORE_SCENARIO, ROOT
 
 Write = Callable[[str, str], Path]

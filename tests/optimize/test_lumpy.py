@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.optimize.exact import optimize_exact
-from simulator.optimize.lumpy import optimize_lumpy
+from simulator.optimize.exact.allocator import optimize_exact
+from simulator.optimize.exact.units import optimize_lumpy
 from simulator.optimize.problem import Problem, RatioConstraint
 from tests.optimize.conftest import concave_specs, constraint_values, curve_set
 

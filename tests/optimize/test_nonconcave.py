@@ -10,7 +10,7 @@ from scipy.optimize import minimize
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Exponential, FloatArray, Hill, Logistic
-from simulator.optimize.nonconcave import Envelope, optimize_nonconcave
+from simulator.optimize.exact.scurves import Envelope, optimize_nonconcave
 from simulator.optimize.problem import Problem
 
 GRID = 2000
@@ -124,7 +124,7 @@ def test_envelope_is_concave_and_above_the_curve() -> None:
     p = Problem(CurveSet.of([base]), np.zeros(1), np.full(1, np.inf), np.ones(1), 200.0)
     r = optimize_nonconcave(p)
     assert r.upper_bound == pytest.approx(r.objective, rel=1e-9)  # all in: bound is tight
-    from simulator.optimize.nonconcave import envelope_set, tangent_points
+    from simulator.optimize.exact.scurves import envelope_set, tangent_points
 
     t = tangent_points(base, np.zeros(1), np.array([200.0]))
     env = envelope_set(p.curves, np.zeros(1), t)

@@ -11,7 +11,7 @@ import pytest
 
 from simulator import evaluate, load_scenario, optimize
 from simulator.cli import main
-from simulator.evaluate import evaluate_totals
+from simulator.expected import evaluate_totals
 from tests.conftest import CORE_SCENARIO
 
 Write = Callable[[str, str], Path]

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Exponential, FloatArray, Hill
-from simulator.optimize._roots import T_MAX, mult_root, solve_prices
-from simulator.optimize.exact import optimize_exact
+from simulator.optimize.exact._roots import T_MAX, mult_root, solve_prices
+from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.problem import Problem
 
 

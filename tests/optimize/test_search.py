@@ -18,8 +18,8 @@ from simulator.api import optimize
 from simulator.cli import main
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import load_split
-from simulator.optimize.search import search
-from simulator.optimize.search_space import ChanceTarget, project, wilson_lower
+from simulator.optimize.search.space import ChanceTarget, project, wilson_lower
+from simulator.optimize.search.study import search
 from simulator.simulate import simulate
 
 Write = Callable[[str, str], Path]

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from simulator import load_scenario, optimize
-from simulator.evaluate import evaluate_spend, totals
+from simulator.expected import evaluate_spend, totals
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 from simulator.optimize.lineitems import build_problem

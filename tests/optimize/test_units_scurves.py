@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from simulator import evaluate, load_scenario, optimize
 from simulator.cli import main
-from simulator.optimize.lumpy import optimize_lumpy
+from simulator.optimize.exact.units import optimize_lumpy
 from simulator.optimize.problem import FloorConstraint, Problem
 from tests.optimize.conftest import curve_set
 

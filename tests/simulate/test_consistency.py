@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from simulator import evaluate, optimize
-from simulator.evaluate import evaluate_plan, evaluate_spend, totals
+from simulator.expected import evaluate_plan, evaluate_spend, totals
 from simulator.model.load import load_scenario
 from simulator.simulate import simulate
 from simulator.simulate.core import resolve_split

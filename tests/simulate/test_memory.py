@@ -16,7 +16,7 @@ from simulator.simulate.core import resolve_split
 from simulator.simulate.inputs import build_inputs
 from simulator.simulate.outcome import ChunkOutcome
 from simulator.simulate.parallel import chunk_sizes, run_chunk
-from simulator.simulate.result import per_run_metrics, stats, targets_met
+from simulator.simulate.summary import per_run_metrics, stats, targets_met
 from simulator.simulate.tally import (
     RunTable,
     channel_metric,

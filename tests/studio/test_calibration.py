@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from simulator.api import evaluate
-from simulator.calibrate.studio import calibrate_to_scenario
+from simulator.calibrate.to_scenario import calibrate_to_scenario
 from simulator.model.load import scenario_from_data
 from simulator.studio.calibration import FIT_COLUMNS, RESAMPLES, calibrate_upload, fit_table
 from tests.studio.conftest import ROOT

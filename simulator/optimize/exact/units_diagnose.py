@@ -1,6 +1,6 @@
 """Why no whole-unit split meets the targets, and the best whole units reach.
 
-The continuous diagnosis (:mod:`simulator.optimize.diagnose`) may name a best that only
+The continuous diagnosis (:mod:`simulator.optimize.exact.diagnose`) may name a best that only
 slivers of a unit reach ("the lowest CAC is 31.58, approached as spend falls to 0" when
 one staff-day already costs 31.93 a customer) and return such a sliver as the plan. Here
 every search runs over whole units: the first target (in the contract's order) that the
@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from simulator.model.curves import FloatArray
-from simulator.optimize.diagnose import _limit_at_zero, min_feasible_spend, prior
+from simulator.optimize.exact.diagnose import _limit_at_zero, min_feasible_spend, prior
 from simulator.optimize.problem import Infeasibility, Problem
 
 _MAX_STEPS = 60  # Dinkelbach steps; each is one whole-unit search
@@ -29,7 +29,7 @@ def best_ratio_whole(p: Problem, k: int, unit: FloatArray) -> tuple[float, Float
     reached, until it stops rising (exact: each step is a whole-unit branch and bound).
     Only continuous items can approach zero spend, so the limit at zero is theirs alone.
     """
-    from simulator.optimize.lumpy import optimize_lumpy
+    from simulator.optimize.exact.units import optimize_lumpy
 
     w = np.asarray(p.ratios[k].weights, float)
     r, x_best = 0.0, np.asarray(p.lower, float)
@@ -53,7 +53,7 @@ def best_ratio_whole(p: Problem, k: int, unit: FloatArray) -> tuple[float, Float
 
 def diagnose_whole(p: Problem, unit: FloatArray) -> tuple[Infeasibility, FloatArray]:
     """The first target (in order) whole units cannot meet with those before it, and its best."""
-    from simulator.optimize.lumpy import optimize_lumpy
+    from simulator.optimize.exact.units import optimize_lumpy
 
     info = min_feasible_spend(p)
     if info is not None:

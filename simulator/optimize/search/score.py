@@ -19,7 +19,7 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
-from simulator.optimize.search_space import CHANCE_METRICS, ChanceTarget, Space, wilson_lower
+from simulator.optimize.search.space import CHANCE_METRICS, ChanceTarget, Space, wilson_lower
 from simulator.simulate import simulate
 
 

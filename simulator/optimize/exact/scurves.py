@@ -14,7 +14,7 @@ Method:
    problem is concave and the exact allocator solves it exactly. All ``2^m`` patterns
    are tried for ``m <= 10`` S-curve items; above that (a daily plan: (ad set, day)
    items), the envelope's pattern rounded per channel plus a bounded local search
-   (:mod:`simulator.optimize.patterns`), so a 30-day plan takes seconds.
+   (:mod:`simulator.optimize.exact.patterns`), so a 30-day plan takes seconds.
 3. **Partial items.** When money is short, the best plan can leave one S-curve item
    between ``lower`` and ``t`` (e.g. one channel and a budget below its threshold). For
    each S-curve item the best pattern is retried with that item fixed at spends on a
@@ -43,7 +43,7 @@ import numpy.typing as npt
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, Hill, IntArray, Logistic
-from simulator.optimize.exact import optimize_exact
+from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.problem import Allocation, Problem
 
 Profiles = tuple[CurveSet, ...]  # one curve set per profile of the problem
@@ -424,7 +424,7 @@ def _many(
     bend: FloatArray,
 ) -> None:
     """Many S-curve items (a daily plan): rounding plus a bounded local search (:mod:`patterns`)."""
-    from simulator.optimize import patterns
+    from simulator.optimize.exact import patterns
 
     def offer(on: npt.NDArray[np.bool_], k: int | None, s: float) -> float:
         lo, up, _ = _fix(p, items, on, bend)

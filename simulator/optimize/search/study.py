@@ -6,15 +6,15 @@ and lets a target be a *chance*: "P(ROI >= 3) >= 90%". This module searches spli
 simulating them:
 
 - a trial is a split on the budget simplex, within the bounds by construction
-  (:mod:`simulator.optimize.search_space`);
+  (:mod:`simulator.optimize.search.space`);
 - the study starts from the exact answer (``enqueue_trial``) and uses TPE with the
   targets as Optuna constraints (a value <= 0 is met);
 - every trial simulates with the same seed (common random numbers) and is scored on
-  the simulated runs (:mod:`simulator.optimize.search_score`);
+  the simulated runs (:mod:`simulator.optimize.search.score`);
 - the study lives in a database (SQLite by default in the command), so it resumes;
 - the answer re-simulates the start and the best split with a *fresh* seed and reports
   the paired difference of the objective with a confidence interval
-  (:mod:`simulator.optimize.search_check`).
+  (:mod:`simulator.optimize.search.check`).
 
 This module holds the study itself: opening or resuming it, its trials, and the answer.
 """
@@ -34,14 +34,14 @@ from optuna.storages import get_storage
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 from simulator.optimize import optimize
-from simulator.optimize.search_check import Comparison, compare, summary
-from simulator.optimize.search_score import (
+from simulator.optimize.search.check import Comparison, compare, summary
+from simulator.optimize.search.score import (
     Settings,
     constraint_values,
     objective_metric,
     run_split,
 )
-from simulator.optimize.search_space import ChanceTarget, Space, project, wilson_lower
+from simulator.optimize.search.space import ChanceTarget, Space, project, wilson_lower
 
 __all__ = [  # ChanceTarget, project and wilson_lower: re-exported for older callers
     "ChanceTarget",

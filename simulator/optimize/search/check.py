@@ -16,13 +16,13 @@ from scipy import stats
 
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
-from simulator.optimize.search_score import (
+from simulator.optimize.search.score import (
     Settings,
     constraint_values,
     objective_metric,
     run_split,
 )
-from simulator.optimize.search_space import Space
+from simulator.optimize.search.space import Space
 
 
 @dataclass(frozen=True)

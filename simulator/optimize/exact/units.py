@@ -15,7 +15,7 @@ fixed) is solved exactly, so the best leaf is the proven optimum.
 S-curves (a KOL post bought whole with an S-shaped response, the headline case): the
 relaxation replaces every free S-curve by its concave envelope on its root range (the
 envelope lies above the curve, so the bound stays valid) and pins each fixed item at its
-own exact value. A leaf hands the free S-curves to :mod:`simulator.optimize.nonconcave`,
+own exact value. A leaf hands the free S-curves to :mod:`simulator.optimize.exact.scurves`,
 whose envelope bound at that leaf joins the answer's ``upper_bound``: the best of the
 incumbent and every leaf bound, a proven bound on the whole-unit optimum. With two
 profiles (``aov_multiplier`` events) each profile gets its own envelope and its own pins.
@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from simulator.model.curves import FloatArray, IntArray
-from simulator.optimize.exact import optimize_exact
-from simulator.optimize.nonconcave import (
+from simulator.optimize.exact.allocator import optimize_exact
+from simulator.optimize.exact.scurves import (
     Profiles,
     concave_items,
     envelopes,
@@ -127,7 +127,7 @@ def optimize_lumpy(problem: Problem, unit_cost: FloatArray, max_nodes: int = 200
     ``upper_bound``. With S-curves the answer always carries ``upper_bound`` (equal to
     the objective where the search proves it). When no whole-unit split meets the
     targets, the infeasibility is diagnosed over whole units too
-    (:mod:`simulator.optimize.lumpy_diagnose`).
+    (:mod:`simulator.optimize.exact.units_diagnose`).
 
     Raises:
         ValueError: for a negative unit cost.
@@ -171,7 +171,7 @@ def _with_units(sol: Allocation, unit: FloatArray, bound: float | None = None) -
 
 def _no_whole_split(p: Problem, unit: FloatArray, no_units: bool) -> Allocation:
     """No whole-unit split meets the targets: which fails first, and its best over whole units."""
-    from simulator.optimize.lumpy_diagnose import diagnose_whole
+    from simulator.optimize.exact.units_diagnose import diagnose_whole
 
     if no_units:  # nothing lumpy: the continuous solvers answer (and diagnose) directly
         return optimize_nonconcave(p) if not np.all(concave_items(p)) else optimize_exact(p)

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from simulator.model.curves import FloatArray
-from simulator.optimize._targets import Allocator
+from simulator.optimize.exact._targets import Allocator
 from simulator.optimize.problem import Infeasibility, Problem
 
 

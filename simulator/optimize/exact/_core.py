@@ -5,9 +5,9 @@ it spends ``x_i = clip(C_i'^-1(price / coef_i), lower_i, upper_i)`` (:func:`resp
 What is left is to find the prices: first each group's two thresholds (where its spend
 hits ``hi`` and ``lo``, all groups at once), then the budget's price, which moves every
 ungrouped item and every group between its thresholds. Each is a monotone root find
-(:func:`simulator.optimize._roots.solve_prices`). Where items have two profiles (order
+(:func:`simulator.optimize.exact._roots.solve_prices`). Where items have two profiles (order
 values that vary by day) ``coef`` is ``(2, n)`` and ``C_i`` is the items' mix
-(:func:`simulator.optimize._blend.blend`).
+(:func:`simulator.optimize.exact._blend.blend`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import numpy.typing as npt
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import FloatArray
-from simulator.optimize._blend import blend
-from simulator.optimize._roots import T_MAX, T_MIN, PriceFn, solve_prices
+from simulator.optimize.exact._blend import blend
+from simulator.optimize.exact._roots import T_MAX, T_MIN, PriceFn, solve_prices
 from simulator.optimize.problem import Problem
 
 

@@ -1,8 +1,8 @@
 """Sentences a marketer reads: why each channel grew, shrank, paused or hit a bound.
 
 Every number comes from the expected-value engine (the objective's marginal return at
-the current and the recommended split, :mod:`simulator.optimize.marginals`) or from what
-holds each channel (:mod:`simulator.optimize.active`). A marginal is said in the
+the current and the recommended split, :mod:`simulator.optimize.explain.marginals`) or from what
+holds each channel (:mod:`simulator.optimize.explain.active`). A marginal is said in the
 objective's own unit: revenue, profit or LTV per yuan, or the cost of one more conversion
 or new customer; a target is named in its own terms. Work is linear in the channels.
 """
@@ -13,9 +13,9 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
+from simulator.optimize.explain.marginals import channel_marginals
+from simulator.optimize.explain.messages import budget_line, money
 from simulator.optimize.lineitems import channel_bounds
-from simulator.optimize.marginals import channel_marginals
-from simulator.optimize.messages import budget_line, money
 
 _KEPT = 0.05  # moves under 5% read as "kept"
 _METRIC = {"min_spend": "revenue"}  # min_spend ranks channels by revenue per yuan

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.evaluate import Outcome, evaluate_plan, evaluate_spend
+from simulator.expected import Outcome, evaluate_plan, evaluate_spend
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 

@@ -2,9 +2,9 @@
 
 A target ``sum w C >= rho sum x + floor`` with multiplier ``m`` adds ``m w`` to every
 item's coefficient and ``m rho`` to its price, so for fixed multipliers the problem is the
-inner one (:class:`simulator.optimize._core.Core`). The partially minimised dual stays
+inner one (:class:`simulator.optimize.exact._core.Core`). The partially minimised dual stays
 convex, so each binding target's multiplier is a monotone 1-D root find
-(:func:`simulator.optimize._roots.mult_root`), nested when several targets bind. Targets
+(:func:`simulator.optimize.exact._roots.mult_root`), nested when several targets bind. Targets
 join an active set only once violated, so slack targets cost nothing.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import replace
 import numpy as np
 
 from simulator.model.curves import FloatArray
-from simulator.optimize._core import Core, Solution
-from simulator.optimize._roots import mult_root
+from simulator.optimize.exact._core import Core, Solution
+from simulator.optimize.exact._roots import mult_root
 from simulator.optimize.problem import Problem
 
 

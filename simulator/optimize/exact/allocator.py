@@ -14,10 +14,10 @@ so the whole problem reduces to a few one-dimensional monotone root finds:
 - each group's price thresholds (where its spend hits ``hi`` or ``lo``), all groups at
   once, and then the budget's price, by safeguarded Newton in log-price space (bracketed,
   so it cannot fail; bisection takes over where Newton does not shrink the residual):
-  :mod:`simulator.optimize._core` with :func:`simulator.optimize._roots.solve_prices`;
+  :mod:`simulator.optimize.exact._core` with :func:`simulator.optimize.exact._roots.solve_prices`;
 - each active target's multiplier, by a bracketed regula falsi (Anderson-Bjorck) in log
   space, nested when more than one target binds (the partially minimised dual stays
-  convex, so every level is a monotone 1-D problem): :mod:`simulator.optimize._targets`.
+  convex, so every level is a monotone 1-D problem): :mod:`simulator.optimize.exact._targets`.
 
 Every root find ends on a bracket whose two allocations straddle the constraint; the
 answer is the convex combination that meets it exactly. That fills ties of flat
@@ -25,7 +25,7 @@ marginals (linear curves, several items at one price) and, because the targets a
 concave in ``x``, keeps every ratio and floor met.
 
 This module is the entry point: it checks the bounds, runs the dual, labels what holds
-each item and, when no split meets the targets, asks :mod:`simulator.optimize.diagnose`
+each item and, when no split meets the targets, asks :mod:`simulator.optimize.exact.diagnose`
 which target fails first and how close the best split comes.
 """
 
@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.optimize._core import Solution
-from simulator.optimize._targets import Allocator
-from simulator.optimize.diagnose import best_ratio, diagnose_infeasible, min_feasible_spend
+from simulator.optimize.exact._core import Solution
+from simulator.optimize.exact._targets import Allocator
+from simulator.optimize.exact.diagnose import best_ratio, diagnose_infeasible, min_feasible_spend
 from simulator.optimize.problem import Allocation, Problem
 
 __all__ = ["best_ratio", "optimize_exact"]  # best_ratio: re-exported for older callers
@@ -77,7 +77,7 @@ def optimize_exact(problem: Problem, diagnose: bool = True) -> Allocation:
     infeasible answer then carries no ``infeasibility``.
 
     Raises:
-        ValueError: if any curve is not concave (use :mod:`simulator.optimize.nonconcave`).
+        ValueError: if any curve is not concave (use :mod:`simulator.optimize.exact.scurves`).
     """
     p = problem
     if not np.all(p.curves.concave):

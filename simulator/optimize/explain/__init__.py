@@ -1,0 +1,1 @@
+"""Words for a plan: per-channel sentences, plan-wide messages, marginals, what holds."""

@@ -1,0 +1,1 @@
+"""Search by simulation (Optuna): the study, its space, its score and its verdict."""
