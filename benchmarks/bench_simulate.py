@@ -84,10 +84,10 @@ def _per_run_process(
     env: simpy.Environment, x: SimInputs, base: np.ndarray, rng: np.random.Generator, out: list
 ) -> Any:
     """One run: every day, every ad set, scalar draws (the design we did not take)."""
-    a_count, ncr, decay = x.n_ad_sets, x.new_customer_rate, x.decay
+    a_count, ncr, decay = x.cs.n_ad_sets, x.cs.new_customer_rate, x.cs.decay
     pool = [0.0] * a_count
     revenue = 0.0
-    for t in range(x.horizon_days):
+    for t in range(x.cs.horizon_days):
         for a in range(a_count):
             jitter = math.exp(0.1 * rng.standard_normal() - 0.005)
             lam = base[a, t] * jitter
@@ -98,7 +98,7 @@ def _per_run_process(
                 pool[a] += produced
                 produced = rng.binomial(int(pool[a]), 1 - decay[a])
                 pool[a] -= produced
-            revenue += produced * x.value[a, t]
+            revenue += produced * x.cs.value_per_conversion[a, t]
         yield env.timeout(1)
     out.append(revenue)
 
@@ -107,7 +107,11 @@ def per_run(cs: CompiledScenario, split: dict[str, float], cap_seconds: float) -
     """Runs done within the cap (in batches of 10) and the time they took."""
     x = build_inputs(cs, resolve_split(cs, split))
     # even pacing: v[t] * C(H * (S / H) / m[t]) / H per ad set and day, (A, H)
-    base = x.cvr_mult * x.curves.value((x.spend[:, None] / x.cost_mult).T).T / x.horizon_days
+    base = (
+        x.cs.cvr_mult
+        * x.cs.curves.value((x.spend[:, None] / x.cs.cost_mult).T).T
+        / x.cs.horizon_days
+    )
     rng = np.random.default_rng(1)
     done, start = 0, time.perf_counter()
     while time.perf_counter() - start < cap_seconds:

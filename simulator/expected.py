@@ -98,7 +98,7 @@ def evaluate_plan(
     produced = np.swapaxes(v.T * cs.curves.value(y), -1, -2) / h  # (K, A, H)
     slope = np.swapaxes(v.T * cs.curves.derivative(y) / m.T, -1, -2)  # d produced / d x
     w = landed_fraction(cs)
-    value = cs.aov[:, None] * cs.aov_mult  # revenue per conversion produced that day
+    value = cs.value_per_conversion  # revenue per conversion produced that day
     spend = x.sum(axis=-1) if spend is None else _as_candidates(spend, 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         shape = np.where(spend[..., None] > 0, x / spend[..., None], 1.0 / h)

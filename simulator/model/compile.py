@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
 
-from simulator.model.calendar import resolve_day
+from simulator.model.calendar import Calendar, build_calendar
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.creatives import build_mix
 from simulator.model.curve_set import CurveSet
@@ -112,6 +115,7 @@ class _AdSetBuilder:
                 "ncr": ncr,
                 "orders": repeat_orders(retention_spec),
                 "repeat": repeat_orders(retention_spec) * aov * r_aov,
+                "repeat_value": aov * r_aov if repeat_orders(retention_spec) > 0 else 0.0,
                 "referral": seg.referral_k if seg else 0.0,
                 "retention": retention,
                 "ips": ips,
@@ -148,19 +152,25 @@ def _flat_unit(ch: ChannelSpec) -> float:
     return 0.0
 
 
-def _day_grid(spec: ScenarioSpec, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:
-    """Cost, conversion and order-value multipliers per (ad set, day)."""
-    n, h = len(b.rows), spec.horizon_days
-    cost, cvr, aov = np.ones((n, h)), np.ones((n, h)), np.ones((n, h))
-    channel_of = [spec.channels[int(row["channel"])].id for row in b.rows]  # type: ignore[call-overload]
-    for ev in spec.events or []:
-        first = resolve_day(ev.start, spec.start_date, h) - 1
-        last = resolve_day(ev.end, spec.start_date, h)
-        rows = [i for i, cid in enumerate(channel_of) if ev.channels is None or cid in ev.channels]
-        cost[rows, first:last] *= ev.cost_multiplier
-        cvr[rows, first:last] *= ev.cvr_multiplier
-        aov[rows, first:last] *= ev.aov_multiplier
+def _day_grid(cal: Calendar, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:
+    """Cost, conversion and order-value multipliers per (ad set, day), from the events."""
+    n = len(b.rows)
+    cost, cvr, aov = (np.ones((n, cal.horizon_days)) for _ in range(3))
+    channel_of = [b.spec.channels[int(row["channel"])].id for row in b.rows]  # type: ignore[call-overload]
+    for ev in cal.events:
+        rows = [i for i, cid in enumerate(channel_of) if ev.covers(cid)]
+        days = slice(ev.first_day - 1, ev.last_day)
+        cost[rows, days] *= ev.cost_multiplier
+        cvr[rows, days] *= ev.cvr_multiplier
+        aov[rows, days] *= ev.aov_multiplier
     return cost, cvr, aov
+
+
+def spec_digest(spec: ScenarioSpec) -> str:
+    """sha256 of the spec's canonical JSON (sorted keys, defaults filled in): two files
+    that validate to the same scenario share it, whatever their layout or comments."""
+    text = json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
@@ -168,15 +178,18 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
     b = _AdSetBuilder(spec)
     for c, ch in enumerate(spec.channels):
         b.add_channel(c, ch)
-    cost, cvr_m, aov_m = _day_grid(spec, b)
+    calendar = build_calendar(spec)
+    cost, cvr_m, aov_m = _day_grid(calendar, b)
+    aov = b.column("aov")
     total = spec.budget.total
     maxes = [total if ch.max_spend is None else min(ch.max_spend, total) for ch in spec.channels]
     return CompiledScenario(
-        spec=spec,
         name=spec.name,
+        digest=spec_digest(spec),
         currency=spec.currency,
         horizon_days=spec.horizon_days,
         budget=total,
+        max_change=spec.budget.max_change,
         objective=spec.objective,
         targets=spec.targets.model_dump(exclude_none=True),
         channel_ids=tuple(ch.id for ch in spec.channels),
@@ -184,11 +197,12 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         ad_set_channel=np.array([r["channel"] for r in b.rows], dtype=np.intp),
         ad_set_segment=tuple(r["segment"] for r in b.rows),  # type: ignore[misc]
         curves=CurveSet.of([r["curve"] for r in b.rows]),  # type: ignore[misc]
-        aov=b.column("aov"),
+        aov=aov,
         margin=b.column("margin"),
         new_customer_rate=b.column("ncr"),
         repeat_orders=b.column("orders"),
         repeat_revenue=b.column("repeat"),
+        repeat_order_value=b.column("repeat_value"),
         referral_k=b.column("referral"),
         is_retention=b.column("retention").astype(bool),
         impressions_per_spend=b.column("ips"),
@@ -203,6 +217,8 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         cost_mult=cost,
         cvr_mult=cvr_m,
         aov_mult=aov_m,
+        value_per_conversion=aov[:, None] * aov_m,
+        calendar=calendar,
         decay=b.column("decay"),
         creatives=build_mix(
             spec.channels,

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from simulator.model.calendar import Calendar
 from simulator.model.creatives import CreativeMix
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import FloatArray, IntArray
-from simulator.model.schema import ScenarioSpec
 
 TARGET_NAMES = (
     "roi_min",
@@ -40,13 +40,19 @@ class Split:
 
 @dataclass(frozen=True)
 class CompiledScenario:
-    """A validated scenario as arrays; read-only, shared by every engine and the studio."""
+    """A validated scenario as arrays; read-only, shared by every engine and the studio.
 
-    spec: ScenarioSpec
+    Everything an engine or the studio needs is compiled here, once; the validated spec
+    is not kept, so no caller can re-derive a number past compile. ``digest`` names the
+    validated scenario for caches and study names.
+    """
+
     name: str
+    digest: str  # sha256 of the validated spec's canonical JSON
     currency: str
     horizon_days: int
     budget: float
+    max_change: float | None  # a channel may move this share of its current spend at most
     objective: str
     targets: dict[str, float]
     channel_ids: tuple[str, ...]
@@ -59,6 +65,7 @@ class CompiledScenario:
     new_customer_rate: FloatArray  # (A,) 0 for retention channels
     repeat_orders: FloatArray  # (A,) expected repeat orders of one new customer (LTV window)
     repeat_revenue: FloatArray  # (A,) expected repeat revenue of one new customer (LTV window)
+    repeat_order_value: FloatArray  # (A,) revenue of one repeat order (0 without repeats)
     referral_k: FloatArray  # (A,)
     is_retention: npt.NDArray[np.bool_]  # (A,)
     impressions_per_spend: FloatArray  # (A,) nan where the pricing does not define it
@@ -73,6 +80,8 @@ class CompiledScenario:
     cost_mult: FloatArray  # (A, H)
     cvr_mult: FloatArray  # (A, H)
     aov_mult: FloatArray  # (A, H)
+    value_per_conversion: FloatArray  # (A, H) revenue of a conversion produced that day
+    calendar: Calendar  # the days' dates and the events as day spans
     decay: FloatArray  # (A,)
     creatives: CreativeMix  # the rotation's expected mix per (ad set, day)
     current: Split | None = None

@@ -10,7 +10,8 @@ total at ``cap * H`` (spent evenly).
 
 Daily plan (CONTRACT.md 1b): one item per (ad set, day) with curve
 ``w_t v_t / H * C(H x / m_t)``, where ``w_t = 1 - decay^(H - t + 1)`` is the share that
-lands inside the horizon; its revenue per conversion is ``aov * aov_mult[t]``. Each item
+lands inside the horizon; its revenue per conversion is the compiled
+``value_per_conversion[t]`` (``aov * aov_mult[t]``), as ``evaluate`` reads it. Each item
 is an exact line item, so the same allocator plans by day.
 """
 
@@ -105,7 +106,7 @@ def daily_curves(cs: CompiledScenario) -> tuple[CurveSet, FloatArray]:
     out, inp = _day_scales(cs)
     h = cs.horizon_days
     curves = CurveSet.tile(cs.curves, h).scaled(out, inp * h)
-    aov = (cs.aov[:, None] * cs.aov_mult).T.ravel()
+    aov = cs.value_per_conversion.T.ravel()
     return curves, aov
 
 
@@ -113,7 +114,7 @@ def channel_bounds(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
     """Each channel's min and max spend over the horizon, after locks and change limits."""
     lo, hi = cs.channel_min.copy(), cs.channel_max.copy()
     current = cs.channel_sum(cs.current.spend) if cs.current is not None else None
-    change = cs.spec.budget.max_change
+    change = cs.max_change
     if current is not None and change is not None:
         lo = np.maximum(lo, current * (1.0 - change))
         hi = np.minimum(hi, current * (1.0 + change))

@@ -49,17 +49,17 @@ def expected_totals(cs: CompiledScenario, split: Split) -> dict[str, float]:
 def _creative_shares(
     inputs: SimInputs, tally: Tally
 ) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
-    cr = inputs.creatives
+    cr = inputs.cs.creatives
     shares: dict[str, dict[str, float]] = {}
     picks: dict[str, np.ndarray] = {}
     for j, a in enumerate(cr.testing):
         spent = tally.creative_spend[j]
         total = spent.sum() or 1.0
         ids = cr.ids[int(a)]
-        shares[inputs.ad_set_ids[int(a)]] = {
+        shares[inputs.cs.ad_set_ids[int(a)]] = {
             cid: float(spent[k] / total) for k, cid in enumerate(ids)
         }
-        picks[inputs.ad_set_ids[int(a)]] = tally.creative_picks[j, : len(ids)] / tally.runs
+        picks[inputs.cs.ad_set_ids[int(a)]] = tally.creative_picks[j, : len(ids)] / tally.runs
     return shares, picks
 
 
@@ -104,7 +104,7 @@ def _result(
 ) -> SimulationResult:
     shares, picks = _creative_shares(inputs, tally)
     per_channel_day = np.stack(
-        [tally.daily_spend[inputs.ad_set_channel == c].sum(axis=0) for c in range(cs.n_channels)]
+        [tally.daily_spend[inputs.cs.ad_set_channel == c].sum(axis=0) for c in range(cs.n_channels)]
     )
     return SimulationResult(
         scenario=cs.name,

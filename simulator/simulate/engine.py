@@ -50,36 +50,36 @@ class Simulation:
         self, inputs: SimInputs, options: SimOptions, runs: int, rng: np.random.Generator
     ) -> None:
         self.x, self.o, self.runs, self.rng = inputs, options, runs, rng
-        h, a = inputs.horizon_days, inputs.n_ad_sets
+        h, a = inputs.cs.horizon_days, inputs.cs.n_ad_sets
         self.env = simpy.Environment()
         self.remaining = inputs.channel_budget.astype(float).copy()
         self.spend_today = np.zeros(a)
         self.media = np.ones((runs, a))
         self.landed = np.zeros((runs, a))
         self.out = ChunkOutcome.empty(runs, a, h)
-        self.adstocked = np.nonzero(inputs.decay > 0)[0]
-        self.immediate = np.nonzero(inputs.decay == 0)[0]
-        self.carry = Carryover(inputs.decay[self.adstocked], runs, options.adstock_delay_days)
+        self.adstocked = np.nonzero(inputs.cs.decay > 0)[0]
+        self.immediate = np.nonzero(inputs.cs.decay == 0)[0]
+        self.carry = Carryover(inputs.cs.decay[self.adstocked], runs, options.adstock_delay_days)
         self.rotation: Rotation | Schedule = (
-            Rotation(inputs.creatives, runs, h)
+            Rotation(inputs.cs.creatives, runs, h)
             if options.creative_policy == "thompson"
-            else Schedule(inputs.creatives, runs, h)
+            else Schedule(inputs.cs.creatives, runs, h)
         )
         self.click_per_conversion = np.ones((runs, a))  # the creative's CTR over its lift
-        self.has_media = np.nonzero(np.isfinite(inputs.impressions_per_spend))[0]
-        self.has_clicks = np.nonzero(np.isfinite(inputs.cvr))[0]
+        self.has_media = np.nonzero(np.isfinite(inputs.cs.impressions_per_spend))[0]
+        self.has_clicks = np.nonzero(np.isfinite(inputs.cs.cvr))[0]
 
     def run(self) -> ChunkOutcome:
         """Run every process over the horizon and return the per-run tallies."""
         processes = [
             self._market(),
-            *(self._channel(c) for c in range(len(self.x.channel_ids))),
+            *(self._channel(c) for c in range(len(self.x.cs.channel_ids))),
             self._delivery(),
             self._operations(),
         ]
         for p in processes:
             self.env.process(p)
-        self.env.run(until=self.x.horizon_days)
+        self.env.run(until=self.x.cs.horizon_days)
         # The processes' frames hold ``self`` while simpy's queue holds them: a reference
         # cycle that only the cyclic GC would free, so a chunk's arrays would pile up
         # across chunks. Closing the finished generators frees the chunk at once.
@@ -93,32 +93,32 @@ class Simulation:
     # --- market ---------------------------------------------------------------------
     def _market(self) -> Process:
         """Price jitter per channel and a persistent competitor pressure per run."""
-        o, rng, n_channels = self.o, self.rng, len(self.x.channel_ids)
+        o, rng, n_channels = self.o, self.rng, len(self.x.cs.channel_ids)
         sigma, rho = o.competitor_noise, o.competitor_persistence
         pressure = sigma * rng.standard_normal(self.runs)  # stationary start
-        for t in range(self.x.horizon_days):
+        for t in range(self.x.cs.horizon_days):
             if t:
                 pressure = rho * pressure + math.sqrt(1 - rho * rho) * sigma * (
                     rng.standard_normal(self.runs)
                 )
             market = np.exp(-pressure - 0.5 * sigma * sigma)  # mean one
             jitter = mean_one_lognormal(rng, o.cost_noise, (self.runs, n_channels))
-            self.media = (jitter * market[:, None])[:, self.x.ad_set_channel]
+            self.media = (jitter * market[:, None])[:, self.x.cs.ad_set_channel]
             yield self.env.timeout(1)
 
     # --- channels -------------------------------------------------------------------
     def _channel(self, c: int) -> Process:
         """Pace channel ``c``'s budget: today's spend of each of its ad sets."""
         x = self.x
-        idx = np.nonzero(x.ad_set_channel == c)[0]
+        idx = np.nonzero(x.cs.ad_set_channel == c)[0]
         yield self.env.timeout(0.25)
-        for t in range(x.horizon_days):
+        for t in range(x.cs.horizon_days):
             planned = None if x.daily is None else x.daily[idx, t]
             today = channel_day(
                 self.o.pacing,
                 float(self.remaining[c]),
-                x.horizon_days - t,
-                float(x.daily_cap[c]),
+                x.cs.horizon_days - t,
+                float(x.cs.daily_cap[c]),
                 x.ad_set_share[idx],
                 planned,
             )
@@ -131,7 +131,7 @@ class Simulation:
     def _delivery(self) -> Process:
         yield self.env.timeout(0.5)
         testing = self.rotation.index
-        for t in range(self.x.horizon_days):
+        for t in range(self.x.cs.horizon_days):
             lam = self._expected(t)
             landed = self._land(t, lam)
             # the buyer sees the day's reported conversions, credited to today's creative
@@ -142,8 +142,8 @@ class Simulation:
 
     def _expected(self, t: int) -> FloatArray:
         """Expected conversions produced today per run and ad set ``(R, A)``."""
-        x, h, spend = self.x, self.x.horizon_days, self.spend_today
-        base = x.cvr_mult[:, t] * x.curves.value(h * spend / x.cost_mult[:, t]) / h
+        x, h, spend = self.x, self.x.cs.horizon_days, self.spend_today
+        base = x.cs.cvr_mult[:, t] * x.cs.curves.value(h * spend / x.cs.cost_mult[:, t]) / h
         lam = base[None, :] * self.media
         testing = self.rotation.index
         if testing.size:
@@ -161,16 +161,16 @@ class Simulation:
         """Impressions and clicks per run, drawn for the run's total (a sum of Poissons)."""
         x, m = self.x, self.has_media
         if m.size:
-            seen = self.spend_today[m] * x.impressions_per_spend[m] / x.cost_mult[m, t]
+            seen = self.spend_today[m] * x.cs.impressions_per_spend[m] / x.cs.cost_mult[m, t]
             seen_today = poisson(self.rng, self.media[:, m] @ seen)
             self.out.impressions += seen_today
             self.out.daily_impressions[:, t] = seen_today
         k = self.has_clicks
         if k.size:
-            cvr = np.minimum(x.cvr[k] * x.cvr_mult[k, t], 1.0)
+            cvr = np.minimum(x.cs.cvr[k] * x.cs.cvr_mult[k, t], 1.0)
             clicked = (
                 lam[:, k] * self.click_per_conversion[:, k]
-                if self.x.creatives.testing.size
+                if self.x.cs.creatives.testing.size
                 else lam[:, k]
             )
             self.out.clicks += poisson(self.rng, clicked @ (1.0 / cvr))
@@ -181,7 +181,7 @@ class Simulation:
         Without adstock they are today's production, a Poisson count; with adstock they
         come out of the carry-over pool (``adstock.py``).
         """
-        value_each = self.x.value[:, t]
+        value_each = self.x.cs.value_per_conversion[:, t]
         d, now = self.adstocked, self.immediate
         landed = np.empty_like(lam)
         value = np.empty_like(lam)
@@ -207,22 +207,22 @@ class Simulation:
         the day, so outside referral ad sets (which need the day's new customers to invite
         others) the new customers are drawn once from each run's total: the same law.
         """
-        x, ncr = self.x, self.x.new_customer_rate
-        ref = np.nonzero(x.referral_k > 0)[0]
+        x, ncr = self.x, self.x.cs.new_customer_rate
+        ref = np.nonzero(x.cs.referral_k > 0)[0]
         arriving = np.zeros((self.runs, ref.size))
         yield self.env.timeout(0.75)
-        for t in range(x.horizon_days):
+        for t in range(x.cs.horizon_days):
             if ref.size:
                 new = thin(self.rng, self.landed[:, ref], ncr[ref])
                 self.out.new_customers[:, ref] += new
                 arriving = self._invite(ref, new + arriving)
-            if t < x.horizon_days - 1:
+            if t < x.cs.horizon_days - 1:
                 yield self.env.timeout(1)
         for _ in range(_MAX_REFERRAL_WAVES):  # referred customers still invite after the horizon
             if not arriving.any():
                 break
             arriving = self._invite(ref, arriving)
-        rest = np.nonzero(x.referral_k == 0)[0]
+        rest = np.nonzero(x.cs.referral_k == 0)[0]
         self.out.new_customers[:, rest] = thin(self.rng, self.out.conversions[:, rest], ncr[rest])
         self._first_orders()
         self._repeat_orders()
@@ -236,14 +236,14 @@ class Simulation:
 
     def _invite(self, ref: np.ndarray, inviters: FloatArray) -> FloatArray:
         """Each customer invites Poisson(k) more: ``k + k^2 + ... = k / (1 - k)`` in all."""
-        invited = poisson(self.rng, inviters * self.x.referral_k[ref])
+        invited = poisson(self.rng, inviters * self.x.cs.referral_k[ref])
         self.out.referred += invited.sum(axis=1)
         return invited
 
     def _repeat_orders(self) -> None:
         """Each new customer's repeat orders over the LTV window (which outlasts the horizon)."""
         x = self.x
-        idx = np.nonzero(x.repeat_orders > 0)[0]
+        idx = np.nonzero(x.cs.repeat_orders > 0)[0]
         if idx.size:
-            orders = poisson(self.rng, self.out.new_customers[:, idx] * x.repeat_orders[idx])
-            self.out.repeat_revenue += orders @ x.repeat_value[idx]
+            orders = poisson(self.rng, self.out.new_customers[:, idx] * x.cs.repeat_orders[idx])
+            self.out.repeat_revenue += orders @ x.cs.repeat_order_value[idx]

@@ -66,14 +66,14 @@ def run_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, FloatArray]:
         "revenue": out.revenue.sum(axis=1),
         "conversions": out.conversions.sum(axis=1),
         "new_customers": out.new_customers.sum(axis=1),
-        "profit": out.revenue @ inputs.margin - out.spend,
+        "profit": out.revenue @ inputs.cs.margin - out.spend,
         "new_revenue": out.new_revenue,
         "repeat_revenue": out.repeat_revenue,
         "referred_customers": out.referred,
         "impressions": out.impressions
-        if np.isfinite(inputs.impressions_per_spend).any()
+        if np.isfinite(inputs.cs.impressions_per_spend).any()
         else undefined,
-        "clicks": out.clicks if np.isfinite(inputs.cvr).any() else undefined,
+        "clicks": out.clicks if np.isfinite(inputs.cs.cvr).any() else undefined,
         "carryover_after_horizon": out.carryover,
     }
 

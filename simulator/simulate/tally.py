@@ -78,8 +78,8 @@ def channel_metric(name: str, column: Callable[[str], FloatArray]) -> FloatArray
 def channel_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str, FloatArray]]:
     """Each channel's per-run columns ``(R,)`` (spend: the same in every run)."""
     per: dict[str, dict[str, FloatArray]] = {}
-    for c, cid in enumerate(inputs.channel_ids):
-        idx = np.nonzero(inputs.ad_set_channel == c)[0]
+    for c, cid in enumerate(inputs.cs.channel_ids):
+        idx = np.nonzero(inputs.cs.ad_set_channel == c)[0]
         per[cid] = {
             "spend": np.full(out.spend.shape, float(out.daily_spend[idx].sum())),
             "revenue": out.revenue[:, idx].sum(axis=1),
@@ -171,28 +171,28 @@ class Tally:
     """The kept part of every chunk, filled in chunk order into preallocated arrays."""
 
     def __init__(self, inputs: SimInputs, runs: int) -> None:
-        h, t = inputs.horizon_days, inputs.creatives.testing.size
-        k = inputs.creatives.lift.shape[1]
+        h, t = inputs.cs.horizon_days, inputs.cs.creatives.testing.size
+        k = inputs.cs.creatives.lift.shape[1]
         series = min(runs, SERIES_RUNS)
         self.inputs, self.runs, self.filled = inputs, runs, 0
         undefined = tuple(
             name
             for name, rates in (
-                ("impressions", inputs.impressions_per_spend),
-                ("clicks", inputs.cvr),
+                ("impressions", inputs.cs.impressions_per_spend),
+                ("clicks", inputs.cs.cvr),
             )
             if not np.isfinite(rates).any()
         )
         self.per_run = RunTable(runs, COLUMNS, METRICS, derive_metric, undefined)
         self.channels = {
             cid: RunTable(runs, CHANNEL_COLUMNS, CHANNEL_METRICS, channel_metric)
-            for cid in inputs.channel_ids
+            for cid in inputs.cs.channel_ids
         }
         self.met = 0
         self.daily_revenue = np.empty((series, h))
         self.daily_conversions = np.empty((series, h))
         self.daily_impressions = np.empty((series, h))
-        self.daily_spend = np.zeros((inputs.n_ad_sets, h))
+        self.daily_spend = np.zeros((inputs.cs.n_ad_sets, h))
         self.creative_spend = np.zeros((t, k))  # summed over runs
         self.creative_picks = np.zeros((t, k, h))  # runs on each creative each day
 
@@ -206,7 +206,7 @@ class Tally:
             self.channels[cid].fill(lo, values)
         chunk = RunTable(hi - lo, COLUMNS, METRICS, derive_metric)
         chunk.fill(0, columns)
-        self.met += int(targets_met(self.inputs.targets, chunk).sum())
+        self.met += int(targets_met(self.inputs.cs.active_targets(), chunk).sum())
         keep = max(0, min(hi, self.daily_revenue.shape[0]) - lo)
         self.daily_revenue[lo : lo + keep] = out.daily_revenue[:keep]
         self.daily_conversions[lo : lo + keep] = out.daily_conversions[:keep]

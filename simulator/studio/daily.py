@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from simulator.api import evaluate
 from simulator.io.csv_cells import csv_table
-from simulator.model.calendar import parse_date, resolve_day
+from simulator.model.calendar import EventSpan
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.results import Result
 from simulator.studio.figures import FONT, base_layout, color
@@ -24,41 +23,16 @@ from simulator.studio.i18n import t
 BAND = ("rgba(110,110,110,0.13)", "rgba(110,110,110,0.22)")  # alternate so neighbours part
 
 
-@dataclass(frozen=True)
-class EventSpan:
-    """An event's days (1..H, both ends included) and how it moves prices and conversion."""
-
-    name: str
-    first_day: int
-    last_day: int
-    cost_multiplier: float
-    cvr_multiplier: float
-    aov_multiplier: float = 1.0
-    channels: tuple[str, ...] | None = None
-
-
 def event_spans(cs: CompiledScenario) -> list[EventSpan]:
-    """The scenario's events as day spans (dates resolved against ``start_date``), in order."""
-    spec = cs.spec
-    spans = []
-    for ev in spec.events or ():
-        first = resolve_day(ev.start, spec.start_date, cs.horizon_days)
-        last = resolve_day(ev.end, spec.start_date, cs.horizon_days)
-        only = tuple(ev.channels) if ev.channels is not None else None
-        spans.append(
-            EventSpan(
-                ev.name, first, last, ev.cost_multiplier, ev.cvr_multiplier, ev.aov_multiplier, only
-            )
-        )
-    return spans
+    """The scenario's events as compiled day spans (dates already resolved), in order."""
+    return list(cs.calendar.events)
 
 
 def plan_days(cs: CompiledScenario) -> list[Any]:
     """The x values of the plan: ISO dates when the scenario has a start date, else 1..H."""
-    if cs.spec.start_date is None:
+    if not cs.calendar.dated:
         return list(range(1, cs.horizon_days + 1))
-    start = parse_date(cs.spec.start_date)
-    return [(start + dt.timedelta(days=d)).isoformat() for d in range(cs.horizon_days)]
+    return list(cs.calendar.labels)
 
 
 def _daily(result: Result) -> dict[str, list[float]]:
@@ -69,9 +43,9 @@ def _daily(result: Result) -> dict[str, list[float]]:
 
 def _band_edges(cs: CompiledScenario, span: EventSpan) -> tuple[Any, Any]:
     """A band from half a day before the first day to half a day after the last."""
-    if cs.spec.start_date is None:
+    if cs.calendar.start_date is None:
         return span.first_day - 0.5, span.last_day + 0.5
-    start = dt.datetime.combine(parse_date(cs.spec.start_date), dt.time())
+    start = dt.datetime.combine(cs.calendar.start_date, dt.time())
     half = dt.timedelta(hours=12)
     lo = start + dt.timedelta(days=span.first_day - 1) - half
     hi = start + dt.timedelta(days=span.last_day - 1) + half
@@ -147,7 +121,7 @@ def _event_rows(cs: CompiledScenario, spans: Sequence[EventSpan], lang: str) -> 
 
 def _x_axis(cs: CompiledScenario, lang: str) -> dict[str, Any]:
     """Dates in the language's short form (ISO in the hover); plain day numbers otherwise."""
-    if cs.spec.start_date is None:
+    if not cs.calendar.dated:
         axis: dict[str, Any] = {"title": {"text": t("day", lang)}}
         return axis | ({"dtick": 1} if cs.horizon_days <= 31 else {})
     return {"tickformat": t("date_tick", lang), "hoverformat": "%Y-%m-%d"}
@@ -211,7 +185,7 @@ def daily_plan_csv(cs: CompiledScenario, result: Result) -> str:
     if cs.has_segments and result.split is not None and result.split.daily is not None:
         per_ad_set = zip(cs.ad_set_ids, result.split.daily, strict=True)
         daily = {aid: [float(x) for x in row] for aid, row in per_ad_set}
-    dated = cs.spec.start_date is not None
+    dated = cs.calendar.dated
     dates = plan_days(cs)
     rows = (
         [d + 1, *([dates[d]] if dated else []), *(float(daily[k][d]) for k in daily)]

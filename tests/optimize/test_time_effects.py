@@ -274,11 +274,13 @@ def test_problem_objective_is_the_engines_for_any_day_multipliers(
     cs = load_scenario_text(_variant(adstock=False, segments=True))
     rng = np.random.default_rng(seed)
     shape = cs.aov_mult.shape
+    aov_mult = rng.uniform(0.4, 1.2, shape)
     cs = dataclasses.replace(
         _with(cs, objective, {}),
         cost_mult=rng.uniform(0.5, 2.0, shape),
         cvr_mult=rng.uniform(0.5, 3.0, shape),
-        aov_mult=rng.uniform(0.4, 1.2, shape),
+        aov_mult=aov_mult,
+        value_per_conversion=cs.aov[:, None] * aov_mult,  # as compile builds it
         decay=np.full(cs.n_ad_sets, decay),
     )
     p = build_problem(cs)

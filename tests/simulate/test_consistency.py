@@ -35,10 +35,6 @@ def _engine(cs, split) -> dict[str, float]:
     return {k: float(v[0]) for k, v in totals(cs, o).items()}
 
 
-def _data_of(cs) -> dict:
-    return cs.spec.model_dump(exclude_none=True, mode="json")
-
-
 def _check(sim, expected: dict[str, float], metrics=ADDITIVE) -> None:
     for metric in metrics:
         within_mc_error(sim, metric, expected[metric])
@@ -97,7 +93,7 @@ def test_consistency_check_can_fail() -> None:
         within_mc_error(sim, "revenue", wrong)
 
 
-def _two_ctr_scenario(base_ctr: float, five: float, two: float, **extra) -> object:
+def _two_ctr_data(base_ctr: float, five: float, two: float, **extra) -> dict:
     """A feed with a 5% and a 2% CTR creative, written with either as the base."""
     creatives = [
         {"id": "five", "ctr_multiplier": five, "fatigue": extra.pop("fatigue", 0.0)},
@@ -124,8 +120,16 @@ def _two_ctr_scenario(base_ctr: float, five: float, two: float, **extra) -> obje
         "response": {"type": "hill", "max_conversions": 5000, "half_saturation": 200000},
         "aov": 200,
     }
-    data = {"name": "ctr", "horizon_days": 30, "budget": {"total": 400000}}
-    return scenario(data, channels=[feed, search])
+    return {
+        "name": "ctr",
+        "horizon_days": 30,
+        "budget": {"total": 400000},
+        "channels": [feed, search],
+    }
+
+
+def _two_ctr_scenario(base_ctr: float, five: float, two: float, **extra) -> object:
+    return scenario(_two_ctr_data(base_ctr, five, two, **extra))
 
 
 FEED_SPLIT = {"feed": 200000, "search": 200000}
@@ -175,10 +179,8 @@ def test_optimiser_plans_with_the_mix_it_reports() -> None:
 
 
 def test_tiring_creatives_with_adstock_events_and_a_daily_plan_equal_engine() -> None:
-    cs = _two_ctr_scenario(0.02, 2.5, 1.0, fatigue=0.8, adstock={"decay": 0.4})
-    cs = scenario(
-        {**_data_of(cs), "events": [dict(EVENTS[0], channels=["feed"])]},
-    )
+    data = _two_ctr_data(0.02, 2.5, 1.0, fatigue=0.8, adstock={"decay": 0.4})
+    cs = scenario({**data, "events": [dict(EVENTS[0], channels=["feed"])]})
     rng = np.random.default_rng(8)
     plan = {cid: list(rng.uniform(0.3, 1.7, 30) * 200000 / 30) for cid in FEED_SPLIT}
     split = {"allocation": {k: float(sum(v)) for k, v in plan.items()}, "daily": plan}

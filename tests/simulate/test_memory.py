@@ -49,7 +49,7 @@ def _reference(cs, split, runs: int, seed: int) -> dict[str, object]:
     metrics = per_run_metrics(inputs, out)
     return {
         "totals": {k: stats(v) for k, v in metrics.items()},
-        "p_targets_met": float(targets_met(inputs.targets, metrics).mean()),
+        "p_targets_met": float(targets_met(inputs.cs.active_targets(), metrics).mean()),
         "channels": {
             cid: {k: stats(v) for k, v in per.items()}
             for cid, per in channel_runs(inputs, out).items()

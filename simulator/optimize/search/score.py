@@ -35,7 +35,7 @@ class Settings:
 
     def digest(self, cs: CompiledScenario, start: FloatArray | None) -> str:
         doc = {
-            "scenario": cs.spec.model_dump(mode="json"),
+            "scenario": cs.digest,
             "settings": asdict(self),
             "start": None if start is None else [round(float(v), 6) for v in start],
         }
