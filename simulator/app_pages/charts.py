@@ -6,6 +6,7 @@ one chart, not six.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -90,7 +91,7 @@ def charts(cs: CompiledScenario, columns: list[Column], titles: list[str], ident
     """The tabs; only the open one draws."""
     tabs = st.tabs([t(n, lang()) for n in TABS], key="charts", on_change="rerun")
     done = [(ti, c) for ti, c in zip(titles, columns, strict=True) if c.result is not None]
-    draw = (
+    draw: tuple[Callable[[], None], ...] = (
         lambda: curves_tab(cs, columns, titles),
         lambda: split_tab(cs, done),
         lambda: funnel_tab(done),
