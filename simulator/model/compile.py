@@ -152,7 +152,7 @@ def _day_grid(spec: ScenarioSpec, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:
     """Cost, conversion and order-value multipliers per (ad set, day)."""
     n, h = len(b.rows), spec.horizon_days
     cost, cvr, aov = np.ones((n, h)), np.ones((n, h)), np.ones((n, h))
-    channel_of = [spec.channels[int(row["channel"])].id for row in b.rows]  # type: ignore[call-overload]
+    channel_of = [spec.channels[int(row["channel"])].id for row in b.rows]  # type: ignore[call-overload]  # rows hold object values
     for ev in spec.events or []:
         first = resolve_day(ev.start, spec.start_date, h) - 1
         last = resolve_day(ev.end, spec.start_date, h)
@@ -182,8 +182,8 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         channel_ids=tuple(ch.id for ch in spec.channels),
         ad_set_ids=tuple(str(r["id"]) for r in b.rows),
         ad_set_channel=np.array([r["channel"] for r in b.rows], dtype=np.intp),
-        ad_set_segment=tuple(r["segment"] for r in b.rows),  # type: ignore[misc]
-        curves=CurveSet.of([r["curve"] for r in b.rows]),  # type: ignore[misc]
+        ad_set_segment=tuple(r["segment"] for r in b.rows),  # type: ignore[misc]  # rows hold object values
+        curves=CurveSet.of([r["curve"] for r in b.rows]),  # type: ignore[misc]  # rows hold object values
         aov=b.column("aov"),
         margin=b.column("margin"),
         new_customer_rate=b.column("ncr"),

@@ -46,7 +46,7 @@ def _require_browser() -> None:
         problem = f"{CHROMIUM} is missing (run .ci/install-browser)"
     else:
         try:
-            import playwright.sync_api  # noqa: F401
+            import playwright.sync_api  # noqa: F401  (only whether it imports)
         except ImportError:
             problem = "the playwright package is not installed"
     if problem is None:
@@ -71,7 +71,7 @@ def server() -> Iterator[str]:
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--", str(DEFAULT),
-    ]  # fmt: skip
+    ]  # fmt: skip  # each flag beside its value
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
