@@ -46,7 +46,7 @@ def test_same_seed_same_bytes(history_file: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_png_report(history_file: Path, tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
+    pytest.importorskip("matplotlib", reason="PNG reports need the optional [report] extra")
     png = tmp_path / "fit.png"
     argv = ["calibrate", str(history_file), "--out", str(tmp_path / "f.yaml"), "--report", str(png)]
     assert main([*argv, "--resamples", "3"]) == 0

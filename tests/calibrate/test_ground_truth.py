@@ -57,10 +57,7 @@ def test_optimised_split_on_the_fit_is_within_2_percent_of_the_true_optimum(fitt
     cal, _ = fitted
     assert cal.scenario is not None
     assert cal.scenario.budget == pytest.approx(truth.budget, rel=1e-6)
-    try:
-        best = optimize(truth)
-    except ModuleNotFoundError as exc:  # the S-curve optimiser is still being written
-        pytest.skip(f"optimize cannot solve S-curves yet: {exc}")
+    best = optimize(truth)
     recommended = optimize(cal.scenario)
     earned = evaluate(truth, recommended.allocation).totals["revenue"]
     assert earned >= 0.98 * best.totals["revenue"]

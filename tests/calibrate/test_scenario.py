@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -85,9 +87,6 @@ def test_numbers_are_plain_decimals_yaml_reads_as_numbers(value: float) -> None:
 
 
 def test_a_dataframe_goes_through_the_same_checks(short_history) -> None:
-    pd = pytest.importorskip("pandas")
-    import io
-
     frame = pd.read_csv(io.StringIO(short_history[0]))
     from_frame = calibrate(frame, n_resamples=0)
     assert [c.id for c in from_frame.channels] == ["search", "feed", "notes"]
