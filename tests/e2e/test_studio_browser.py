@@ -36,6 +36,11 @@ SCREENSHOT = (
 )
 FIRST_LOAD_MS = 180_000
 UPDATE_MS = 60_000
+# The app is idle (no running icon) and every plotly chart has drawn its svg.
+SETTLED = """() =>
+    !document.querySelector('[data-testid^="stStatusWidgetRunning"]') &&
+    [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))
+"""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -123,9 +128,9 @@ def test_budget_change_updates_the_cards(server: str) -> None:
         page.get_by_role("button", name="Optimise", exact=True).first.click()
         expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(21, timeout=UPDATE_MS)
         page.mouse.move(5, 5)  # no tooltip in the picture
-        page.wait_for_timeout(1500)  # let the charts settle before the picture
+        page.wait_for_function(SETTLED, timeout=UPDATE_MS)  # the charts, before the picture
         page.set_viewport_size({"width": 1500, "height": 2300})
-        page.wait_for_timeout(1000)
+        page.wait_for_function(SETTLED, timeout=UPDATE_MS)
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         tmp = SCREENSHOT.with_suffix(".tmp.png")
         page.screenshot(path=str(tmp))
