@@ -14,7 +14,7 @@ import streamlit as st
 from simulator.api import simulate
 from simulator.app_pages.daily import daily_tab
 from simulator.app_pages.front import front_tab
-from simulator.app_pages.state import lang, ss
+from simulator.app_pages.state import lang, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
@@ -35,7 +35,7 @@ def curves_tab(cs: CompiledScenario, columns: list[Column], titles: list[str]) -
 
     marks = curve_marks(cs, columns, titles)
     spends = {k: [m.spend for m in v] for k, v in marks.items()}
-    samples = sample_curves(cs, ss.plan, spends)
+    samples = sample_curves(cs, studio.plan, spends)
     chart(figures.curves_figure(samples, cs.labels, marks, cs.currency, lang()), "fig_curves")
 
 
@@ -76,8 +76,8 @@ def fan_tab(cs: CompiledScenario, done: Done, identity: str) -> None:
         with st.spinner(t("fan_run", lg)):
             split = col.result.split if col.result else col.allocation
             result = simulate(cs, split, runs=runs, seed=seed)
-        ss.sim = (identity, title, fan_bands(result))
-    sim = ss.get("sim")
+        studio.sim = (identity, title, fan_bands(result))
+    sim = studio.sim
     if sim and sim[0] == identity:
         bands = sim[2]
         st.caption(f"{sim[1]} · {bands.runs} runs")

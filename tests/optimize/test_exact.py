@@ -20,7 +20,8 @@ from simulator.optimize.problem import (
     Problem,
     RatioConstraint,
 )
-from tests.optimize.conftest import concave_specs, constraint_values, curve_set, slsqp
+from tests.optimize.conftest import constraint_values, curve_set, slsqp
+from tests.strategies import concave_specs
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REL = 1e-9
