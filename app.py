@@ -16,7 +16,6 @@ import hashlib
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -27,6 +26,7 @@ from simulator.app_pages.guard import guarded
 from simulator.app_pages.loading import load
 from simulator.app_pages.share_link import share_link
 from simulator.app_pages.state import (
+    PageContext,
     apply_link_edits,
     boot,
     lang,
@@ -35,6 +35,7 @@ from simulator.app_pages.state import (
     reset_for,
     show_error,
     ss,
+    studio,
 )
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
@@ -45,7 +46,7 @@ from simulator.studio.i18n import t
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
-def page(cs: CompiledScenario, ctx: dict[str, Any], uploaded: bool) -> None:
+def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
     """The plan and variants side by side, then the cards, charts, downloads and link.
 
     Each section runs guarded: a fault in one shows our short message there, and the
@@ -58,14 +59,14 @@ def page(cs: CompiledScenario, ctx: dict[str, Any], uploaded: bool) -> None:
         with guarded("variants"):
             variant_form.variant_editor(cs)
         with guarded("recommendation"):
-            recommend.run_optimizer(cs, ctx["identity"])
+            recommend.run_optimizer(cs, ctx.identity)
     shown = None
     with guarded("comparison"):
-        shown = comparison(cs, ctx["identity"])
+        shown = comparison(cs, ctx.identity)
     if shown is not None:
         columns, titles = shown
         with guarded("charts"):
-            charts.charts(cs, columns, titles, ctx["identity"])
+            charts.charts(cs, columns, titles, ctx.identity)
         with guarded("downloads"):
             downloads.downloads(cs, columns, titles, ctx)
     with guarded("share"):
@@ -75,7 +76,7 @@ def page(cs: CompiledScenario, ctx: dict[str, Any], uploaded: bool) -> None:
 def comparison(cs: CompiledScenario, identity: str) -> tuple[list[Column], list[str]] | None:
     """Evaluate every column and draw the KPI cards (None: a plan the split rules refuse)."""
     try:
-        columns = compare(cs, ss.plan, ss.variants, recommendation(identity))
+        columns = compare(cs, studio.plan, studio.variants, recommendation(identity))
     except ScenarioError as exc:
         show_error(t("scenario_error", lang()), exc)
         return None
@@ -110,17 +111,17 @@ def open_scenario() -> None:
     ss.scenario_id = digest
     apply_link_edits(base[0], base[1], file)
     sidebar.assumptions(base[0], base[2])
-    loaded = load(text, file, uploaded, ss.edits)
+    loaded = load(text, file, uploaded, studio.edits)
     if loaded is None:
         return
     data, lines, cs = loaded
     if fresh:
         reset_for(cs)
-    identity = f"{digest}|{json.dumps(ss.edits, sort_keys=True)}"
+    identity = f"{digest}|{json.dumps(studio.edits, sort_keys=True)}"
     ss.identity = identity
     page(
         cs,
-        {"data": data, "lines": lines, "file": file, "text": text, "identity": identity},
+        PageContext(data=data, lines=lines, file=file, text=text, identity=identity),
         uploaded,
     )
 

@@ -56,7 +56,7 @@ def daily_data(days: int) -> dict[str, Any]:
             {"id": "notes", "aov": 140.0, "adstock": {"decay": 0.4}, "response": {
              "type": "exponential", "max_conversions": 1800.0, "scale": 120_000.0}},
         ],
-    }  # fmt: skip
+    }  # fmt: skip  # one channel a line, as in a scenario file
 
 
 def units_data() -> dict[str, Any]:
@@ -74,7 +74,7 @@ def units_data() -> dict[str, Any]:
             {"id": "feed", "aov": 130.0, "response": {"type": "logistic",
              "max_conversions": 1500.0, "midpoint": 70_000.0, "steepness": 4.0}},
         ],
-    }  # fmt: skip
+    }  # fmt: skip  # one channel a line, as in a scenario file
 
 
 def timed(cs: Any, plan: str) -> tuple[float, Any]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.split import as_split
 from simulator.results import Result, outcome_result
+
+if TYPE_CHECKING:  # imported when called: loading the simulation waits for its first use
+    from simulator.simulate.summary import SimulationResult
 
 
 def evaluate(scenario: CompiledScenario, split: Split | Mapping[str, Any] | None = None) -> Result:
@@ -28,7 +31,7 @@ def simulate(
     runs: int = 1000,
     seed: int = 0,
     **options: Any,
-) -> Any:
+) -> SimulationResult:
     """Monte Carlo over ``runs`` day-by-day campaigns (without a split: the optimised one)."""
     from simulator.simulate import simulate as run_simulation
 

@@ -24,7 +24,8 @@ def csv_rows(result: Result) -> list[dict[str, Any]]:
         for row in rows:
             days = series.get(row["id"]) or []
             row.update({f"day_{d}": x for d, x in enumerate(days, start=1)})
-    return json_safe(rows)  # type: ignore[no-any-return]
+    plain: list[dict[str, Any]] = json_safe(rows)
+    return plain
 
 
 def csv_columns(result: Result) -> list[str]:

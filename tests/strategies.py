@@ -206,3 +206,17 @@ def with_targets(doc: dict[str, Any], even: dict[str, float]) -> dict[str, Any]:
     elif out["objective"] == "min_spend":
         out["objective"] = "revenue"
     return out
+
+
+@st.composite
+def concave_specs(draw: st.DrawFn, n_min: int = 2, n_max: int = 6) -> list:
+    """Concave line items as ``(family, max_conversions, scale, shape)`` tuples."""
+    n = draw(st.integers(n_min, n_max))
+    spec = []
+    for _ in range(n):
+        kind = draw(st.sampled_from(["hill", "exponential"]))
+        m = draw(st.floats(10, 1000))
+        s = draw(st.floats(10, 500))
+        k = draw(st.floats(0.3, 1.0))
+        spec.append((kind, m, s, k))
+    return spec

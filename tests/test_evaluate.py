@@ -100,7 +100,7 @@ def test_more_spend_never_earns_less(a: float, extra: float) -> None:
 _CACHE: dict[str, object] = {}
 
 
-def _core():  # type: ignore[no-untyped-def]
+def _core():
     if "core" not in _CACHE:
         import tempfile
 
@@ -136,7 +136,7 @@ events:
 def test_daily_plan_follows_contract_formula_by_hand(write: Write) -> None:
     sc = load_scenario(write(DAILY, "daily.yaml"))
     res = evaluate(sc, {"allocation": {"feed": 600}, "daily": {"feed": [200, 400]}})
-    c = lambda s: 100 * (1 - math.exp(-s / 500))  # noqa: E731
+    c = lambda s: 100 * (1 - math.exp(-s / 500))  # noqa: E731  (the curve as the scenario states it)
     h = 2
     p1 = 1.0 * c(h * 200 / 1.0) / h  # day 1: no event
     p2 = 3.0 * c(h * 400 / 2.0) / h  # day 2: cost x2, cvr x3

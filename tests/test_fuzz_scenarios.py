@@ -66,7 +66,9 @@ def _swap_value(lines: list[str], at: int, value: str) -> list[str]:
     if not candidates:
         return lines
     i = candidates[at % len(candidates)]
-    prefix = VALUE_LINE.match(lines[i]).group(1)  # type: ignore[union-attr]
+    match = VALUE_LINE.match(lines[i])
+    assert match is not None  # i is one of the candidates above
+    prefix = match.group(1)
     return [*lines[:i], prefix + value, *lines[i + 1 :]]
 
 

@@ -81,6 +81,7 @@ def test_the_report_escapes_name_and_currency(hostile_cs: CompiledScenario, lang
     assert page.count(html.escape(INJ)) >= 3  # title, heading, money cells
 
 
+@pytest.mark.slow  # traces a front: about a minute on a busy 2-core machine
 def test_the_pareto_page_escapes_name_currency_and_channels(hostile_cs: CompiledScenario) -> None:
     front = pareto_front(hostile_cs, axis="cac", points=3)
     page = figure_html(front, hostile_cs.currency)

@@ -6,6 +6,7 @@ one chart, not six.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -13,7 +14,7 @@ import streamlit as st
 from simulator.api import simulate
 from simulator.app_pages.daily import daily_tab
 from simulator.app_pages.front import front_tab
-from simulator.app_pages.state import lang, ss
+from simulator.app_pages.state import lang, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
@@ -34,7 +35,7 @@ def curves_tab(cs: CompiledScenario, columns: list[Column], titles: list[str]) -
 
     marks = curve_marks(cs, columns, titles)
     spends = {k: [m.spend for m in v] for k, v in marks.items()}
-    samples = sample_curves(cs, ss.plan, spends)
+    samples = sample_curves(cs, studio.plan, spends)
     chart(figures.curves_figure(samples, cs.labels, marks, cs.currency, lang()), "fig_curves")
 
 
@@ -75,8 +76,8 @@ def fan_tab(cs: CompiledScenario, done: Done, identity: str) -> None:
         with st.spinner(t("fan_run", lg)):
             split = col.result.split if col.result else col.allocation
             result = simulate(cs, split, runs=runs, seed=seed)
-        ss.sim = (identity, title, fan_bands(result))
-    sim = ss.get("sim")
+        studio.sim = (identity, title, fan_bands(result))
+    sim = studio.sim
     if sim and sim[0] == identity:
         bands = sim[2]
         st.caption(f"{sim[1]} · {bands.runs} runs")
@@ -90,7 +91,7 @@ def charts(cs: CompiledScenario, columns: list[Column], titles: list[str], ident
     """The tabs; only the open one draws."""
     tabs = st.tabs([t(n, lang()) for n in TABS], key="charts", on_change="rerun")
     done = [(ti, c) for ti, c in zip(titles, columns, strict=True) if c.result is not None]
-    draw = (
+    draw: tuple[Callable[[], None], ...] = (
         lambda: curves_tab(cs, columns, titles),
         lambda: split_tab(cs, done),
         lambda: funnel_tab(done),

@@ -12,7 +12,7 @@ from functools import partial
 import streamlit as st
 
 from simulator.api import optimize
-from simulator.app_pages.state import lang, show_error, ss
+from simulator.app_pages.state import lang, show_error, studio
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
@@ -31,7 +31,7 @@ def _plan(cs: CompiledScenario, identity: str) -> None:
     try:
         with st.spinner(t("daily_running", lang()), show_time=True):
             result = optimize(cs, plan="daily")
-            ss.daily_plan = (identity, result, even_vs_daily(cs, result))
+            studio.daily_plan = (identity, result, even_vs_daily(cs, result))
     except ScenarioError as exc:
         show_error(t("scenario_error", lang()), exc)
     except ValueError as exc:  # a plan the optimiser cannot make: say why, no traceback
@@ -94,6 +94,6 @@ def daily_tab(cs: CompiledScenario, identity: str) -> None:
         help=t("daily_help", lg, seconds=SECONDS),
     ):
         _plan(cs, identity)
-    saved = ss.get("daily_plan")
+    saved = studio.daily_plan
     if saved and saved[0] == identity and saved[1].daily is not None:
         _show(cs, saved[1], saved[2])

@@ -6,11 +6,10 @@ Files are built only when a button is clicked (``partial``), not on every rerun.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 import streamlit as st
 
-from simulator.app_pages.state import lang, recommendation, ss
+from simulator.app_pages.state import PageContext, lang, recommendation, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.compare import Column
 from simulator.studio.export import KINDS, export
@@ -18,7 +17,7 @@ from simulator.studio.i18n import t
 
 
 def downloads(
-    cs: CompiledScenario, columns: list[Column], titles: list[str], ctx: dict[str, Any]
+    cs: CompiledScenario, columns: list[Column], titles: list[str], ctx: PageContext
 ) -> None:
     """A column picker, one button per export kind, and the report."""
     from simulator.studio.report import build_report
@@ -33,11 +32,11 @@ def downloads(
     col = columns[pick or 0]
     if col.result is None:
         return
-    edits = dict(ss.edits)
+    edits = dict(studio.edits)
     for box, (kind, mime) in zip(cols[1:4], KINDS.items(), strict=True):
         box.download_button(
             t(kind, lg),
-            partial(export, cs, col.result, kind, ctx["text"], ctx["data"], edits),
+            partial(export, cs, col.result, kind, ctx.text, ctx.data, edits),
             f"{cs.name}-{col.key}.{kind}",
             mime,
             key=f"dl_{kind}",
@@ -45,7 +44,7 @@ def downloads(
         )
     cols[4].download_button(
         t("report", lg),
-        partial(build_report, cs, columns, lg, recommendation(ctx["identity"])),
+        partial(build_report, cs, columns, lg, recommendation(ctx.identity)),
         f"{cs.name}-report.html",
         "text/html",
         key="dl_report",

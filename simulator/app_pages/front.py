@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.app_pages.state import lang, recommendation, ss
+from simulator.app_pages.state import lang, recommendation, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio import figures
 from simulator.studio import pareto as front_lib
@@ -30,7 +30,7 @@ def _trace(cs: CompiledScenario, axis: str, identity: str) -> None:
     except ValueError as exc:  # objective min_spend has no front: say so, no traceback
         st.info(str(exc))
         return
-    ss.pareto = (identity, axis, front)
+    studio.pareto = (identity, axis, front)
 
 
 def front_tab(cs: CompiledScenario, identity: str) -> None:
@@ -48,7 +48,7 @@ def front_tab(cs: CompiledScenario, identity: str) -> None:
     help_text = t("pareto_help", lg, n=front_lib.POINTS)
     if right.button(t("pareto_run", lg), key="pareto_run", help=help_text):
         _trace(cs, axis or "cac", identity)
-    saved = ss.get("pareto")
+    saved = studio.pareto
     if not saved or saved[0] != identity or saved[1] != axis:
         return
     front = saved[2]

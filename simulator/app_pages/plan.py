@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.app_pages.state import add_variant_cb, lang, scenario_plan, set_plan, ss
+from simulator.app_pages.state import add_variant_cb, lang, scenario_plan, set_plan, ss, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio import format as fmt
 from simulator.studio.i18n import t
@@ -13,7 +13,7 @@ from simulator.studio.variants import channel_units
 
 def _sync(src: str, dst: str, cid: str) -> None:
     ss[dst] = ss[src]
-    ss.plan[cid] = float(ss[src])
+    studio.plan[cid] = float(ss[src])
 
 
 def _step(cs: CompiledScenario) -> float:
@@ -23,7 +23,7 @@ def _step(cs: CompiledScenario) -> float:
 
 def _channel_row(cs: CompiledScenario, cid: str, unit: float) -> None:
     label = cs.labels.get(cid, cid)
-    value = float(ss.plan.get(cid, 0.0))
+    value = float(studio.plan.get(cid, 0.0))
     top = max(float(cs.budget), value, float(cs.channel_max[cs.channel_ids.index(cid)]))
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     left.slider(
@@ -56,7 +56,7 @@ def plan_editor(cs: CompiledScenario) -> None:
     st.subheader(t("plan", lg), help=t("plan_help", lg))
     for cid in cs.channel_ids:
         _channel_row(cs, cid, units[cid] or step)
-    spend = sum(ss.plan.values())
+    spend = sum(studio.plan.values())
     cap = t(
         "plan_total",
         lg,

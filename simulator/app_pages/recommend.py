@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.api import optimize
-from simulator.app_pages.state import add_variant_cb, lang, recommendation, ss
+from simulator.app_pages.state import add_variant_cb, lang, recommendation, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio.i18n import t
@@ -41,7 +41,7 @@ def run_optimizer(cs: CompiledScenario, identity: str) -> None:
     )
     if clicked:
         bar = right.progress(0.1, text=t("optimizing", lg))
-        ss.rec = (identity, optimize(cs))
+        studio.rec = (identity, optimize(cs))
         bar.progress(1.0, text=t("recommendation", lg))
         add_variant_cb("optimize")
     rec = recommendation(identity)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from simulator.app_pages.state import lang, ss
+from simulator.app_pages.state import lang, ss, studio
 from simulator.studio import share
 from simulator.studio.i18n import t
 
@@ -20,9 +20,9 @@ def share_link(uploaded: bool) -> None:
     lg = lang()
     state = share.ShareState(
         scenario="" if uploaded else str(ss.get("source", "")),
-        plan=dict(ss.plan),
-        variants=tuple(ss.variants),
-        edits=dict(ss.edits),
+        plan=dict(studio.plan),
+        variants=tuple(studio.variants),
+        edits=dict(studio.edits),
         lang=lg,
     )
     params = share.encode(state)

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from simulator.app_pages.loading import bundled, default_file
-from simulator.app_pages.state import add_link_problems, lang, reset_edits, ss
+from simulator.app_pages.state import add_link_problems, lang, reset_edits, ss, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.edits import RATE_FIELDS, TARGET_FIELDS, channel_fields, edit_bounds
 from simulator.studio.i18n import LANGUAGE_NAMES, t
@@ -90,9 +90,9 @@ def _edit(key: str, widget: str, original: float | None, zero_is_none: bool = Fa
     value = ss[widget]
     value = None if zero_is_none and not value else float(value)
     if value == original:
-        ss.edits.pop(key, None)
+        studio.edits.pop(key, None)
     else:
-        ss.edits[key] = value
+        studio.edits[key] = value
 
 
 def number_edit(label: str, key: str, original: float | None, **kw: Any) -> None:
@@ -104,7 +104,7 @@ def number_edit(label: str, key: str, original: float | None, **kw: Any) -> None
     """
     widget = f"ed_{key}"
     zero_is_none = key.startswith("targets.")
-    current = ss.edits.get(key, original) if key in ss.edits else original
+    current = studio.edits.get(key, original) if key in studio.edits else original
     ss.setdefault(widget, float(current or 0.0))
     low, high = edit_bounds(key)
     value = float(ss[widget])

@@ -6,7 +6,8 @@ that is not a widget's own value lives in ``st.session_state`` under the names h
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import streamlit as st
 
@@ -18,11 +19,70 @@ from simulator.studio import share
 from simulator.studio.share_fit import fit_edits, fit_plan, fit_variants
 from simulator.studio.variants import MAX_VARIANTS, Variant, channel_units, plan_variant
 
+if TYPE_CHECKING:
+    from simulator.optimize.pareto import Front
+    from simulator.studio.simulation import FanBands
+
 ss = st.session_state
+T = TypeVar("T")
+
+
+class _Kept(Generic[T]):
+    """One name in ``st.session_state`` with its type.
+
+    Unset, it reads as ``default``; without a default it must be set first (``reset_for``
+    sets the plan, variants and edits), so a page cannot mutate a shared default.
+    """
+
+    def __init__(self, *default: T) -> None:
+        self.default = default
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: object, owner: type | None = None) -> T:
+        if self.default:
+            return cast(T, ss.get(self.name, self.default[0]))
+        return cast(T, ss[self.name])
+
+    def __set__(self, obj: object, value: T) -> None:
+        ss[self.name] = value
+
+
+class Studio:
+    """What the pages share between reruns, typed; Streamlit keeps the values.
+
+    ``rec``, ``sim``, ``pareto`` and ``daily_plan`` start with the identity (scenario
+    bytes and edits) they were computed for, so a page shows them only for that identity.
+    """
+
+    lang = _Kept[str]("en")
+    plan = _Kept[dict[str, float]]()
+    variants = _Kept[list[Variant]]()
+    edits = _Kept[dict[str, float | None]]()
+    rec = _Kept[tuple[str, Result] | None](None)
+    sim = _Kept[tuple[str, str, "FanBands"] | None](None)
+    pareto = _Kept[tuple[str, str, "Front"] | None](None)
+    daily_plan = _Kept[tuple[str, Result, tuple[Result, Result]] | None](None)
+
+
+studio = Studio()
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The open scenario as the page sections read it: its parsed data, line map, file
+    name and text, and the identity (bytes and edits) that keys every cached answer."""
+
+    data: Any
+    lines: LineMap
+    file: str
+    text: str
+    identity: str
 
 
 def lang() -> str:
-    return str(ss.get("lang", "en"))
+    return studio.lang
 
 
 def show_issues(header: str, issues: Any) -> None:
@@ -36,8 +96,8 @@ def show_error(header: str, exc: ScenarioError) -> None:
 
 def set_plan(allocation: dict[str, float]) -> None:
     """The plan being edited, with its sliders and number inputs moved to match."""
-    ss.plan = {k: float(v) for k, v in allocation.items()}
-    for cid, value in ss.plan.items():
+    studio.plan = {k: float(v) for k, v in allocation.items()}
+    for cid, value in studio.plan.items():
         ss[f"sl_{cid}"] = value
         ss[f"ni_{cid}"] = value
 
@@ -66,11 +126,11 @@ def reset_for(cs: CompiledScenario) -> None:
         variants, bad_variants = fit_variants(cs, plan, link.variants)
         add_link_problems(bad_plan + bad_variants)
     set_plan(plan)
-    ss.variants = variants
-    ss.rec = None
-    ss.pareto = None
-    ss.sim = None
-    ss.daily_plan = None
+    studio.variants = variants
+    studio.rec = None
+    studio.pareto = None
+    studio.sim = None
+    studio.daily_plan = None
 
 
 def boot() -> None:
@@ -83,8 +143,8 @@ def boot() -> None:
         return
     ss.booted = True
     state = share.decode(st.query_params.to_dict())
-    ss.lang = state.lang
-    ss.edits = {}
+    studio.lang = state.lang
+    studio.edits = {}
     if state.edits:
         ss.link_edits = dict(state.edits)
     if state.plan or state.variants or state.scenario:
@@ -102,38 +162,38 @@ def apply_link_edits(data: Any, lines: LineMap, file: str) -> None:
     edits = ss.pop("link_edits", None)
     if edits:
         kept, problems = fit_edits(data, lines, file, edits)
-        ss.edits = kept
+        studio.edits = kept
         add_link_problems(problems)
 
 
 def reset_edits() -> None:
     """Forget every assumption edit and the number inputs that held them."""
-    ss.edits = {}
+    studio.edits = {}
     for key in [k for k in ss if str(k).startswith("ed_")]:
         del ss[key]
 
 
 def recommendation(identity: str) -> Result | None:
     """The optimiser's answer for this scenario and these edits, if it has run."""
-    rec = ss.get("rec")
+    rec = studio.rec
     return rec[1] if rec and rec[0] == identity else None
 
 
 def add_variant_cb(kind: str) -> None:
     """Append a variant of ``kind`` from the variant form's current values."""
-    if len(ss.variants) >= MAX_VARIANTS:
+    if len(studio.variants) >= MAX_VARIANTS:
         return
     if kind == "plan":
-        ss.variants.append(plan_variant(ss.plan))
+        studio.variants.append(plan_variant(studio.plan))
     elif kind == "shift":
-        ss.variants.append(
+        studio.variants.append(
             Variant("shift", source=ss.v_from, target=ss.v_to, percent=float(ss.v_pct_shift))
         )
     elif kind == "scale":
-        ss.variants.append(Variant("scale", percent=float(ss.v_pct_scale)))
-    elif not any(v.kind == "optimize" for v in ss.variants):
-        ss.variants.append(Variant("optimize"))
+        studio.variants.append(Variant("scale", percent=float(ss.v_pct_scale)))
+    elif not any(v.kind == "optimize" for v in studio.variants):
+        studio.variants.append(Variant("optimize"))
 
 
 def remove_variant_cb(i: int) -> None:
-    del ss.variants[i]
+    del studio.variants[i]

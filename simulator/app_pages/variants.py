@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.app_pages.state import add_variant_cb, lang, ss
+from simulator.app_pages.state import add_variant_cb, lang, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.i18n import t
 from simulator.studio.variants import MAX_VARIANTS, SCALE_PERCENT, SHIFT_PERCENT
@@ -42,7 +42,7 @@ def variant_editor(cs: CompiledScenario) -> None:
         )
     elif kind == "scale":
         cols[0].number_input(t("percent", lg), *SCALE_PERCENT, 30.0, 5.0, key="v_pct_scale")
-    full = len(ss.variants) >= MAX_VARIANTS
+    full = len(studio.variants) >= MAX_VARIANTS
     cols[3].button(
         t("add", lg),
         key="v_add",

@@ -119,7 +119,7 @@ def fit_family(
                 for s in _best_starts(_starts(family, x, y0, mask), args)
             ),
             key=lambda r: float(r.cost),
-        )  # fmt: skip
+        )  # fmt: skip  # the least-squares options read as one line
         start = np.asarray(best.x)
         sigma = _robust_sigma(best.fun * scale0)
     start = np.clip(start, lo + 1e-9, hi - 1e-9)  # a resample's bounds differ a little

@@ -127,7 +127,7 @@ def figure(cal: Calibration) -> Any:
             fig.add_trace(trace, row=row, col=2)
         held = days[ch.fit.holdout_start]
         fig.add_vrect(x0=held, x1=days[-1], fillcolor="rgba(255,165,0,0.12)", line_width=0,
-                      row=row, col=2)  # fmt: skip
+                      row=row, col=2)  # fmt: skip  # keyword pairs kept as one call on two lines
         currency = html.escape(cal.currency, quote=False)  # plotly reads text as markup
         fig.update_xaxes(title_text=f"spend a day ({currency})", row=row, col=1)
     fig.update_layout(height=320 * n, width=1100, margin={"t": 60}, template="plotly_white")
@@ -141,6 +141,7 @@ def _fmt(value: float | None, pattern: str) -> str:
 
 
 def _table_html(cal: Calibration) -> str:
+    # fmt: skip below: the column names read as one header row
     head = ("channel", "family", "days", "R² (all days)", "held-out R²", "held-out MAPE",
             "decay", "AOV", "new-customer rate", "spend CV")  # fmt: skip
     body = []
@@ -149,7 +150,7 @@ def _table_html(cal: Calibration) -> str:
             r["channel"], r["family"], str(r["days"]), _fmt(r["r2"], ".3f"),
             _fmt(r["holdout_r2"], ".3f"), _fmt(r["holdout_mape"], ".1%"), _fmt(r["decay"], ".3f"),
             _fmt(r["aov"], ",.2f"), _fmt(r["new_customer_rate"], ".3f"), _fmt(r["spend_cv"], ".2f"),
-        )  # fmt: skip
+        )  # fmt: skip  # cells laid out like the header row above
         body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     header = "".join(f"<th>{h}</th>" for h in head)
     return f"<table><tr>{header}</tr>{''.join(body)}</table>"

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from simulator.results import Result, json_safe
@@ -52,7 +52,7 @@ def result_table(result: Result, currency: str) -> None:
     out = console()
     title = f"{result.scenario} · {result.status}"
     table = Table(title=title, title_justify="left", show_footer=True)
-    cols = [
+    cols: list[tuple[str, JustifyMethod, str | None]] = [
         ("channel", "left", None),
         (f"spend ({currency})", "right", "money"),
         ("share", "right", None),
@@ -77,7 +77,7 @@ def result_table(result: Result, currency: str) -> None:
         "",
     ]
     for (name, justify, _), foot in zip(cols, footer, strict=True):
-        table.add_column(name, justify=justify, footer=foot, no_wrap=True)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify, footer=foot, no_wrap=True)
     rows = dict(result.channels)
     for key, row in result.ad_sets.items():
         rows[f"  {key}"] = row

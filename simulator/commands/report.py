@@ -24,7 +24,6 @@ from simulator.studio.share_fit import fit_variants
 from simulator.studio.variants import MAX_VARIANTS, Variant
 
 ORDER = 9
-MAX_SCALE_PERCENT = 10_000.0  # x101 the budget: past that a what-if overflows, not informs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

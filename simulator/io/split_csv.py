@@ -61,7 +61,7 @@ def _daily_split(header: list[str], rows: list[list[str]]) -> tuple[dict[str, An
     first = 2 if len(header) > 1 and header[1] == "date" else 1
     ids = header[first:]
     daily = {key: [_number(r[first + j]) if len(r) > first + j else "" for r in rows]
-             for j, key in enumerate(ids)}  # fmt: skip
+             for j, key in enumerate(ids)}  # fmt: skip  # the comprehension reads as one statement
     lines: LineMap = {("daily", key): 1 for key in ids}
     for key in ids:
         lines.update({("daily", key, d): d + 2 for d in range(len(rows))})

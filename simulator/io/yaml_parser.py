@@ -60,6 +60,7 @@ class _BoundedComposer(Composer):
         self._aliases = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # Composer is a mixin: peek_event comes from the Loader's Parser, which the stub omits
         event = self.peek_event()  # type: ignore[attr-defined]
         at = event.start_mark.line + 1 if event.start_mark is not None else 1
         if isinstance(event, yaml.AliasEvent):

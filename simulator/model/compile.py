@@ -156,7 +156,7 @@ def _day_grid(cal: Calendar, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:
     """Cost, conversion and order-value multipliers per (ad set, day), from the events."""
     n = len(b.rows)
     cost, cvr, aov = (np.ones((n, cal.horizon_days)) for _ in range(3))
-    channel_of = [b.spec.channels[int(row["channel"])].id for row in b.rows]  # type: ignore[call-overload]
+    channel_of = [b.spec.channels[int(row["channel"])].id for row in b.rows]  # type: ignore[call-overload]  # rows hold object values
     for ev in cal.events:
         rows = [i for i, cid in enumerate(channel_of) if ev.covers(cid)]
         days = slice(ev.first_day - 1, ev.last_day)
@@ -195,8 +195,8 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         channel_ids=tuple(ch.id for ch in spec.channels),
         ad_set_ids=tuple(str(r["id"]) for r in b.rows),
         ad_set_channel=np.array([r["channel"] for r in b.rows], dtype=np.intp),
-        ad_set_segment=tuple(r["segment"] for r in b.rows),  # type: ignore[misc]
-        curves=CurveSet.of([r["curve"] for r in b.rows]),  # type: ignore[misc]
+        ad_set_segment=tuple(r["segment"] for r in b.rows),  # type: ignore[misc]  # rows hold object values
+        curves=CurveSet.of([r["curve"] for r in b.rows]),  # type: ignore[misc]  # rows hold object values
         aov=aov,
         margin=b.column("margin"),
         new_customer_rate=b.column("ncr"),

@@ -34,8 +34,6 @@ from simulator.model.numbers import (
 Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)]
 DayOrDate = int | str
 
-OBJECTIVES = ("revenue", "conversions", "profit", "new_customers", "ltv", "min_spend")
-
 
 class Strict(BaseModel):
     """Every block rejects unknown keys and non-finite numbers."""

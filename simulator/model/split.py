@@ -154,11 +154,6 @@ def _budget_warnings(cs: CompiledScenario, spend: np.ndarray) -> tuple[str, ...]
     return ()
 
 
-def split_from_allocation(cs: CompiledScenario, allocation: dict[str, float]) -> Split:
-    """A split from a Python mapping (the API's form); raises ScenarioError on bad keys."""
-    return parse_split(cs, {"allocation": dict(allocation)}, "<split>", {})
-
-
 def split_to_data(cs: CompiledScenario, split: Split) -> dict[str, Any]:
     """A split as plain data (``allocation`` per ad set when segments exist, else per channel)."""
     alloc = {k: float(v) for k, v in zip(cs.ad_set_ids, split.spend, strict=True)}

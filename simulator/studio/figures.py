@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -154,12 +154,12 @@ def split_figure(
 
 def fan_figure(
     days: Sequence[int],
-    p10: Sequence[float],
-    p50: Sequence[float],
-    p90: Sequence[float],
+    p10: Iterable[float],
+    p50: Iterable[float],
+    p90: Iterable[float],
     currency: str,
     lang: str,
-    mean: Sequence[float] | None = None,
+    mean: Iterable[float] | None = None,
 ) -> go.Figure:
     """Daily revenue over the runs: the p10-p90 band around the median."""
     x = list(days)

@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from simulator.batch import RunOptions, run_batch
 from simulator.batch.executors import DaskExecutor, InlineExecutor, LocalExecutor
 from simulator.batch.runner import RunRecord, RunTask, execute_run
 from tests.batch.conftest import output_bytes, write_batch
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = RunOptions(runs=30, seed=11)
@@ -151,11 +151,15 @@ def test_killed_batch_resumes_to_the_same_bytes(tmp_path: Path) -> None:
 
     out = tmp_path / "out"
     proc = subprocess.Popen([*command, "--out", str(out)], cwd=ROOT)
-    deadline = time.monotonic() + 120
-    while _finished_rows(out) < 3 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)  # no chance to tidy up
-    proc.wait()
+    try:
+        wait_until(
+            lambda: _finished_rows(out) >= 3 or proc.poll() is not None, 120, "3 finished runs"
+        )
+        assert proc.poll() is None, "the batch ended before it could be killed"
+        proc.send_signal(signal.SIGKILL)  # no chance to tidy up; the Popen never kills a reused pid
+    finally:
+        proc.kill()
+        proc.wait()
     killed_at = _finished_rows(out)
     assert 3 <= killed_at < n, "the batch should have been killed mid-way"
 

@@ -18,7 +18,7 @@ def history(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x, rng.poisson(TRUTH.landed(x)).astype(float), np.ones(n, dtype=bool)
 
 
-def intervals(n: int, seed: int, resamples: int = 30):  # type: ignore[no-untyped-def]
+def intervals(n: int, seed: int, resamples: int = 30):
     x, y, mask = history(n, seed)
     fit = fit_channel(x, y, mask)
     rng = np.random.default_rng(1)

@@ -13,7 +13,7 @@ from simulator.model.load import load_scenario
 
 
 @pytest.fixture
-def history_file(short_history, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def history_file(short_history, tmp_path: Path) -> Path:
     path = tmp_path / "history.csv"
     path.write_text(short_history[0])
     return path
@@ -46,7 +46,7 @@ def test_same_seed_same_bytes(history_file: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_png_report(history_file: Path, tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
+    pytest.importorskip("matplotlib", reason="PNG reports need the optional [report] extra")
     png = tmp_path / "fit.png"
     argv = ["calibrate", str(history_file), "--out", str(tmp_path / "f.yaml"), "--report", str(png)]
     assert main([*argv, "--resamples", "3"]) == 0
@@ -74,7 +74,7 @@ def test_unknown_report_format_exits_2_before_any_work(
     assert not out.exists()
 
 
-def test_studio_upload_returns_yaml_and_report(short_history) -> None:  # type: ignore[no-untyped-def]
+def test_studio_upload_returns_yaml_and_report(short_history) -> None:
     text, report = calibrate_to_scenario(short_history[0].encode(), "q3 sales.csv", n_resamples=3)
     assert text.startswith("# Calibrated by `adsim calibrate` from q3 sales.csv")
     assert 'name: "calibrated-q3 sales"' in text

@@ -37,7 +37,7 @@ def truth() -> CompiledScenario:
 
 
 @pytest.mark.slow
-def test_revenue_at_unseen_spend_levels_within_5_percent(fitted, truth) -> None:  # type: ignore[no-untyped-def]
+def test_revenue_at_unseen_spend_levels_within_5_percent(fitted, truth) -> None:
     cal, spend = fitted
     assert cal.scenario is not None
     assert cal.scenario.channel_ids == truth.channel_ids
@@ -51,16 +51,13 @@ def test_revenue_at_unseen_spend_levels_within_5_percent(fitted, truth) -> None:
 
 
 @pytest.mark.slow
-def test_optimised_split_on_the_fit_is_within_2_percent_of_the_true_optimum(fitted, truth) -> None:  # type: ignore[no-untyped-def]
+def test_optimised_split_on_the_fit_is_within_2_percent_of_the_true_optimum(fitted, truth) -> None:
     from simulator.api import optimize
 
     cal, _ = fitted
     assert cal.scenario is not None
     assert cal.scenario.budget == pytest.approx(truth.budget, rel=1e-6)
-    try:
-        best = optimize(truth)
-    except ModuleNotFoundError as exc:  # the S-curve optimiser is still being written
-        pytest.skip(f"optimize cannot solve S-curves yet: {exc}")
+    best = optimize(truth)
     recommended = optimize(cal.scenario)
     earned = evaluate(truth, recommended.allocation).totals["revenue"]
     assert earned >= 0.98 * best.totals["revenue"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,12 +20,12 @@ from simulator.model.load import load_scenario
 
 
 @pytest.fixture(scope="module")
-def cal(short_history):  # type: ignore[no-untyped-def]
+def cal(short_history):
     text, _ = short_history
     return calibrate(text.encode(), name="fitted", n_resamples=8, seed=3)
 
 
-def test_written_scenario_loads_and_carries_the_fit(cal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_written_scenario_loads_and_carries_the_fit(cal, tmp_path: Path) -> None:
     path = tmp_path / "fitted.yaml"
     write_scenario(cal, path)
     sc = load_scenario(path)
@@ -44,7 +46,7 @@ def test_written_scenario_loads_and_carries_the_fit(cal, tmp_path: Path) -> None
     assert sc.budget == pytest.approx(30 * mean_daily, rel=1e-5)
 
 
-def test_every_number_says_where_it_came_from(cal) -> None:  # type: ignore[no-untyped-def]
+def test_every_number_says_where_it_came_from(cal) -> None:
     text = cal.yaml_text
     assert "# Calibrated by `adsim calibrate`" in text
     assert "held-out MAPE" in text
@@ -53,7 +55,7 @@ def test_every_number_says_where_it_came_from(cal) -> None:  # type: ignore[no-u
     assert "the history's average daily spend x 30 days" in text
 
 
-def test_a_failed_validation_writes_nothing(cal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_validation_writes_nothing(cal, tmp_path: Path) -> None:
     path = tmp_path / "fitted.yaml"
     path.write_text("old\n")
     broken = replace(cal, yaml_text=cal.yaml_text.replace("aov: ", "aov: -", 1))
@@ -84,10 +86,7 @@ def test_numbers_are_plain_decimals_yaml_reads_as_numbers(value: float) -> None:
     assert float(text) == pytest.approx(value, rel=5e-5)
 
 
-def test_a_dataframe_goes_through_the_same_checks(short_history) -> None:  # type: ignore[no-untyped-def]
-    pd = pytest.importorskip("pandas")
-    import io
-
+def test_a_dataframe_goes_through_the_same_checks(short_history) -> None:
     frame = pd.read_csv(io.StringIO(short_history[0]))
     from_frame = calibrate(frame, n_resamples=0)
     assert [c.id for c in from_frame.channels] == ["search", "feed", "notes"]

@@ -36,6 +36,11 @@ SCREENSHOT = (
 )
 FIRST_LOAD_MS = 180_000
 UPDATE_MS = 60_000
+# The app is idle (no running icon) and every plotly chart has drawn its svg.
+SETTLED = """() =>
+    !document.querySelector('[data-testid^="stStatusWidgetRunning"]') &&
+    [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))
+"""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -46,7 +51,7 @@ def _require_browser() -> None:
         problem = f"{CHROMIUM} is missing (run .ci/install-browser)"
     else:
         try:
-            import playwright.sync_api  # noqa: F401
+            import playwright.sync_api  # noqa: F401  (only whether it imports)
         except ImportError:
             problem = "the playwright package is not installed"
     if problem is None:
@@ -71,7 +76,7 @@ def server() -> Iterator[str]:
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--", str(DEFAULT),
-    ]  # fmt: skip
+    ]  # fmt: skip  # each flag beside its value
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -123,9 +128,9 @@ def test_budget_change_updates_the_cards(server: str) -> None:
         page.get_by_role("button", name="Optimise", exact=True).first.click()
         expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(21, timeout=UPDATE_MS)
         page.mouse.move(5, 5)  # no tooltip in the picture
-        page.wait_for_timeout(1500)  # let the charts settle before the picture
+        page.wait_for_function(SETTLED, timeout=UPDATE_MS)  # the charts, before the picture
         page.set_viewport_size({"width": 1500, "height": 2300})
-        page.wait_for_timeout(1000)
+        page.wait_for_function(SETTLED, timeout=UPDATE_MS)
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         tmp = SCREENSHOT.with_suffix(".tmp.png")
         page.screenshot(path=str(tmp))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
@@ -86,8 +86,7 @@ def test_shares_sum_to_one_start_even_and_follow_the_creatives(lift: list[float]
 @given(lifts)
 def test_without_fatigue_the_best_creative_gains_share(lift: list[float]) -> None:
     a = np.array(lift)
-    if np.sort(a)[-1] < 1.05 * np.sort(a)[-2]:
-        return  # near ties learn slowly: nothing to assert on a short horizon
+    assume(np.sort(a)[-1] >= 1.05 * np.sort(a)[-2])  # near ties learn slowly on 10 days
     share, _ = rotation_schedule(a, np.zeros(a.size), 10)
     best = int(np.argmax(a))
     assert share[best, -1] > share[best, 0]

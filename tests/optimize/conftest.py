@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from simulator.model.curve_set import CurveSet
@@ -22,19 +21,6 @@ def curve_set(specs: list[tuple[str, float, float, float]]) -> CurveSet:
         else:
             curves.append(Linear(np.array([m / s]), np.array([m])))
     return CurveSet.of(curves)
-
-
-@st.composite
-def concave_specs(draw: st.DrawFn, n_min: int = 2, n_max: int = 6) -> list:
-    n = draw(st.integers(n_min, n_max))
-    spec = []
-    for _ in range(n):
-        kind = draw(st.sampled_from(["hill", "exponential"]))
-        m = draw(st.floats(10, 1000))
-        s = draw(st.floats(10, 500))
-        k = draw(st.floats(0.3, 1.0))
-        spec.append((kind, m, s, k))
-    return spec
 
 
 def constraint_values(p: Problem, x: FloatArray) -> dict[str, float]:

@@ -229,7 +229,8 @@ def test_daily_optimum_meets_kkt_computed_by_hand(write: Write) -> None:
 
 def test_daily_caps_are_honoured(write: Write) -> None:
     res = optimize(sale(write), plan="daily")
-    kol = np.array(res.daily["kol"])  # type: ignore[index]
+    assert res.daily is not None
+    kol = np.array(res.daily["kol"])
     assert kol.max() <= 25000 * (1 + 1e-12)
     assert np.sum(kol >= 25000 * (1 - 1e-9)) >= 2
     assert np.all(kol[[0, 1, 2]] < 25000 * 0.99)  # ordinary days sit below it
@@ -387,7 +388,7 @@ def test_evaluate_daily_plan_with_two_day_carry_and_channel_events(write: Write)
     res = evaluate(
         sc, {"allocation": {"feed": 400, "search": 180}, "daily": {"feed": feed, "search": search}}
     )
-    c = lambda y: 100 * (1 - math.exp(-y / 500))  # noqa: E731
+    c = lambda y: 100 * (1 - math.exp(-y / 500))  # noqa: E731  (the curve as the scenario states it)
     p = [c(3 * 100 / 1) / 3, 0.0, 1.5 * 2.0 * c(3 * 300 / 2.0) / 3]  # feed produced per day
     d = 0.4
     feed_landed = [

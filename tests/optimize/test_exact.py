@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -18,13 +20,14 @@ from simulator.optimize.problem import (
     Problem,
     RatioConstraint,
 )
-from tests.optimize.conftest import concave_specs, constraint_values, curve_set, slsqp
+from tests.optimize.conftest import constraint_values, curve_set, slsqp
+from tests.strategies import concave_specs
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REL = 1e-9
 
 
-def problem(spec: list, budget: float, **kw: object) -> Problem:
+def problem(spec: list, budget: float, **kw: Any) -> Problem:
     n = len(spec)
     aov = kw.pop("aov", np.linspace(1.0, 3.0, n))
     return Problem(
@@ -33,7 +36,7 @@ def problem(spec: list, budget: float, **kw: object) -> Problem:
         kw.pop("upper", np.full(n, np.inf)),
         np.asarray(aov, float),
         budget,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 

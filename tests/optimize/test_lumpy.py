@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.exact.units import optimize_lumpy
 from simulator.optimize.problem import Problem, RatioConstraint
-from tests.optimize.conftest import concave_specs, constraint_values, curve_set
+from tests.optimize.conftest import constraint_values, curve_set
+from tests.strategies import concave_specs
 
 
 def brute_force(p: Problem, unit: np.ndarray) -> float:

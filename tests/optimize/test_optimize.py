@@ -17,7 +17,7 @@ from tests.conftest import CORE_SCENARIO
 Write = Callable[[str, str], Path]
 
 
-def grid_best(sc, feasible) -> tuple[float, np.ndarray]:  # type: ignore[no-untyped-def]
+def grid_best(sc, feasible) -> tuple[float, np.ndarray]:
     """Best revenue over a fine 2-D grid of splits meeting ``feasible(totals)``."""
     a = np.linspace(0, sc.channel_max[0], 801)
     b = np.linspace(0, sc.channel_max[1], 801)

@@ -108,7 +108,7 @@ def test_budget_hit_on_the_first_guess_still_has_a_budget_price() -> None:
     curves = CurveSet.of(
         [Hill(np.array([10.0]), np.array([10.0]), np.array([1.0])),
          Exponential(np.array([19.0]), np.array([18.0]))]
-    )  # fmt: skip
+    )  # fmt: skip  # one curve a line
     p = Problem(curves, np.zeros(2), np.full(2, np.inf), np.array([1.0, 3.0]), 20.0)
     r = optimize_exact(p)
     np.testing.assert_allclose(r.x, [0.0, 20.0], atol=1e-12)

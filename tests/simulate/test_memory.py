@@ -158,7 +158,7 @@ def test_undefined_metrics_are_not_stored_and_read_as_nan() -> None:
         ],
     }
     sim = simulate(scenario(data), {"a": 1000}, runs=30, seed=2)
-    assert "impressions" not in sim.per_run.stored  # type: ignore[attr-defined]
+    assert "impressions" not in sim.per_run.stored  # type: ignore[attr-defined]  # the store behind the Mapping type
     assert np.isnan(sim.per_run["impressions"]).all()
     assert sim.to_json()["totals"]["impressions"]["mean"] is None
 

@@ -115,7 +115,7 @@ TOKENS = [
     "channels.baidu_search.aov", "channels.douyin_feed.response.ctr", "shift", "scale",
     "plan", "optimize", ":", ",", ";", "=", "|", ".", "-5", "0", "20", "1e308", "nan",
     "80000", "12345", "1e15", "zh", "en", "double11", " ", "％", "渠道",
-]  # fmt: skip
+]  # fmt: skip  # a token list, not one token a line
 garbage = st.text(max_size=40) | st.lists(st.sampled_from(TOKENS), max_size=12).map("".join)
 PARAMS = ("scenario", "lang", "plan", "v", "edit")
 

@@ -1,5 +1,5 @@
 """The studio's daily plan: event spans by hand, the figure and CSV carry the plan unchanged,
-and the even-vs-daily comparison is two calls of ``evaluate``.
+and the even-vs-daily comparison matches CONTRACT 1b worked by hand.
 
 The plans are built by hand (a known (A, H) array evaluated by the engine) so these
 tests do not wait for the daily optimiser; the AppTest in tests/test_app.py runs it.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -163,13 +164,42 @@ def test_csv_without_start_date_has_no_date(numbered: CompiledScenario) -> None:
     assert [r[0] for r in rows[1:]] == [str(d) for d in range(1, 11)]
 
 
-def test_even_vs_daily_are_evaluate_calls(d11: CompiledScenario) -> None:
+TWO_DAYS = """\
+name: two-days
+horizon_days: 2
+budget: {total: 1000}
+channels:
+  - id: feed
+    response: {type: exponential, max_conversions: 100, scale: 500}
+    aov: 10
+events:
+  - {name: sale, start: 2, end: 2, cost_multiplier: 2.0, cvr_multiplier: 3.0}
+"""
+
+
+def test_even_vs_daily_by_hand(write: Callable[[str, str], Path]) -> None:
+    """CONTRACT 1b by hand: a day of spend x in H days earns cvr_m * c(H * x / cost_m) / H."""
+    cs = load_scenario(write(TWO_DAYS, "two_days.yaml"))
+    result = evaluate(cs, {"allocation": {"feed": 600}, "daily": {"feed": [200, 400]}})
+    daily, even = even_vs_daily(cs, result)
+
+    def c(s: float) -> float:
+        return 100 * (1 - math.exp(-s / 500))
+
+    paced = c(2 * 200 / 1) / 2 + 3 * c(2 * 400 / 2) / 2  # day 2: cost x2, cvr x3
+    spread = c(2 * 300 / 1) / 2 + 3 * c(2 * 300 / 2) / 2  # 300 a day
+    assert daily.totals["conversions"] == pytest.approx(paced, rel=1e-12)
+    assert daily.totals["revenue"] == pytest.approx(10 * paced, rel=1e-12)
+    assert even.totals["conversions"] == pytest.approx(spread, rel=1e-12)
+    assert even.totals["revenue"] == pytest.approx(10 * spread, rel=1e-12)
+    assert daily.totals["spend"] == even.totals["spend"] == pytest.approx(600, rel=1e-12)
+    assert even.daily is None
+
+
+def test_even_keeps_the_ad_set_totals(d11: CompiledScenario) -> None:
     result = ramp_plan(d11)
     daily, even = even_vs_daily(d11, result)
-    assert result.split is not None
-    assert result.split.daily is not None
-    assert daily.totals == exactly(evaluate(d11, result.split).totals)
-    assert even.totals == exactly(evaluate(d11, Split(result.split.spend)).totals)
+    assert daily.daily is not None
     assert even.daily is None
     assert even.allocation == pytest.approx(daily.allocation, rel=1e-12)
     assert even.totals["spend"] == pytest.approx(daily.totals["spend"], rel=1e-12)

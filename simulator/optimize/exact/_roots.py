@@ -60,6 +60,7 @@ class _Bracket:
         """No end known yet for any of the ``k`` problems."""
         inf = np.full(k, np.inf)
         t_lo = np.asarray(t_min, float)
+        # fmt: skip below: the ten fields in their declared order, not one a line
         return cls(-inf, inf.copy(), inf.copy(), -inf, np.zeros(n), np.zeros(n), t_lo,
                    np.full(k, T_MAX), inf.copy(), np.ones(k))  # fmt: skip
 

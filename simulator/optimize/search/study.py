@@ -102,12 +102,14 @@ def open_study(
             storage=backend, study_name=name, direction=direction, load_if_exists=True
         )
         # Optuna >= 5 reads constraints set on the trial; older ones need constraints_func.
-        legacy = {} if _NEW_CONSTRAINTS else {"constraints_func": _trial_constraints}
+        legacy: dict[str, Any] = (
+            {} if _NEW_CONSTRAINTS else {"constraints_func": _trial_constraints}
+        )
         sampler = optuna.samplers.TPESampler(
             seed=settings.seed + len(probe.trials),  # a resumed study draws new points
             n_startup_trials=8,
             multivariate=True,
-            **legacy,  # type: ignore[arg-type]
+            **legacy,
         )
         return optuna.create_study(
             storage=backend, study_name=name, sampler=sampler, load_if_exists=True
