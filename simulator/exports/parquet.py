@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import io
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from simulator.exports.plan import PlanExport, table_columns, table_rows
 from simulator.exports.registry import ExportKind
 
 
 def render(plan: PlanExport) -> bytes:
+    # pyarrow takes ~0.2 s to import: only a Parquet export pays for it, not every command
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     rows = table_rows(plan.result)
     columns = table_columns(plan.result)
     arrays = [pa.array([str(r["id"]) for r in rows], type=pa.string())]
