@@ -21,8 +21,9 @@ from simulator.calibrate import calibrate
 from simulator.calibrate.report import report_html
 from simulator.cli import main
 from simulator.model.compiled import CompiledScenario
-from simulator.optimize.pareto import figure_html, pareto_front
+from simulator.optimize.pareto import pareto_front
 from simulator.studio.compare import compare
+from simulator.studio.figures import pareto_page
 from simulator.studio.report import build_report
 from simulator.studio.variants import Variant
 from tests.conftest import ROOT
@@ -84,7 +85,7 @@ def test_the_report_escapes_name_and_currency(hostile_cs: CompiledScenario, lang
 @pytest.mark.slow  # traces a front: about a minute on a busy 2-core machine
 def test_the_pareto_page_escapes_name_currency_and_channels(hostile_cs: CompiledScenario) -> None:
     front = pareto_front(hostile_cs, axis="cac", points=3)
-    page = figure_html(front, hostile_cs.currency)
+    page = pareto_page(front, hostile_cs.currency)
     _raw_free(page)
 
 

@@ -1,6 +1,8 @@
-"""Downloads: CSV, JSON and runnable YAML of one column; the HTML report of them all.
+"""Downloads: one button per plan export kind for one column; the HTML report of them all.
 
-Files are built only when a button is clicked (``partial``), not on every rerun.
+The buttons are laid out from ``simulator.exports.PLAN_KINDS``, so a new kind gets its
+button here with no change. Files are built only when a button is clicked (``partial``),
+not on every rerun.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from functools import partial
 import streamlit as st
 
 from simulator.app_pages.state import PageContext, lang, recommendation, studio
+from simulator.exports import PLAN_KINDS
+from simulator.exports.studio import export
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.compare import Column
-from simulator.studio.export import KINDS, export
 from simulator.studio.i18n import t
 
 
@@ -25,7 +28,7 @@ def downloads(
     lg = lang()
     st.subheader(t("downloads", lg))
     done = [i for i, c in enumerate(columns) if c.result is not None]
-    cols = st.columns([3, 1, 1, 1, 1], vertical_alignment="bottom")
+    cols = st.columns([3, *[1] * len(PLAN_KINDS), 1], vertical_alignment="bottom")
     pick = cols[0].selectbox(
         t("download_for", lg), done, format_func=lambda i: titles[i], key="dl_pick"
     )
@@ -33,16 +36,16 @@ def downloads(
     if col.result is None:
         return
     edits = dict(studio.edits)
-    for box, (kind, mime) in zip(cols[1:4], KINDS.items(), strict=True):
+    for box, kind in zip(cols[1:-1], PLAN_KINDS, strict=True):
         box.download_button(
-            t(kind, lg),
-            partial(export, cs, col.result, kind, ctx.text, ctx.data, edits),
-            f"{cs.name}-{col.key}.{kind}",
-            mime,
-            key=f"dl_{kind}",
+            t(kind.name, lg),
+            partial(export, cs, col.result, kind.name, ctx.text, ctx.data, edits),
+            f"{cs.name}-{col.key}{kind.suffix}",
+            kind.mime,
+            key=f"dl_{kind.name}",
             on_click="ignore",
         )
-    cols[4].download_button(
+    cols[-1].download_button(
         t("report", lg),
         partial(build_report, cs, columns, lg, recommendation(ctx.identity)),
         f"{cs.name}-report.html",

@@ -74,7 +74,7 @@ class RunRecord:
     simulation: dict[str, dict[str, float | None]] = field(default_factory=dict)
     p_targets_met: float | None = None
     search: dict[str, Any] = field(default_factory=dict)  # SearchResult.to_json(), if any
-    files: dict[str, str] = field(default_factory=dict)  # suffix -> text, written by the parent
+    files: dict[str, bytes] = field(default_factory=dict)  # suffix -> bytes, written by the parent
     elapsed_s: float = 0.0
 
     @property

@@ -4,7 +4,8 @@
 per invocation (``batches``). Only the parent process writes: a worker's record is
 committed in one transaction after its recommendation files are in place, so a killed batch
 leaves each run either fully recorded or absent, never half. ``results.csv`` and
-``results.parquet`` are rewritten from SQLite with a temp file and ``os.replace``.
+``results.parquet`` are rewritten from SQLite; every file goes through
+``io.files.atomic_write``, whose temp files a killed batch may leave (``remove_stale_temps``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from simulator.batch.lock import FolderBusy, FolderLock
 from simulator.batch.runner import FAILED, RunRecord
 from simulator.batch.tables import table_csv, table_parquet
-from simulator.io.files import atomic_write as write_atomically
+from simulator.io.files import TEMP_SUFFIX, atomic_write
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -63,22 +64,12 @@ _ADDED_COLUMNS = {
     "search_improved": "INTEGER",
     "search_message": "TEXT",
 }
-_TEMP_SUFFIX = ".adsim-tmp"
-
-
-def atomic_write(path: Path, data: bytes, durable: bool = False) -> None:
-    """``io.files.atomic_write`` with our temp suffix (see ``remove_stale_temps``).
-
-    ``durable`` (an fsync, ~10 ms) is spent on the tables but not on every run's files:
-    a run lost to a power cut is simply run again.
-    """
-    write_atomically(path, data, durable=durable, suffix=_TEMP_SUFFIX)
 
 
 def remove_stale_temps(folder: Path) -> int:
     """Delete temp files a killed batch left behind (ours only, by their suffix)."""
     removed = 0
-    for tmp in folder.glob(f".*{_TEMP_SUFFIX}"):
+    for tmp in folder.glob(f".*{TEMP_SUFFIX}"):
         with contextlib.suppress(OSError):
             tmp.unlink()
             removed += 1
@@ -161,9 +152,10 @@ class ResultStore:
     def put(self, record: RunRecord, batch_id: str) -> None:
         """Write the run's files, then its row in one transaction (replacing a failed try)."""
         names = []
-        for suffix, text in sorted(record.files.items()):
+        for suffix, data in sorted(record.files.items()):
             name = run_file_stem(record) + suffix
-            atomic_write(self.runs_dir / name, text.encode("utf-8"))
+            # no fsync per run file (~10 ms each): a run lost to a power cut simply reruns
+            atomic_write(self.runs_dir / name, data, durable=False)
             names.append(f"runs/{name}")
         values = {
             "hash": record.key,
@@ -211,8 +203,8 @@ class ResultStore:
     def export_tables(self, keys: list[str]) -> int:
         """Rewrite results.csv and results.parquet from SQLite for the batch's runs."""
         rows = self.rows(keys)
-        atomic_write(self.out_dir / "results.csv", table_csv(rows).encode("utf-8"), durable=True)
-        atomic_write(self.out_dir / "results.parquet", table_parquet(rows), durable=True)
+        atomic_write(self.out_dir / "results.csv", table_csv(rows))
+        atomic_write(self.out_dir / "results.parquet", table_parquet(rows))
         return len(rows)
 
     def start_batch(

@@ -149,7 +149,7 @@ def validate_yaml(text: str, file: str) -> CompiledScenario:
 def write_scenario(cal: Calibration, path: str | FilePath) -> CompiledScenario:
     """Validate the calibrated scenario under its final name, then save it atomically.
 
-    The one writer (``io.export.atomic_write``) creates a missing folder, as ``optimize --out``
+    The one writer (``io.files.atomic_write``) creates a missing folder, as ``optimize --out``
     does, and gives the file the mode every output gets (0644 under umask 022).
     """
     compiled = validate_yaml(cal.yaml_text, str(path))

@@ -1,8 +1,9 @@
 """Recommended split for the objective under budget, bounds and targets.
 
 --plan daily returns the best plan by day (events, adstock). --out exports by
-extension: .csv (one row per channel and ad set), .json (the JSON), .yaml (the
-scenario with split: set to the recommendation, runnable again). Exit 3 when the
+suffix: .csv (one row per channel and ad set), .json (the JSON), .yaml (the
+scenario with split: set to the recommendation, runnable again), .parquet (the
+CSV's table, typed). Exit 3 when the
 targets cannot be met: the JSON is still printed with status infeasible.
 """
 
@@ -12,8 +13,7 @@ import argparse
 import sys
 
 from simulator.commands._common import add_format, print_json, result_table
-from simulator.exports import write_export
-from simulator.io.export import export_kind
+from simulator.exports import PLAN_KINDS, write_export
 from simulator.model.load import load_scenario
 from simulator.optimize import optimize
 
@@ -29,12 +29,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="total: each channel's total, spent evenly (default); daily: a plan by day",
     )
     add_format(p)
-    p.add_argument("--out", metavar="PATH", help="export the recommendation: .csv, .json or .yaml")
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="export the recommendation by suffix: " + ", ".join(PLAN_KINDS.suffixes),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     if args.out:
-        export_kind(args.out)  # a bad extension fails before any work
+        PLAN_KINDS.for_path(args.out)  # a bad suffix fails before any work
     sc = load_scenario(args.file)
     result = optimize(sc, plan=args.plan)
     if args.out:

@@ -10,21 +10,17 @@ simulated runs (--runs, --seed) with ROI >= R. --out writes .csv (one row per po
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 
 from rich.table import Table
 
 from simulator.commands._common import add_format, console, fmt, print_json
+from simulator.exports.front import FRONT_KINDS, FrontExport
 from simulator.io.errors import UsageError
-from simulator.io.export import atomic_write, csv_text
 from simulator.model.load import load_scenario
-from simulator.optimize.pareto import Front, add_chance, figure_html, pareto_front
-from simulator.results import json_safe
+from simulator.optimize.pareto import Front, add_chance, pareto_front
 
 ORDER = 6
-_KINDS = (".csv", ".html", ".json")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,8 +40,8 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError(f"--points: must be a whole number 1..500 (got {args.points})")
     if args.runs < 1 or args.seed < 0:
         raise UsageError(f"--runs >= 1 and --seed >= 0 (got {args.runs}, {args.seed})")
-    if args.out and Path(args.out).suffix not in _KINDS:
-        raise UsageError(f"--out: use a {', '.join(_KINDS)} path (got {args.out})")
+    if args.out:
+        FRONT_KINDS.for_path(args.out)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,24 +54,13 @@ def run(args: argparse.Namespace) -> int:
     if args.chance_roi is not None:
         front = add_chance(sc, front, args.chance_roi, runs=args.runs, seed=args.seed)
     if args.out:
-        _write(front, args.out, sc.currency)
+        FRONT_KINDS.write(args.out, FrontExport(front, sc.currency))
         print(f"wrote {args.out}", file=sys.stderr)
     if args.format == "json":
         print_json(front.to_json())
     else:
         _table(front, sc.currency)
     return 0 if front.points else 3
-
-
-def _write(front: Front, path: str, currency: str) -> None:
-    suffix = Path(path).suffix
-    if suffix == ".html":
-        atomic_write(path, figure_html(front, currency))
-    elif suffix == ".json":
-        atomic_write(path, json.dumps(json_safe(front.to_json()), indent=2) + "\n")
-    else:
-        rows = front.rows()
-        atomic_write(path, csv_text(rows, list(rows[0]) if rows else [front.target]))
 
 
 def _table(front: Front, currency: str) -> None:

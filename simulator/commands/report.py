@@ -13,7 +13,7 @@ import sys
 
 from simulator.api import optimize
 from simulator.io.errors import Issue, ScenarioError, UsageError
-from simulator.io.export import atomic_write
+from simulator.io.files import atomic_write
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import load_scenario, load_split
 from simulator.model.split import as_split

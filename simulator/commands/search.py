@@ -13,21 +13,18 @@ command again to add --trials more. --out writes the best split (.yaml) or the J
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
-import yaml
 from rich.table import Table
 
 from simulator.commands._common import add_format, console, fmt, print_json
+from simulator.exports.search import SEARCH_KINDS
 from simulator.io.errors import UsageError
-from simulator.io.export import atomic_write
 from simulator.model.load import load_scenario
 from simulator.optimize.search.space import ChanceTarget
 from simulator.optimize.search.study import SearchResult, search
-from simulator.results import json_safe
 
 ORDER = 5
 
@@ -67,8 +64,8 @@ def _check(args: argparse.Namespace) -> list[ChanceTarget]:
             raise UsageError(f"{flag}: must be a whole number >= {low} (got {value})")
     if args.seed < 0:
         raise UsageError(f"--seed: must be a whole number >= 0 (got {args.seed})")
-    if args.out and Path(args.out).suffix not in (".yaml", ".yml", ".json"):
-        raise UsageError(f"--out: use a .yaml or .json path (got {args.out})")
+    if args.out:
+        SEARCH_KINDS.for_path(args.out)
     try:
         return [ChanceTarget.parse(text) for text in args.chance]
     except ValueError as exc:
@@ -91,22 +88,13 @@ def run(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
     )
     if args.out:
-        _write(result, args.out)
+        SEARCH_KINDS.write(args.out, result)
         print(f"wrote {args.out}", file=sys.stderr)
     if args.format == "json":
         print_json(result.to_json())
     else:
         _table(result, sc.currency)
     return 0 if result.feasible else 3
-
-
-def _write(result: SearchResult, path: str) -> None:
-    doc = json_safe(result.to_json())
-    if path.endswith(".json"):
-        atomic_write(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-    else:
-        text = yaml.safe_dump({"allocation": result.best}, sort_keys=False, allow_unicode=True)
-        atomic_write(path, text)
 
 
 def _table(result: SearchResult, currency: str) -> None:

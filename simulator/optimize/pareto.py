@@ -14,7 +14,6 @@ revenue against P(ROI >= target), the trade a cautious planner makes.
 from __future__ import annotations
 
 import dataclasses
-import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,40 +158,3 @@ def add_chance(
         points.append(dataclasses.replace(p, p_target=share))
     chance = {"roi": roi, "runs": runs, "seed": seed}
     return dataclasses.replace(front, points=points, chance=chance)
-
-
-def figure_html(front: Front, currency: str) -> str:
-    """A standalone HTML plot (plotly.js inlined: it opens offline)."""
-    import plotly.graph_objects as go
-
-    # plotly draws its text as markup (<b>, <a href>): user text goes in escaped
-    currency = html.escape(currency, quote=False)
-    scenario = html.escape(front.scenario, quote=False)
-    xs = [p.x for p in front.points]
-    ys = [p.y for p in front.points]
-    hover = [
-        "<br>".join(f"{cid}: {v:,.0f}" for cid, v in p.allocation.items())
-        + (f"<br>P(ROI ≥ {front.chance['roi']:g}): {p.p_target:.0%}" if front.chance else "")
-        for p in front.points
-    ]
-    marker: dict[str, Any] = {"size": 9}
-    if front.chance:
-        marker |= {
-            "color": [p.p_target for p in front.points],
-            "colorscale": "Viridis",
-            "cmin": 0,
-            "cmax": 1,
-            "colorbar": {"title": f"P(ROI ≥ {front.chance['roi']:g})"},
-        }
-    fig = go.Figure(
-        go.Scatter(x=xs, y=ys, mode="lines+markers", text=hover, marker=marker, name="front")
-    )
-    x_title = f"CAC ({currency})" if front.axis == "cac" else "ROI"
-    fig.update_layout(
-        title=f"{scenario}: best {front.objective} at each {front.axis.upper()}",
-        xaxis_title=x_title,
-        yaxis_title=f"{front.objective} ({currency})",
-        template="plotly_white",
-    )
-    page: str = fig.to_html(include_plotlyjs=True, full_html=True)
-    return page

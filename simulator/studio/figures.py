@@ -11,11 +11,12 @@ alone costs ~150 ms); the subplot grid is built once per shape and titles and ca
 from __future__ import annotations
 
 import copy
+import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -23,6 +24,9 @@ from plotly.subplots import make_subplots
 
 from simulator.studio.curves import CurveSample
 from simulator.studio.i18n import t
+
+if TYPE_CHECKING:  # the optimiser is imported only where a front is traced
+    from simulator.optimize.pareto import Front
 
 PALETTE = ("#4C6A92", "#E07A3F", "#3A9D7A", "#B3477D", "#8A6FBF", "#C9A227")
 FONT = "Noto Sans CJK SC, Noto Sans, Helvetica, Arial, sans-serif"
@@ -247,3 +251,46 @@ def pareto_figure(
     layout["xaxis"] = {"title": {"text": titles[0]}}
     layout["yaxis"] = {"title": {"text": titles[1]}}
     return figure(data, layout)
+
+
+def pareto_page(front: Front, currency: str) -> str:
+    """``pareto --out x.html``: a standalone page, plotly.js inlined so it opens offline.
+
+    Each point's hover lists its split; with ``--chance-roi`` the points are coloured by the
+    share of runs that reach the ROI.
+    """
+    # plotly draws its text as markup (<b>, <a href>): user text goes in escaped
+    currency = html.escape(currency, quote=False)
+    scenario = html.escape(front.scenario, quote=False)
+    hover = [
+        "<br>".join(f"{cid}: {v:,.0f}" for cid, v in p.allocation.items())
+        + (f"<br>P(ROI ≥ {front.chance['roi']:g}): {p.p_target:.0%}" if front.chance else "")
+        for p in front.points
+    ]
+    marker: dict[str, Any] = {"size": 9}
+    if front.chance:
+        marker |= {
+            "color": [p.p_target for p in front.points],
+            "colorscale": "Viridis",
+            "cmin": 0,
+            "cmax": 1,
+            "colorbar": {"title": f"P(ROI ≥ {front.chance['roi']:g})"},
+        }
+    fig = go.Figure(
+        go.Scatter(
+            x=[p.x for p in front.points],
+            y=[p.y for p in front.points],
+            mode="lines+markers",
+            text=hover,
+            marker=marker,
+            name="front",
+        )
+    )
+    fig.update_layout(
+        title=f"{scenario}: best {front.objective} at each {front.axis.upper()}",
+        xaxis_title=f"CAC ({currency})" if front.axis == "cac" else "ROI",
+        yaxis_title=f"{front.objective} ({currency})",
+        template="plotly_white",
+    )
+    page: str = fig.to_html(include_plotlyjs=True, full_html=True)
+    return page

@@ -15,6 +15,7 @@ from simulator.batch.executors import InlineExecutor
 from simulator.batch.run import Runner
 from simulator.batch.runner import RunRecord, RunTask, execute_run
 from simulator.cli import main
+from simulator.exports import PLAN_KINDS
 from tests.batch.conftest import BROKEN_LINE, output_bytes, scenario_text, write_batch
 
 RUNS = 20  # Monte Carlo runs per scenario: enough to exercise the simulation, fast
@@ -55,7 +56,7 @@ def test_fifty_runs_with_one_broken_file(
         assert float(r["spend.search"]) + float(r["spend.feed"]) == pytest.approx(budget)
         assert float(r["sim.spend.mean"]) > 0
     assert len(list((out / "runs").glob("*.json"))) == 49
-    assert len(list((out / "runs").iterdir())) == 49 * 3
+    assert len(list((out / "runs").iterdir())) == 49 * len(PLAN_KINDS)  # one file per kind
     assert len(_db_rows(out)) == 50
     table = pq.read_table(out / "results.parquet")
     assert table.num_rows == 50

@@ -1,4 +1,4 @@
-"""The one atomic write: whole file or nothing, mode 0644 under umask 022, no temp left."""
+"""The one atomic write: whole file or nothing, 0666 minus the umask, no temp left, durable."""
 
 from __future__ import annotations
 
@@ -65,3 +65,50 @@ def test_exports_and_calibrated_scenarios_are_0644(
     assert main(["calibrate", str(history), "--out", str(fitted), "--resamples", "5"]) == 0
     capsys.readouterr()
     assert _mode(out) == _mode(fitted) == 0o644  # calibrate used to write 0600
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_the_mode_is_0666_minus_the_umask_as_for_a_plain_open(
+    tmp_path: Path, umask: int, mode: int
+) -> None:
+    old = os.umask(umask)
+    try:
+        atomic_write(tmp_path / "plan.csv", "a\n")
+        with (tmp_path / "plain.csv").open("w") as f:
+            f.write("a\n")
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "plan.csv") == _mode(tmp_path / "plain.csv") == mode
+
+
+def test_a_write_that_fails_midway_keeps_the_old_file_and_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "plan.csv"
+    target.write_text("old\n")
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(OSError, match="No space"):
+        atomic_write(target, "new\n" * 1000)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
+
+
+def test_durable_writes_fsync_the_file_and_then_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[bool] = []  # is_dir of each fsynced descriptor, in order
+    real = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    atomic_write(tmp_path / "a.txt", "x")
+    assert synced == [False, True]
+    atomic_write(tmp_path / "b.txt", "x", durable=False)
+    assert synced == [False, True]  # the batch's run files: no fsync at all

@@ -17,8 +17,9 @@ from simulator.api import optimize
 from simulator.cli import main
 from simulator.model.compiled import CompiledScenario
 from simulator.optimize.lineitems import build_problem
-from simulator.optimize.pareto import Front, add_chance, figure_html, pareto_front, with_target
+from simulator.optimize.pareto import Front, add_chance, pareto_front, with_target
 from simulator.optimize.problem import Problem
+from simulator.studio.figures import pareto_page
 from tests.optimize.conftest import slsqp
 
 Write = Callable[[str, str], Path]
@@ -116,7 +117,7 @@ def test_front_rows_and_html(three: CompiledScenario) -> None:
     rows = front.rows()
     assert [r["cac_max"] for r in rows] == [p.target for p in front.points]
     assert {"spend:search", "spend:feed", "spend:notes", "revenue", "cac"} <= set(rows[0])
-    html = figure_html(front, "CNY")
+    html = pareto_page(front, "CNY")
     assert '<script src="http' not in html  # no CDN: the plot opens offline
     assert "Plotly.newPlot" in html
     assert len(html) > 1_000_000  # plotly.js itself is inlined: it opens offline

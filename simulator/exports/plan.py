@@ -1,20 +1,51 @@
-"""A result as the payload of each export kind: CSV rows, the JSON, the runnable YAML."""
+"""A plan to export, and the plain tables every plan format is rendered from.
+
+Each format module (``csv``, ``json``, ``yaml``, ``parquet``) turns a ``PlanExport`` into
+bytes from these pieces, so the formats cannot drift apart: the CSV and the Parquet file
+hold the same rows, the YAML the same split the JSON reports.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.io.export import CSV_COLUMNS, atomic_write, export_kind, export_text
 from simulator.model.compiled import CompiledScenario
 from simulator.model.split import split_to_data
 from simulator.results import Result, json_safe
 
+CSV_COLUMNS = (
+    "id",
+    "spend",
+    "conversions",
+    "new_customers",
+    "revenue",
+    "roi",
+    "cac",
+    "marginal_roi",
+)
 
-def csv_rows(result: Result) -> list[dict[str, Any]]:
+
+@dataclass(frozen=True)
+class PlanExport:
+    """What a plan's files are made of.
+
+    ``source_text`` is the scenario text the runnable YAML starts from (its comments are
+    kept); only the YAML reads it. ``json_extra`` adds keys after the contract's JSON (the
+    batch adds ``simulation`` and ``search``).
+    """
+
+    cs: CompiledScenario
+    result: Result
+    source_text: str = ""
+    json_extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def table_rows(result: Result) -> list[dict[str, Any]]:
     """One row per channel, then one per ad set of a channel with segments (a channel
     without segments is its one ad set, already a row). A daily plan adds its days as
-    ``day_1..day_H``, so the CSV reads back as the same plan."""
+    ``day_1..day_H``, so the CSV reads back as the same plan. Non-finite numbers are None."""
     rows = [{"id": cid, **row} for cid, row in result.channels.items()]
     rows += [
         {"id": aid, **row} for aid, row in result.ad_sets.items() if aid not in result.channels
@@ -28,7 +59,7 @@ def csv_rows(result: Result) -> list[dict[str, Any]]:
     return plain
 
 
-def csv_columns(result: Result) -> list[str]:
+def table_columns(result: Result) -> list[str]:
     """The contract's columns, then ``day_1..day_H`` for a daily plan."""
     days = len(next(iter(result.daily.values()), [])) if result.daily else 0
     return [*CSV_COLUMNS, *(f"day_{d}" for d in range(1, days + 1))]
@@ -44,27 +75,3 @@ def split_data(cs: CompiledScenario, result: Result) -> dict[str, Any]:
         if result.daily is not None:
             data["daily"] = result.daily
     return data
-
-
-def export_payload(cs: CompiledScenario, result: Result, source_text: str) -> dict[str, Any]:
-    return {
-        "rows": csv_rows(result),
-        "columns": csv_columns(result),
-        "doc": result.to_json(),
-        "source_text": source_text,
-        "split": split_data(cs, result),
-    }
-
-
-def render_export(cs: CompiledScenario, result: Result, kind: str, source_text: str) -> str:
-    """The text of one export (``csv``, ``json`` or ``yaml``); the studio offers these too."""
-    return export_text(kind, export_payload(cs, result, source_text))
-
-
-def write_export(
-    cs: CompiledScenario, result: Result, path: str | Path, source: str | Path
-) -> None:
-    """Write ``result`` to ``path`` by its extension, atomically (nothing on failure)."""
-    kind = export_kind(path)
-    text = Path(source).read_text(encoding="utf-8") if kind == "yaml" else ""
-    atomic_write(path, render_export(cs, result, kind, text))

@@ -1,9 +1,9 @@
-"""Downloads of one column: the optimiser's exporters, fed the edited scenario.
+"""A plan as the studio's download buttons export it: what the page shows, edits included.
 
-``simulator.exports.render_export`` writes the CSV, the contract JSON and the runnable
-YAML (the scenario's own text with ``split:`` replaced, comments kept). When the studio
-has edited assumptions, the YAML must carry the edits, so the edited plain data is
-dumped as the source text instead (comments are then lost: the values matter more).
+The studio renders the same ``PLAN_KINDS`` as ``optimize --out``, with two differences.
+Ratios the cards show as "–" (no ROI beside a spend of ¥0) are left undefined in the files
+too. When assumptions were edited, the runnable YAML must carry the edits, so the edited
+plain data is dumped as its source text (comments are then lost: the values matter more).
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from typing import Any
 
 import yaml
 
-from simulator.exports import render_export
+from simulator.exports import PLAN_KINDS, PlanExport
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio.edits import Edits, apply_edits
 from simulator.studio.format import defined
-
-KINDS = {"csv": "text/csv", "json": "application/json", "yaml": "application/yaml"}
 
 
 def source_text(text: str, data: Mapping[str, Any], edits: Edits) -> str:
@@ -37,10 +35,7 @@ def _nan(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def shown_result(result: Result) -> Result:
-    """``result`` with the ratios the cards show as "–" undefined in the files too.
-
-    A download should say what its card says: no ROI beside a spend of ¥0.
-    """
+    """``result`` with the ratios the cards show as "–" undefined in the files too."""
     return replace(
         result,
         totals=_nan(result.totals),
@@ -56,7 +51,7 @@ def export(
     text: str,
     data: Mapping[str, Any],
     edits: Edits,
-) -> str:
-    """The file text of ``kind`` (csv, json or yaml) for ``result``."""
+) -> bytes:
+    """The file bytes of the registered plan kind ``kind`` (its name: csv, json, ...)."""
     source = source_text(text, data, edits) if kind == "yaml" else ""
-    return render_export(cs, shown_result(result), kind, source)
+    return PLAN_KINDS[kind].render(PlanExport(cs, shown_result(result), source))
