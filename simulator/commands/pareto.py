@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.table import Table
 
 from simulator.commands._common import add_format, console, fmt, print_json
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
 from simulator.io.export import atomic_write, csv_text
 from simulator.model.load import load_scenario
@@ -28,7 +29,7 @@ _KINDS = (".csv", ".html", ".json")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("file", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
     p.add_argument("--x", choices=("cac", "roi"), default="cac", help="the swept axis")
     p.add_argument("--points", type=int, default=20, help="points on the front (default 20)")
     p.add_argument("--plan", choices=("total", "daily"), default="total", help="as optimize")

@@ -22,6 +22,7 @@ import yaml
 from rich.table import Table
 
 from simulator.commands._common import add_format, console, fmt, print_json
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
 from simulator.io.export import atomic_write
 from simulator.model.load import load_scenario
@@ -33,7 +34,7 @@ ORDER = 5
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("file", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
     p.add_argument("--trials", type=int, default=40, help="trials to add (default 40)")
     p.add_argument("--runs", type=int, default=200, help="simulated runs per trial (default 200)")
     p.add_argument("--seed", type=int, default=0, help="seed shared by every trial (default 0)")
