@@ -29,16 +29,9 @@ def version() -> str:
 ENGINE_SOURCES = ("model", "expected.py", "optimize", "simulate")
 
 
-@functools.cache
-def engine_fingerprint() -> str:
-    """``VERSION+DIGEST``: the version and 16 hex digits of SHA-256 over the engine's source.
-
-    The version alone stays put between releases, so a batch resumed after an engine
-    change would keep results the old code made; the digest moves with every edit. Files
-    are read in a fixed order by their path relative to the package, so the same code
-    gives the same fingerprint in a clone, a wheel or a Dask worker. Computed once.
-    """
-    package = Path(__file__).resolve().parent
+def source_digest(package: Path) -> str:
+    """SHA-256 over the ``ENGINE_SOURCES`` under ``package``: each file's path relative to
+    it and its bytes, in sorted order, so a clone, a wheel and a Dask worker agree."""
     digest = hashlib.sha256()
     for entry in ENGINE_SOURCES:
         root = package / entry
@@ -46,4 +39,15 @@ def engine_fingerprint() -> str:
         for file in files:
             digest.update(file.relative_to(package).as_posix().encode("utf-8") + b"\0")
             digest.update(file.read_bytes() + b"\0")
-    return f"{version()}+{digest.hexdigest()[:16]}"
+    return digest.hexdigest()
+
+
+@functools.cache
+def engine_fingerprint() -> str:
+    """``VERSION+DIGEST``: the version and 16 hex digits of :func:`source_digest`.
+
+    The version alone stays put between releases, so a batch resumed after an engine
+    change would keep results the old code made; the digest moves with every edit of
+    the engine. Computed once per process.
+    """
+    return f"{version()}+{source_digest(Path(__file__).resolve().parent)[:16]}"
