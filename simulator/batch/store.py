@@ -42,8 +42,7 @@ CREATE TABLE IF NOT EXISTS runs (
     batch TEXT,
     search TEXT NOT NULL DEFAULT '{}',
     search_improved INTEGER,
-    search_message TEXT,
-    engine TEXT NOT NULL DEFAULT ''
+    search_message TEXT
 );
 CREATE TABLE IF NOT EXISTS batches (
     id TEXT PRIMARY KEY,
