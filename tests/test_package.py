@@ -40,7 +40,9 @@ def _uv(*args: str, cwd: Path) -> None:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv outside the repo with only the built wheel installed; its bin/."""
     work = tmp_path_factory.mktemp("wheel")
-    _uv("build", "--wheel", "--out-dir", str(work / "dist"), str(ROOT), cwd=work)
+    # sdist first, then the wheel from it (uv's default): proves MANIFEST.in carries the
+    # bundle, and no stale build/ folder of the clone can leak into the wheel
+    _uv("build", "--out-dir", str(work / "dist"), str(ROOT), cwd=work)
     wheels = list((work / "dist").glob("adsim_budget-*-py3-none-any.whl"))
     assert len(wheels) == 1
     python = str(Path(sys.executable).resolve())
