@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 from rich.table import Table
 
-from simulator.batch.search import redact
+from simulator.batch.search import StorageError, prepare_storage, redact
 from simulator.commands._common import add_format, console, fmt, print_json
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
@@ -84,6 +84,10 @@ def run(args: argparse.Namespace) -> int:
     chance = _check(args)
     sc = load_scenario(args.file)
     storage = args.storage or default_storage(args)
+    try:
+        prepare_storage(storage)  # a server that will not answer is bad input (exit 2)
+    except StorageError as exc:
+        raise UsageError(str(exc)) from None
     print(f"study stored in {redact(storage)}", file=sys.stderr)  # never a password
     result = search(
         sc,

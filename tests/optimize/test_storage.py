@@ -9,6 +9,7 @@ import optuna
 import pytest
 from optuna.storages import InMemoryStorage, JournalStorage, RDBStorage
 
+from simulator.cli import main
 from simulator.optimize.search import storage as storage_module
 from simulator.optimize.search.storage import database_url, journal_path, open_storage
 
@@ -56,3 +57,18 @@ def test_each_kind_opens_its_backend(tmp_path: Path) -> None:
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
     again = optuna.load_study(study_name="s", storage=open_storage(f"journal:{tmp_path}/a.log"))
     assert len(again.trials) == 2  # the file holds the study
+
+
+def test_search_with_a_storage_that_will_not_open_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql://ads:secret@127.0.0.1:1/adsim"  # nothing listens on port 1
+    argv = ["search", "ecommerce_q4", "--trials", "1", "--storage", url]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("adsim: error: --storage postgresql://ads:***@127.0.0.1:1/adsim: ")
+    assert "cannot open" in err
+    assert "secret" not in err
+    assert "Traceback" not in err
+    assert main([*argv[:-1], "journal:" + str(tmp_path / "no_dir" / "x.log")]) == 2
+    assert "cannot open" in capsys.readouterr().err
