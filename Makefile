@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/ecommerce_q4.yaml
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: app test lint bench venv clean browser
+.PHONY: app test lint bench venv clean browser postgres wheel
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -31,8 +31,16 @@ app: $(STAMP)
 browser:
 	@bash .ci/install-browser
 
+## Install Debian's PostgreSQL server for the storage tests, when missing.
+postgres:
+	@bash .ci/install-postgres
+
+## Build the wheel and the source distribution into dist/.
+wheel: $(STAMP)
+	$(VENV)/bin/uv build --out-dir dist
+
 ## Set up and run the whole test suite.
-test: $(STAMP) browser
+test: $(STAMP) browser postgres
 	$(VENV)/bin/pytest -n 2 -q
 
 lint: $(STAMP)
@@ -45,4 +53,4 @@ bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(PY) $$f; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist simulator/_bundle

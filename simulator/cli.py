@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 
 from simulator import commands
+from simulator.about import DIST_NAME, version
 from simulator.io.errors import ScenarioError, UsageError
 
 EPILOG = """\
@@ -75,6 +76,7 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    parser.add_argument("--version", action="version", version=f"adsim {version()} ({DIST_NAME})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in _command_table():
         p = sub.add_parser(

@@ -14,9 +14,9 @@ import json
 import os
 import time
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from typing import Any
 
+from simulator.about import engine_fingerprint
 from simulator.api import optimize
 from simulator.batch.files import recommendation_files
 from simulator.batch.inputs import RunSpec
@@ -76,30 +76,26 @@ class RunRecord:
     search: dict[str, Any] = field(default_factory=dict)  # SearchResult.to_json(), if any
     files: dict[str, bytes] = field(default_factory=dict)  # suffix -> bytes, written by the parent
     elapsed_s: float = 0.0
+    engine: str = ""  # the worker's engine_fingerprint(): which code made this row
 
     @property
     def ok(self) -> bool:
         return self.status != FAILED
 
 
-def code_version() -> str:
-    try:
-        return metadata.version("adsim")
-    except metadata.PackageNotFoundError:  # running from a source tree without install
-        return "0"
-
-
 def input_hash(spec: RunSpec, options: RunOptions) -> str:
-    """SHA-256 of the expanded plain data, the result-changing options and the code version.
+    """SHA-256 of the expanded plain data, the result-changing options and the engine.
 
-    A run with the same hash has the same result, so a resumed batch skips it.
+    A run with the same hash has the same result, so a resumed batch skips it; the engine
+    fingerprint (version and source digest) makes a batch resumed after a code change
+    run again what the old code made.
     """
     doc = {
         "data": spec.data if not spec.error else None,
         "error": spec.error,
         "name": spec.name,
         "options": options.hashed(),
-        "version": [code_version(), RECORD_VERSION],
+        "version": [engine_fingerprint(), RECORD_VERSION],
     }
     text = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -115,7 +111,7 @@ def execute_run(task: RunTask) -> RunRecord:
         record = _failed(task, str(exc))
     except Exception as exc:  # a failing run is recorded and the batch goes on
         record = _failed(task, f"{spec.file}: {type(exc).__name__}: {exc}")
-    return replace(record, elapsed_s=time.perf_counter() - start)
+    return replace(record, elapsed_s=time.perf_counter() - start, engine=engine_fingerprint())
 
 
 def warm_up(_: object = None) -> int:

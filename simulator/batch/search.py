@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import optuna
 
 from simulator.model.compiled import CompiledScenario
+from simulator.optimize.search.storage import open_storage
 from simulator.optimize.search.study import search
 from simulator.results import json_safe
 
@@ -56,7 +57,7 @@ def prepare_storage(storage: str | None) -> None:
     if not storage:
         return
     try:
-        optuna.storages.RDBStorage(storage_url(storage) or storage)
+        open_storage(storage_url(storage))
     except Exception as exc:  # SQLAlchemy's errors, a missing driver, a malformed URL
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StorageError(f"--storage {redact(storage)}: cannot open ({first})") from exc
@@ -71,12 +72,13 @@ def _missing_trials(storage: str | None, name: str, trials: int) -> int:
     if not storage:
         return trials
     try:
-        study = optuna.load_study(study_name=name, storage=storage)
+        backend = open_storage(storage)
+        study = optuna.load_study(study_name=name, storage=backend)
     except KeyError:  # no such study yet
         return trials
     done = sum(t.state.is_finished() for t in study.get_trials(deepcopy=False))
     if done == 0:
-        optuna.delete_study(study_name=name, storage=storage)
+        optuna.delete_study(study_name=name, storage=backend)
         return trials
     return max(trials - done, 0)
 

@@ -63,6 +63,7 @@ _ADDED_COLUMNS = {
     "search": "TEXT NOT NULL DEFAULT '{}'",
     "search_improved": "INTEGER",
     "search_message": "TEXT",
+    "engine": "TEXT NOT NULL DEFAULT ''",
 }
 
 
@@ -176,6 +177,7 @@ class ResultStore:
             "search": record.search,
             "search_improved": record.search.get("improved") if record.search else None,
             "search_message": record.search.get("message") if record.search else None,
+            "engine": record.engine,
         }
         for col in _JSON_COLUMNS:
             values[col] = json.dumps(values[col], sort_keys=False, allow_nan=False, default=str)

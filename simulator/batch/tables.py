@@ -1,6 +1,7 @@
 """Stored runs -> one wide table (one row per run) as CSV text and Parquet bytes.
 
-Columns: ``name, hash, file, status, error, message``, then ``sweep.<field>``,
+Columns: ``name, hash, file, status, error, message, engine`` (the engine fingerprint of
+the code that made the row), then ``sweep.<field>``,
 ``spend.<channel>`` (the recommended allocation), ``total.<metric>`` (expected values) and
 ``sim.<metric>.<stat>`` (simulation mean and percentiles), then ``p_targets_met``; a batch
 run with ``--search-trials`` adds ``search_improved``, ``search_message`` and
@@ -20,7 +21,7 @@ import pyarrow.parquet as pq
 from simulator.io.csv_cells import csv_table
 from simulator.results import json_safe
 
-TEXT_COLUMNS = ("name", "hash", "file", "status", "error", "message")
+TEXT_COLUMNS = ("name", "hash", "file", "status", "error", "message", "engine")
 
 
 def _is_number(value: Any) -> bool:

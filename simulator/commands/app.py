@@ -1,8 +1,9 @@
 """Open the what-if studio in the browser (Streamlit).
 
 Starts `streamlit run app.py -- FILE` with this Python and prints the address. Without
-FILE the bundled scenarios/ecommerce_q4.yaml opens. The file is checked first, so a
-bad scenario fails here with its located errors (exit 2), not in the browser.
+FILE the bundled scenarios/ecommerce_q4.yaml opens; FILE may name a bundled scenario.
+The file is checked first, so a bad scenario fails here with its located errors (exit 2),
+not in the browser.
 """
 
 from __future__ import annotations
@@ -14,27 +15,33 @@ import subprocess
 import sys
 from pathlib import Path
 
-import simulator
+from simulator.io.bundled import SCENARIO_HELP, bundle_root, scenario_arg
 from simulator.io.errors import UsageError
 from simulator.model.load import load_scenario
 
 ORDER = 8
-REPO = Path(simulator.__file__).resolve().parent.parent
+REPO = bundle_root()  # the clone's root, or the installed wheel's simulator/_bundle
 DEFAULT_SCENARIO = REPO / "scenarios" / "ecommerce_q4.yaml"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", nargs="?", help="scenario YAML (default: bundled)")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        type=scenario_arg,
+        help=f"{SCENARIO_HELP}; default ecommerce_q4",
+    )
     p.add_argument("--port", type=int, help="port to serve on (default: first free from 8501)")
     p.add_argument("--address", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser (server only)")
 
 
 def studio_script() -> Path:
-    """``app.py`` beside the package (the project is installed editable)."""
+    """The studio's ``app.py``: the clone's, or the copy the wheel ships (``io/bundled.py``)."""
     script = REPO / "app.py"
     if not script.is_file():
-        raise UsageError(f"{script}: the studio's app.py is missing; reinstall adsim from source")
+        raise UsageError(f"{script}: the studio's app.py is missing; reinstall adsim-budget")
     return script
 
 

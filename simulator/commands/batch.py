@@ -54,7 +54,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--storage",
         metavar="URL",
         help="Optuna storage for runs that search (default sqlite:///DIR/optuna.sqlite; "
-        "a postgresql:// URL when many machines share the studies)",
+        "a postgresql:// URL when many machines share the studies, needs the [postgres] "
+        "extra; or a journal file, journal:PATH or PATH.log)",
     )
     p.add_argument(
         "--search-trials",

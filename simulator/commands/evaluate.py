@@ -10,13 +10,14 @@ import argparse
 
 from simulator.api import evaluate
 from simulator.commands._common import add_format, print_json, result_table, warn
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.model.load import load_scenario, load_split
 
 ORDER = 2
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("file", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
     p.add_argument("--split", metavar="SPLIT", help="split file (YAML or JSON): allocation: {...}")
     add_format(p)
 

@@ -14,6 +14,7 @@ import sys
 
 from simulator.commands._common import add_format, print_json, result_table
 from simulator.exports import PLAN_KINDS, write_export
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.model.load import load_scenario
 from simulator.optimize import optimize
 
@@ -21,7 +22,7 @@ ORDER = 3
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("file", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
     p.add_argument(
         "--plan",
         choices=("total", "daily"),

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from simulator.commands._common import add_format, console, fmt, print_json
 from simulator.exports.front import FRONT_KINDS, FrontExport
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
 from simulator.model.load import load_scenario
 from simulator.optimize.pareto import Front, add_chance, pareto_front
@@ -24,7 +25,7 @@ ORDER = 6
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("file", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
     p.add_argument("--x", choices=("cac", "roi"), default="cac", help="the swept axis")
     p.add_argument("--points", type=int, default=20, help="points on the front (default 20)")
     p.add_argument("--plan", choices=("total", "daily"), default="total", help="as optimize")

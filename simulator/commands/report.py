@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from simulator.api import optimize
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import Issue, ScenarioError, UsageError
 from simulator.io.files import atomic_write
 from simulator.model.compiled import CompiledScenario
@@ -27,7 +28,7 @@ ORDER = 9
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("file", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
     p.add_argument("--split", metavar="SPLIT", help="baseline split (default: the scenario's)")
     p.add_argument(
         "--variant",

@@ -5,7 +5,8 @@ bind by chance) and for chance targets: --chance roi_min=3:0.9 asks that ROI >= 
 least 90% of runs. Every trial simulates --runs runs with the same --seed (common random
 numbers); the answer compares the best split with the exact answer on a fresh seed,
 with a 95% confidence interval. The study is stored in SQLite (next to --out, else in
-~/.cache/adsim/studies.db; --storage takes any Optuna URL) and resumes: run the same
+~/.cache/adsim/studies.db; --storage takes any Optuna URL, postgresql://... with the
+[postgres] extra, or a journal file: journal:PATH or PATH.log) and resumes: run the same
 command again to add --trials more. --out writes the best split (.yaml) or the JSON
 (.json). Exit 3 when no split tried meets every target.
 """
@@ -19,8 +20,10 @@ from pathlib import Path
 
 from rich.table import Table
 
+from simulator.batch.search import StorageError, prepare_storage, redact
 from simulator.commands._common import add_format, console, fmt, print_json
 from simulator.exports.search import SEARCH_KINDS
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
 from simulator.model.load import load_scenario
 from simulator.optimize.search.space import ChanceTarget
@@ -30,11 +33,13 @@ ORDER = 5
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("file", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
     p.add_argument("--trials", type=int, default=40, help="trials to add (default 40)")
     p.add_argument("--runs", type=int, default=200, help="simulated runs per trial (default 200)")
     p.add_argument("--seed", type=int, default=0, help="seed shared by every trial (default 0)")
-    p.add_argument("--storage", metavar="URL", help="Optuna storage URL (default: SQLite file)")
+    p.add_argument(
+        "--storage", metavar="URL", help="Optuna storage URL or journal file (default: SQLite file)"
+    )
     p.add_argument("--study", metavar="NAME", help="study name (default: from the inputs)")
     p.add_argument(
         "--chance",
@@ -76,7 +81,11 @@ def run(args: argparse.Namespace) -> int:
     chance = _check(args)
     sc = load_scenario(args.file)
     storage = args.storage or default_storage(args)
-    print(f"study stored in {storage}", file=sys.stderr)
+    try:
+        prepare_storage(storage)  # a server that will not answer is bad input (exit 2)
+    except StorageError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"study stored in {redact(storage)}", file=sys.stderr)  # never a password
     result = search(
         sc,
         trials=args.trials,

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from simulator.api import simulate
 from simulator.commands._common import add_format, console, fmt, print_json, warn
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
 from simulator.model.load import load_scenario, load_split
 from simulator.simulate import CREATIVE_POLICIES, PACING_RULES, SimulationResult
@@ -34,7 +35,7 @@ _COUNTS = {
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="scenario YAML")
+    p.add_argument("file", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
     p.add_argument("--split", metavar="SPLIT", help="split file (default: the optimised split)")
     p.add_argument(
         "--current",

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from simulator.batch.inputs import expand_file
+from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import ScenarioError
 from simulator.model.load import scenario_from_data
 
@@ -18,7 +19,7 @@ ORDER = 1
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
+    p.add_argument("files", nargs="+", metavar="FILE", type=scenario_arg, help=SCENARIO_HELP)
 
 
 def _check(file: str) -> tuple[list[str], str]:

@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import optuna
-from optuna.storages import get_storage
 
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
@@ -42,6 +41,7 @@ from simulator.optimize.search.score import (
     run_split,
 )
 from simulator.optimize.search.space import ChanceTarget, Space, project, wilson_lower
+from simulator.optimize.search.storage import open_storage
 
 __all__ = [  # ChanceTarget, project and wilson_lower: re-exported for older callers
     "ChanceTarget",
@@ -94,7 +94,7 @@ def open_study(
     """Create or resume the study; the TPE sampler reads constraints from user attrs."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     name = study_name or f"{cs.name}-{settings.digest(cs, start)}"
-    backend = get_storage(storage)
+    backend = open_storage(storage)
     direction = objective_metric(cs)[1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)

@@ -1,0 +1,1 @@
+"""``python -m adsim``: the ``adsim`` command under its own name (the library is ``simulator``)."""
