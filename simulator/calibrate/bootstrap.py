@@ -9,12 +9,14 @@ refitted from the point estimate. Percentiles of the refits give the intervals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from simulator.calibrate.fit import ChannelFit, fit_family, fit_flat
+from simulator.calibrate.common import ChannelFit, fit_flat
+from simulator.calibrate.fit import fit_family
+from simulator.calibrate.lsq import fit_family_lsq
 from simulator.calibrate.model import DailyCurve, to_theta
 from simulator.model.curves import FloatArray
 
@@ -35,6 +37,7 @@ class Intervals:
     curve: FloatArray  # (G,) point estimate of daily conversions produced
     curve_low: FloatArray  # (G,)
     curve_high: FloatArray  # (G,)
+    refits: tuple[DailyCurve, ...] = field(default=(), repr=False)  # one per resample
 
 
 def scenario_params(curve: DailyCurve, horizon_days: int) -> dict[str, float]:
@@ -53,6 +56,18 @@ def _resample_blocks(z: FloatArray, rng: np.random.Generator, block: int) -> Flo
     return np.asarray(drawn - drawn.mean())
 
 
+def _refit(fit: ChannelFit, x: FloatArray, y: FloatArray, days: BoolArray) -> DailyCurve:
+    """The point fit's own method and choices (family, adstock, likelihood) on new counts."""
+    theta0 = to_theta(fit.curve)
+    if fit.flat:
+        return fit_flat(x, y, days)[0]
+    if fit.method == "lsq":
+        return fit_family_lsq(fit.curve.family, x, y, days, start=theta0, sigma=fit.sigma)[0]
+    return fit_family(
+        fit.curve.family, x, y, days, theta0, adstock=fit.adstock, nb_size=fit.nb_size
+    )[0]
+
+
 def bootstrap_channel(
     fit: ChannelFit,
     x: FloatArray,
@@ -65,20 +80,16 @@ def bootstrap_channel(
     """Intervals for each scenario parameter and for the daily curve on a spend grid."""
     grid = np.linspace(0.0, 1.5 * float(x.max()), GRID_POINTS)
     point = fit.curve
-    scale = np.sqrt(np.maximum(fit.fitted[mask], 1.0))
-    z = (y[mask] - fit.fitted[mask]) / scale
-    theta0 = to_theta(point)
+    days = mask if fit.used is None else fit.used  # outlying days stay out of the noise
+    scale = np.sqrt(np.maximum(fit.fitted[days], 1.0))
+    z = (y[days] - fit.fitted[days]) / scale
     refits: list[DailyCurve] = []
     for _ in range(n_resamples):
         y_star = np.full_like(y, np.nan)
-        y_star[mask] = np.maximum(
-            fit.fitted[mask] + _resample_blocks(z, rng, BLOCK_DAYS) * scale, 0
+        y_star[days] = np.maximum(
+            fit.fitted[days] + _resample_blocks(z, rng, BLOCK_DAYS) * scale, 0
         )
-        if fit.flat:
-            curve, _ = fit_flat(x, y_star, mask)
-        else:
-            curve, _ = fit_family(point.family, x, y_star, mask, start=theta0, sigma=fit.sigma)
-        refits.append(curve)
+        refits.append(_refit(fit, x, y_star, days))
     lo_q, hi_q = 50.0 * (1.0 - LEVEL), 50.0 * (1.0 + LEVEL)
     names = scenario_params(point, horizon_days)
     table = np.array([list(scenario_params(c, horizon_days).values()) for c in refits])
@@ -97,4 +108,5 @@ def bootstrap_channel(
         curve=point.produced(grid),
         curve_low=np.percentile(curves, lo_q, axis=0),
         curve_high=np.percentile(curves, hi_q, axis=0),
+        refits=tuple(refits),
     )
