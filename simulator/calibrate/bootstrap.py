@@ -5,6 +5,12 @@ days before it), so the spend series is kept as it was and the *noise* is resamp
 standardised residuals ``(y - fit) / sqrt(fit)`` are drawn in blocks of consecutive days
 (keeping their day-to-day correlation), put back on the fitted series, and the curve is
 refitted from the point estimate. Percentiles of the refits give the intervals.
+
+The likelihood fit (``method="likelihood"``) draws new counts from its own fitted
+distribution instead (Poisson, or gamma-Poisson = negative binomial when overdispersed):
+on synthetic truths the residual reshuffle gave intervals about half as wide as the
+estimator's real spread, while this parametric bootstrap matches it (see
+``tests/calibrate/test_coverage.py``).
 """
 
 from __future__ import annotations
@@ -56,6 +62,14 @@ def _resample_blocks(z: FloatArray, rng: np.random.Generator, block: int) -> Flo
     return np.asarray(drawn - drawn.mean())
 
 
+def _draw_counts(fit: ChannelFit, days: BoolArray, rng: np.random.Generator) -> FloatArray:
+    """New counts from the fit's own distribution: Poisson, or negative binomial."""
+    mu = np.maximum(fit.fitted[days], 0.0)
+    if np.isfinite(fit.nb_size):
+        mu = rng.gamma(fit.nb_size, mu / fit.nb_size)
+    return np.asarray(rng.poisson(mu), dtype=float)
+
+
 def _refit(fit: ChannelFit, x: FloatArray, y: FloatArray, days: BoolArray) -> DailyCurve:
     """The point fit's own method and choices (family, adstock, likelihood) on new counts."""
     theta0 = to_theta(fit.curve)
@@ -84,11 +98,15 @@ def bootstrap_channel(
     scale = np.sqrt(np.maximum(fit.fitted[days], 1.0))
     z = (y[days] - fit.fitted[days]) / scale
     refits: list[DailyCurve] = []
+    parametric = fit.method == "likelihood" and not fit.flat
     for _ in range(n_resamples):
         y_star = np.full_like(y, np.nan)
-        y_star[days] = np.maximum(
-            fit.fitted[days] + _resample_blocks(z, rng, BLOCK_DAYS) * scale, 0
-        )
+        if parametric:
+            y_star[days] = _draw_counts(fit, days, rng)
+        else:
+            y_star[days] = np.maximum(
+                fit.fitted[days] + _resample_blocks(z, rng, BLOCK_DAYS) * scale, 0
+            )
         refits.append(_refit(fit, x, y_star, days))
     lo_q, hi_q = 50.0 * (1.0 - LEVEL), 50.0 * (1.0 + LEVEL)
     names = scenario_params(point, horizon_days)
