@@ -53,9 +53,8 @@ def coverage(n_histories: int, n_resamples: int) -> np.ndarray:
         mask = np.ones(x.size, dtype=bool)
         iv = bootstrap_channel(fit_channel(x, y, mask), x, y, mask, 30, n_resamples, rng)
         points = np.array(LEVELS) * truth.curves[0].spend_scale
-        refits = np.array([c.produced(points) for c in iv.refits])
         true = truth.curves[0].produced(points)
-        lo, hi = np.percentile(refits, [5.0, 95.0], axis=0)
+        lo, hi = iv.produced_interval(points)
         hits += (lo <= true) & (true <= hi)
     return hits / n_histories
 
