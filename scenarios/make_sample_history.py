@@ -91,7 +91,7 @@ def main() -> int:
     rng = np.random.default_rng(SEED)
     csv_path = HERE / "sample_history.csv"
     atomic_write(csv_path, simulate_history(TRUTH, daily_spend(rng), START, seed=SEED))
-    cal = calibrate(csv_path, name="calibrated-sample", seed=SEED)
+    cal = calibrate(csv_path, name="calibrated-sample", seed=SEED, method="lsq")
     write_scenario(cal, HERE / "calibrated_sample.yaml")
     print(f"wrote {csv_path.name} ({N_DAYS} days) and calibrated_sample.yaml")
     for warning in cal.warnings:

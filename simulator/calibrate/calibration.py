@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from simulator.calibrate.bootstrap import Intervals, bootstrap_channel
-from simulator.calibrate.fit import MIN_SPEND_CV, ChannelFit, fit_channel, spend_cv
+from simulator.calibrate.common import MIN_SPEND_CV, ChannelFit, spend_cv
+from simulator.calibrate.fit import fit_channel
 from simulator.calibrate.scenario import channel_ids, scenario_yaml, validate_yaml
 from simulator.io.errors import Issue, ScenarioError
 from simulator.io.history import ChannelHistory, History, parse_history, read_history
@@ -119,10 +120,15 @@ def identifiability_warnings(ch: ChannelHistory, fit: ChannelFit, iv: Intervals)
 
 
 def _calibrate_channel(
-    ch: ChannelHistory, cid: str, horizon_days: int, n_resamples: int, rng: np.random.Generator
+    ch: ChannelHistory,
+    cid: str,
+    horizon_days: int,
+    n_resamples: int,
+    rng: np.random.Generator,
+    method: str,
 ) -> ChannelCalibration:
     seen = ch.observed
-    fit = fit_channel(ch.spend, ch.conversions, seen)
+    fit = fit_channel(ch.spend, ch.conversions, seen, method)
     iv = bootstrap_channel(fit, ch.spend, ch.conversions, seen, horizon_days, n_resamples, rng)
     conversions = float(np.nansum(ch.conversions[seen]))
     rate = None
@@ -153,8 +159,11 @@ def calibrate(
     currency: str = "CNY",
     n_resamples: int = 100,
     seed: int = 0,
+    method: str = "likelihood",
 ) -> Calibration:
     """Fit every channel of a history and build the validated scenario text.
+
+    ``method="lsq"`` selects the former least-squares fit (kept for the benchmark).
 
     Raises ``ScenarioError`` (located) on bad input or a channel that cannot be fitted.
     """
@@ -164,7 +173,7 @@ def calibrate(
     ids = channel_ids([ch.channel for ch in hist.channels])
     seeds = np.random.SeedSequence(seed).spawn(len(ids))
     channels = tuple(
-        _calibrate_channel(ch, cid, horizon_days, n_resamples, np.random.default_rng(s))
+        _calibrate_channel(ch, cid, horizon_days, n_resamples, np.random.default_rng(s), method)
         for ch, cid, s in zip(hist.channels, ids, seeds, strict=True)
     )
     default = re.sub(r"[^A-Za-z0-9_-]+", "-", FilePath(hist.file).stem).strip("-") or "history"

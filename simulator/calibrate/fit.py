@@ -1,96 +1,99 @@
-"""Fit one channel's daily curve and adstock by robust non-linear least squares.
+"""Fit one channel's daily curve and adstock by the counts' own likelihood.
 
-Each family is fitted from several starts (the hill's three curve parameters trade off
-against each other when spend stays low, so one start can stall on a ridge); the best
-start is refined with residuals scaled by their own robust spread, so ``soft_l1``
-down-weights outlying days (a stock-out, a tracking gap) at a sensible size. The family is
-the one that predicts the held-out last days better: a hill must beat the exponential by
-``HILL_MARGIN`` to be chosen, since with one more parameter it always fits the past better.
+Why not least squares: daily counts are Poisson-like, so a busy day's count is noisier
+than a quiet day's; squared errors let the busy days steer the saturation. The steps:
+
+1. each family is fitted by maximum likelihood from several starts (the hill's three curve
+   parameters trade off when spend stays low); the start is found with a soft-L1 loss on
+   the deviance residuals, days more than ``OUTLIER_Z`` robust deviations out (a tracking
+   glitch, a stock-out) are then left out and the plain likelihood is maximised;
+2. adstock must earn its two parameters: it is kept only when the likelihood-ratio
+   statistic (scaled by the dispersion) exceeds ``ADSTOCK_LR``, so a spurious decay
+   cannot absorb saturation;
+3. when days vary more than Poisson (dispersion > ``OVERDISPERSED``) the fit is redone
+   with a negative binomial likelihood, its size matched by moments;
+4. the family is the one with the smaller held-out deviance over ``FOLDS`` contiguous
+   blocks of days (blocks, not random days: neighbouring days share adstock).
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from scipy.optimize import least_squares
 
+from simulator.calibrate.common import (
+    MIN_SPEND_CV,
+    BoolArray,
+    ChannelFit,
+    Scores,
+    flat_channel,
+    holdout_split,
+    scores,
+    spend_cv,
+    starts,
+)
+from simulator.calibrate.common import robust_sigma as robust_sigma
+from simulator.calibrate.likelihood import (
+    POISSON,
+    deviance_residuals,
+    dispersion,
+    nb_size_by_moments,
+    unit_deviance,
+)
+from simulator.calibrate.lsq import fit_channel_lsq
 from simulator.calibrate.model import FAMILIES, DailyCurve, from_theta, theta_bounds, to_theta
 from simulator.model.curves import FloatArray
 
-BoolArray = npt.NDArray[np.bool_]
-HOLDOUT_SHARE = 0.2
-HILL_MARGIN = 1.0  # the hill must predict the held-out days strictly better
-ROBUST_F_SCALE = 1.5  # residuals beyond 1.5 robust standard deviations count less
+METHODS = ("likelihood", "lsq")
 N_STARTS = 4  # grid starts refined per fit (of 8 exponential, 24 hill)
-MIN_SPEND_CV = 0.15  # below this the spend hardly moved: shape and adstock are not identified
+OUTLIER_Z = 5.0  # about 1 clean day in 2 million lies this far out
+ADSTOCK_LR = 6.63  # chi-square(1) at 99%: a decay must be clearly supported
+OVERDISPERSED = 1.5  # dispersion above which the negative binomial replaces the Poisson
+FOLDS = 5
 
 
 @dataclass(frozen=True)
-class Scores:
-    """Fit quality on a set of days: R², MAPE (days with results > 0) and mean abs error."""
+class Spec:
+    """What is fitted: the family, whether the decay is free, and the likelihood."""
 
-    r2: float
-    mape: float
-    mae: float
+    family: str
+    adstock: bool = True
+    nb_size: float = POISSON
 
+    @property
+    def n_curve(self) -> int:
+        return 3 if self.family == "hill" else 2
 
-@dataclass(frozen=True)
-class ChannelFit:
-    """The chosen curve of one channel and the evidence for it."""
+    @property
+    def n_params(self) -> int:
+        return self.n_curve + (2 if self.adstock else 0)
 
-    curve: DailyCurve
-    sigma: float  # robust spread of daily residuals, in conversions
-    fitted: FloatArray  # (N,) landed conversions of the fit on every history day
-    in_sample: Scores
-    holdout: Scores  # of the chosen family, fitted without the held-out days
-    holdout_by_family: dict[str, Scores]
-    holdout_start: int  # index of the first held-out day
-    flat: bool = False  # spend hardly varied: the curve is the flat-history assumption
+    def full(self, theta: FloatArray) -> FloatArray:
+        """The model's parameter vector: decay and carry-in fixed at 0 without adstock."""
+        return theta if self.adstock else np.concatenate([theta, [0.0, 0.0]])
 
-
-def scores(y: FloatArray, pred: FloatArray, mask: BoolArray) -> Scores:
-    """R², MAPE and MAE of ``pred`` against ``y`` on the days in ``mask``."""
-    yy, pp = y[mask], pred[mask]
-    err = pp - yy
-    sst = float(np.sum((yy - yy.mean()) ** 2)) if yy.size else 0.0
-    r2 = 1.0 - float(np.sum(err**2)) / sst if sst > 0 else float("nan")
-    pos = yy > 0
-    mape = float(np.mean(np.abs(err[pos]) / yy[pos])) if pos.any() else float("nan")
-    mae = float(np.mean(np.abs(err))) if yy.size else float("nan")
-    return Scores(r2, mape, mae)
+    def curve(self, theta: FloatArray) -> DailyCurve:
+        return from_theta(self.family, self.full(theta))
 
 
 def _residuals(
-    theta: FloatArray, family: str, x: FloatArray, y: FloatArray, mask: BoolArray, sigma: float
+    theta: FloatArray, spec: Spec, x: FloatArray, y: FloatArray, mask: BoolArray
 ) -> FloatArray:
-    return (from_theta(family, theta).landed(x)[mask] - y[mask]) / sigma
+    return deviance_residuals(y[mask], spec.curve(theta).landed(x)[mask], spec.nb_size)
 
 
-def _starts(family: str, x: FloatArray, y: FloatArray, mask: BoolArray) -> list[FloatArray]:
-    """A small grid of starting points built from the data's own scale."""
-    lo, hi = theta_bounds(family, x, y)
-    spent = x[mask & (x > 0)]
-    x_mid = float(np.median(spent)) if spent.size else 1.0
-    y_mid = max(float(np.median(y[mask])), 1e-6)
-    carry = float(np.mean(y[mask][:3]))
-    shapes = (0.8, 1.0, 1.6) if family == "hill" else (1.0,)
-    out = []
-    for mult, shape, decay in itertools.product((0.5, 1.0, 2.0, 5.0), shapes, (0.1, 0.5)):
-        scale = x_mid * mult
-        unit = DailyCurve(family, 1.0, scale, shape, decay, 0.0).produced(np.array([x_mid]))[0]
-        start = to_theta(DailyCurve(family, y_mid / unit, scale, shape, decay, carry))
-        out.append(np.clip(start, lo + 1e-9, hi - 1e-9))
-    return out
+def _bounds(spec: Spec, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    lo, hi = theta_bounds(spec.family, x, y)
+    return lo[: spec.n_params], hi[: spec.n_params]
 
 
-def _best_starts(starts: list[FloatArray], args: tuple[Any, ...]) -> list[FloatArray]:
-    """The ``N_STARTS`` grid points with the smallest initial error: only they are refined."""
-    cost = [float(np.sum(np.square(_residuals(s, *args)))) for s in starts]
-    return [starts[i] for i in np.argsort(cost)[:N_STARTS]]
+def _solve(start: FloatArray, spec: Spec, args: tuple[Any, ...], **kw: Any) -> Any:
+    lo, hi = _bounds(spec, args[0], args[1])
+    start = np.clip(start, lo + 1e-9, hi - 1e-9)  # a resample's bounds differ a little
+    return least_squares(_residuals, start, bounds=(lo, hi), args=(spec, *args), **kw)
 
 
 def fit_family(
@@ -99,110 +102,135 @@ def fit_family(
     y: FloatArray,
     mask: BoolArray,
     start: FloatArray | None = None,
-    sigma: float | None = None,
-) -> tuple[DailyCurve, float]:
-    """Best curve of ``family`` for the days in ``mask``, and its robust residual spread.
+    *,
+    adstock: bool = True,
+    nb_size: float = POISSON,
+) -> tuple[DailyCurve, BoolArray]:
+    """Maximum-likelihood curve of ``family`` on the days in ``mask``, and the days it used.
 
-    With ``start`` and ``sigma`` (a bootstrap refit) only the refinement runs.
+    With ``start`` (a full parameter vector: a bootstrap or cross-validation refit) only
+    the last, plain-likelihood step runs, on all of ``mask``.
     """
-    lo, hi = theta_bounds(family, x, y)
+    spec = Spec(family, adstock, nb_size)
     y0 = np.nan_to_num(y)
-    if start is None or sigma is None:
-        scale0 = float(np.sqrt(np.mean(y0[mask]) + 1.0))  # Poisson-sized first guess
-        args = (family, x, y0, mask, scale0)
+    used = mask
+    if start is None:
+        grid = [g[: spec.n_params] for g in starts(family, x, y0, mask)]
+        cost = [float(np.sum(np.square(_residuals(g, spec, x, y0, mask)))) for g in grid]
         best = min(
             (
-                least_squares(
-                    _residuals, s, bounds=(lo, hi), loss="soft_l1", f_scale=3.0,
-                    args=args, max_nfev=300,
-                )
-                for s in _best_starts(_starts(family, x, y0, mask), args)
+                _solve(grid[i], spec, (x, y0, mask), loss="soft_l1", f_scale=3.0, max_nfev=300)
+                for i in np.argsort(cost)[:N_STARTS]
             ),
             key=lambda r: float(r.cost),
-        )  # fmt: skip  # the least-squares options read as one line
-        start = np.asarray(best.x)
-        sigma = _robust_sigma(best.fun * scale0)
-    start = np.clip(start, lo + 1e-9, hi - 1e-9)  # a resample's bounds differ a little
-    refined = least_squares(
-        _residuals,
-        start,
-        bounds=(lo, hi),
-        loss="soft_l1",
-        f_scale=ROBUST_F_SCALE,
-        args=(family, x, y0, mask, sigma),
-        max_nfev=500,
+        )
+        r = np.asarray(best.fun)
+        out = np.abs(r - np.median(r)) > OUTLIER_Z * robust_sigma(r)
+        used = mask.copy()
+        used[np.nonzero(mask)[0][out]] = False
+        theta = np.asarray(best.x)
+    else:
+        theta = np.asarray(start)[: spec.n_params]
+    refined = _solve(theta, spec, (x, y0, used), max_nfev=500)
+    return spec.curve(np.asarray(refined.x)), used
+
+
+def _blocks(mask: BoolArray) -> list[BoolArray]:
+    """``FOLDS`` contiguous blocks of the observed days, as masks."""
+    out = []
+    for part in np.array_split(np.nonzero(mask)[0], FOLDS):
+        block = np.zeros(mask.size, dtype=bool)
+        block[part] = True
+        out.append(block)
+    return out
+
+
+@dataclass(frozen=True)
+class _FamilyFit:
+    spec: Spec
+    curve: DailyCurve
+    used: BoolArray
+    cv_deviance: float
+    holdout: Scores
+
+
+def _fit_spec(family: str, x: FloatArray, y: FloatArray, mask: BoolArray) -> _FamilyFit:
+    """One family: adstock by likelihood ratio, then Poisson or negative binomial."""
+    y0 = np.nan_to_num(y)
+    curve, used = fit_family(family, x, y, mask)
+    spec = Spec(family)
+    mu = curve.landed(x)[used]
+    phi = max(dispersion(y0[used], mu, spec.n_params), 1e-9)
+    plain, _ = fit_family(family, x, y, used, to_theta(curve), adstock=False)
+    lr = (
+        float(
+            np.sum(unit_deviance(y0[used], plain.landed(x)[used]))
+            - np.sum(unit_deviance(y0[used], mu))
+        )
+        / phi
     )
-    return from_theta(family, np.asarray(refined.x)), sigma
+    if lr <= ADSTOCK_LR:
+        # start the no-adstock fit afresh: the curve with adstock may sit on another ridge
+        plain, used = fit_family(family, x, y, mask, adstock=False)
+        curve, spec = plain, Spec(family, adstock=False)
+    if phi > OVERDISPERSED:
+        spec = Spec(family, spec.adstock, nb_size_by_moments(y0[used], curve.landed(x)[used]))
+        curve, _ = fit_family(
+            family, x, y, used, to_theta(curve), adstock=spec.adstock, nb_size=spec.nb_size
+        )
+    return _cross_validate(spec, curve, x, y, used)
 
 
-def holdout_split(mask: BoolArray, share: float = HOLDOUT_SHARE) -> int:
-    """Index of the first held-out day: the last ``share`` of the observed days."""
-    observed = np.nonzero(mask)[0]
-    n_hold = max(round(share * observed.size), 1)
-    return int(observed[-n_hold])
+def _cross_validate(
+    spec: Spec, curve: DailyCurve, x: FloatArray, y: FloatArray, used: BoolArray
+) -> _FamilyFit:
+    """Held-out deviance over contiguous blocks; the last block's scores for the report."""
+    y0 = np.nan_to_num(y)
+    total, holdout = 0.0, Scores(float("nan"), float("nan"), float("nan"))
+    for block in _blocks(used):
+        fold, _ = fit_family(
+            spec.family, x, y, used & ~block, to_theta(curve),
+            adstock=spec.adstock, nb_size=spec.nb_size,
+        )  # fmt: skip  # the refit's arguments kept on two lines
+        pred = fold.landed(x)
+        total += float(np.sum(unit_deviance(y0[block], pred[block], spec.nb_size)))
+        holdout = scores(y0, pred, block)
+    return _FamilyFit(spec, curve, used, total, holdout)
 
 
-def spend_cv(x: FloatArray, mask: BoolArray) -> float:
-    """Coefficient of variation of the observed days' spend."""
-    spend = x[mask]
-    return float(spend.std() / spend.mean()) if spend.mean() > 0 else 0.0
+def fit_channel(
+    x: FloatArray, y: FloatArray, mask: BoolArray, method: str = "likelihood"
+) -> ChannelFit:
+    """Choose the family by held-out likelihood, then fit it on every observed day.
 
-
-def _robust_sigma(resid: FloatArray) -> float:
-    return max(1.4826 * float(np.median(np.abs(resid - np.median(resid)))), 1e-6)
-
-
-def fit_flat(x: FloatArray, y: FloatArray, mask: BoolArray) -> tuple[DailyCurve, float]:
-    """The curve of a history spent at one level, where only that level is identified.
-
-    Any curve through the observed point fits, so a free fit lands anywhere (often a steep
-    S-curve that would draw the whole budget). We assume instead the cautious shape: an
-    exponential whose half-saturation is the average daily spend (the next yuan earns
-    half the average return) and no adstock, scaled to the conversions seen.
+    A history whose spend hardly varied gets the flat-history curve (``fit_flat``);
+    ``method="lsq"`` is the former soft-L1 least-squares fit, kept for comparison.
     """
-    level = float(x[mask & (x > 0)].mean())
-    scale = level / np.log(2.0)
-    unit = DailyCurve("exponential", 1.0, scale, 1.0, 0.0, 0.0).produced(x)
-    m = max(float(np.nansum(y[mask])) / float(unit[mask].sum()), 1e-9)
-    curve = DailyCurve("exponential", m, scale, 1.0, 0.0, 0.0)
-    return curve, _robust_sigma(np.nan_to_num(y - curve.landed(x))[mask])
-
-
-def _flat_channel(x: FloatArray, y: FloatArray, mask: BoolArray, cut: int) -> ChannelFit:
-    held = mask & (np.arange(x.size) >= cut)
-    train_curve, _ = fit_flat(x, y, mask & ~held)
-    curve, sigma = fit_flat(x, y, mask)
-    holdout = scores(y, train_curve.landed(x), held)
-    fitted = curve.landed(x)
-    return ChannelFit(
-        curve, sigma, fitted, scores(y, fitted, mask), holdout, {"exponential": holdout}, cut, True
-    )
-
-
-def fit_channel(x: FloatArray, y: FloatArray, mask: BoolArray) -> ChannelFit:
-    """Choose the family by held-out error, then fit it on every observed day.
-
-    A history whose spend hardly varied gets the flat-history curve (``fit_flat``).
-    """
-    cut = holdout_split(mask)
+    if method not in METHODS:
+        raise ValueError(
+            f"fit_channel: method must be one of {', '.join(METHODS)} (got {method!r})"
+        )
+    if method == "lsq":
+        return fit_channel_lsq(x, y, mask)
     if spend_cv(x, mask) < MIN_SPEND_CV:
-        return _flat_channel(x, y, mask, cut)
-    train, held = mask & (np.arange(x.size) < cut), mask & (np.arange(x.size) >= cut)
-    by_family = {}
-    for family in FAMILIES:
-        curve, _ = fit_family(family, x, y, train)
-        by_family[family] = scores(y, curve.landed(x), held)
-    chosen = "exponential"
-    if by_family["hill"].mae < HILL_MARGIN * by_family["exponential"].mae:
-        chosen = "hill"
-    curve, sigma = fit_family(chosen, x, y, mask)
-    fitted = curve.landed(x)
+        return flat_channel(x, y, mask, holdout_split(mask), method)
+    fits = {family: _fit_spec(family, x, y, mask) for family in FAMILIES}
+    best = min(fits.values(), key=lambda f: f.cv_deviance)
+    fitted = best.curve.landed(x)
+    mu = fitted[best.used]
+    y0 = np.nan_to_num(y)
+    phi = dispersion(y0[best.used], mu, best.spec.n_params, best.spec.nb_size)
     return ChannelFit(
-        curve=curve,
-        sigma=sigma,
+        curve=best.curve,
+        sigma=float(np.sqrt(phi)),
         fitted=fitted,
-        in_sample=scores(y, fitted, mask),
-        holdout=by_family[chosen],
-        holdout_by_family=by_family,
-        holdout_start=cut,
+        in_sample=scores(y0, fitted, mask),
+        holdout=best.holdout,
+        holdout_by_family={f: v.holdout for f, v in fits.items()},
+        holdout_start=int(np.nonzero(_blocks(mask)[-1])[0][0]),
+        method=method,
+        adstock=best.spec.adstock,
+        nb_size=best.spec.nb_size,
+        cv_deviance={f: v.cv_deviance for f, v in fits.items()},
+        used=best.used,
     )

@@ -162,6 +162,8 @@ def report_html(cal: Calibration) -> str:
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in cal.warnings) or "<li>none</li>"
     plot = figure(cal).to_html(include_plotlyjs=True, full_html=False)
     valid = "ok" if cal.scenario is not None else "not validated"
+    lsq = all(ch.fit.method == "lsq" for ch in cal.channels)
+    kind = "block" if lsq else "parametric"  # the likelihood fit redraws counts
     return f"""<!doctype html><html><head><meta charset="utf-8">
 <title>Calibration: {html.escape(cal.name)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:4px 10px;text-align:right}}
@@ -169,7 +171,7 @@ table{{border-collapse:collapse}}tr:nth-child(even){{background:#f4f4f4}}</style
 <h1>Calibration of {html.escape(FilePath(hist.file).name)}</h1>
 <p>{hist.n_days} days ({hist.start} to {hist.end}), {len(cal.channels)} channels, curves over a
 {cal.horizon_days}-day horizon. Held-out days: the last 20% of each channel's days (shaded).
-Bands: {cal.channels[0].intervals.level:.0%} block-bootstrap intervals
+Bands: {cal.channels[0].intervals.level:.0%} {kind}-bootstrap intervals
 ({cal.channels[0].intervals.n_resamples} resamples). Scenario loaded back: {valid}.</p>
 {_table_html(cal)}
 <h2>Warnings</h2><ul>{warnings}</ul>

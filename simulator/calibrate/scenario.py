@@ -58,6 +58,11 @@ def _line(indent: int, text: str, comment: str = "") -> str:
     return f"{body.ljust(COMMENT_COLUMN - 1)} # {comment}"
 
 
+def _by_lsq(cal: Calibration) -> bool:
+    """The former least-squares fit (its intervals are from a block bootstrap of residuals)."""
+    return all(ch.fit.method == "lsq" for ch in cal.channels)
+
+
 def _interval(ch: ChannelCalibration, name: str) -> str:
     lo, hi = ch.intervals.params[name]
     return f"{ch.intervals.level:.0%} interval {num(lo, 4)} to {num(hi, 4)}"
@@ -121,8 +126,10 @@ def scenario_yaml(cal: Calibration) -> str:
         f"# {hist.start} to {hist.end}, {len(cal.channels)} channels (seed {cal.seed}).",
         "# Each curve is fitted to daily spend and conversions with the engine's own model",
         f"# (CONTRACT.md 1b): a day's spend x produces C({h} x) / {h} conversions that land with",
-        "# the adstock decay. Point estimates are written; intervals are from a block bootstrap",
-        f"# over days ({cal.channels[0].intervals.n_resamples} resamples). Margin is not in the"
+        "# the adstock decay. Point estimates are written; intervals are from a "
+        + ("block bootstrap" if _by_lsq(cal) else "parametric"),
+        f"# {'over days' if _by_lsq(cal) else 'bootstrap of the counts'}"
+        f" ({cal.channels[0].intervals.n_resamples} resamples). Margin is not in the"
         " history: 1.0 (revenue) applies.",
         f"name: {json.dumps(cal.name, ensure_ascii=False)}",
         f"currency: {cal.currency}",

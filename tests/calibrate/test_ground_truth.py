@@ -2,7 +2,8 @@
 
 The history is one run of the project's own day-by-day simulation (noise on: price jitter,
 market pressure) of 365 days of varied spend. Done when (issue 8): the calibrated scenario
-predicts each channel's revenue at spend levels it never saw as an even plan within 5%,
+predicts each channel's revenue at spend levels it never saw as an even plan within 5%
+(issue 20's likelihood fit: within 3.5%; it measured 2.6% at worst),
 and the optimiser's split on it earns, under the true curves, within 2% of the true optimum.
 """
 
@@ -47,7 +48,7 @@ def test_revenue_at_unseen_spend_levels_within_5_percent(fitted, truth) -> None:
         level = np.array([[np.percentile(spend[c], q) * h for c in truth.channel_ids]])
         true_revenue = evaluate_spend(truth, level).revenue[0]
         fitted_revenue = evaluate_spend(cal.scenario, level).revenue[0]
-        np.testing.assert_allclose(fitted_revenue, true_revenue, rtol=0.05, err_msg=f"p{q}")
+        np.testing.assert_allclose(fitted_revenue, true_revenue, rtol=0.035, err_msg=f"p{q}")
 
 
 @pytest.mark.slow

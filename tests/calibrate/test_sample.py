@@ -31,6 +31,7 @@ def test_sample_history_and_its_scenario_load() -> None:
 
 @pytest.mark.slow
 def test_sample_scenario_is_what_calibrate_makes_of_the_sample_history() -> None:
-    """Regenerate with `python scenarios/make_sample_history.py` when the fit changes."""
-    cal = calibrate(CSV, name="calibrated-sample", seed=7)
+    """The bundled file is static: it was made by the former least-squares fit, which
+    stays reachable as ``method="lsq"``, so that method must still make it byte for byte."""
+    cal = calibrate(CSV, name="calibrated-sample", seed=7, method="lsq")
     assert cal.yaml_text == YAML.read_text()
