@@ -132,6 +132,17 @@ _ROWS = (
         label="New customers floor",
         unmet=_FLOOR_UNMET % "new customers",
     ),
+    Target(
+        name="ltv_min",
+        metric="ltv",
+        at_least=True,
+        kind="floor",
+        line_metric="ltv",
+        number=Money,
+        noun="LTV",
+        label="LTV floor",
+        unmet=_FLOOR_UNMET % "LTV",
+    ),
 )
 
 TARGETS: dict[str, Target] = {t.name: t for t in _ROWS}

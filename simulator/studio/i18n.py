@@ -206,6 +206,7 @@ ZH: dict[str, str] = {
     "revenue_min": "GMV 下限",
     "conversions_min": "转化下限",
     "new_customers_min": "新客下限",
+    "ltv_min": "LTV 下限",
     "none": "无",
     "assumptions": "渠道假设",
     "channel": "渠道",
