@@ -139,7 +139,8 @@ def _paused(
         return "locked at 0 (its current spend)"
     if label == "max_spend":
         return "0: its upper limit (max_spend or allowed change) is 0"
-    for row in TARGETS.values():
+    # a cap the first customers already break is the plainest reason: caps speak first
+    for row in sorted(TARGETS.values(), key=lambda t: not t.inverted):
         bound = cs.targets.get(row.name)
         if row.paused is None or bound is None or row.name not in binding:
             continue
