@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.model import metrics
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curves import FloatArray
 
@@ -164,11 +165,6 @@ def _finish(cs: CompiledScenario, **parts: FloatArray) -> Outcome:
     )
 
 
-def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-
-
 NEGLIGIBLE_SPEND = 1e-9  # share of the budget: a spend at or below it is nothing spent
 
 
@@ -182,13 +178,12 @@ def _spent(cs: CompiledScenario, spend: FloatArray) -> FloatArray:
 
 
 def _roi(cs: CompiledScenario, revenue: FloatArray, spend: FloatArray) -> FloatArray:
-    return _ratio(revenue, _spent(cs, spend))
+    return metrics.roi(revenue, _spent(cs, spend))
 
 
 def _cac(cs: CompiledScenario, spend: FloatArray, new: FloatArray) -> FloatArray:
     """``spend / new``; undefined when either is nothing (no spend, or no new customer)."""
-    spent = _spent(cs, spend)
-    return _ratio(np.where(spent > 0, spent, np.nan), new)
+    return metrics.cac(_spent(cs, spend), new)
 
 
 def _sum_defined(values: FloatArray) -> FloatArray:
@@ -204,18 +199,18 @@ def totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     first_order_new = (o.revenue * cs.new_customer_rate).sum(-1)
     repeat = o.repeat_revenue.sum(-1)
     cac = _cac(cs, spend, new)
-    ltv_per_customer = _ratio(first_order_new + repeat, np.where(_spent(cs, spend) > 0, new, 0.0))
+    ltv_per_customer = metrics.ltv_per_customer(first_order_new, repeat, new, _spent(cs, spend))
     return {
         "spend": spend,
         "revenue": revenue,
         "conversions": o.conversions.sum(-1),
         "new_customers": new,
-        "profit": o.gross_profit.sum(-1) - spend,
+        "profit": metrics.profit(o.gross_profit.sum(-1), spend),
         "roi": _roi(cs, revenue, spend),
         "cac": cac,
         "ltv": revenue + repeat,
         "ltv_per_customer": ltv_per_customer,
-        "ltv_cac": _ratio(ltv_per_customer, cac),
+        "ltv_cac": metrics.ltv_cac(ltv_per_customer, cac),
         "repeat_revenue": repeat,
         "referred_customers": (o.new_customers * cs.referral_k / (1 - cs.referral_k)).sum(-1),
         "impressions": _sum_defined(o.impressions),
@@ -248,7 +243,7 @@ def per_channel(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     weight = np.where(channel_weight[..., cs.ad_set_channel] > 0, weight, cs.default_share)
     with np.errstate(invalid="ignore"):
         weighted = np.where(weight > 0, weight * o.marginal_revenue, 0.0)
-        marginal = _ratio(cs.channel_sum(weighted), cs.channel_sum(weight))
+        marginal = metrics.ratio(cs.channel_sum(weighted), cs.channel_sum(weight))
     return {
         "spend": spend,
         "revenue": revenue,

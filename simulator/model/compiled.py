@@ -15,15 +15,9 @@ from simulator.model.calendar import Calendar
 from simulator.model.creatives import CreativeMix
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import FloatArray, IntArray
+from simulator.model.targets import TARGETS
 
-TARGET_NAMES = (
-    "roi_min",
-    "cac_max",
-    "ltv_cac_min",
-    "revenue_min",
-    "conversions_min",
-    "new_customers_min",
-)
+TARGET_NAMES = tuple(TARGETS)  # the contract's order: ratio targets, then the floors
 
 
 @dataclass(frozen=True)

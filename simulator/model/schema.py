@@ -7,9 +7,9 @@ turning the spec into arrays lives in ``compile.py``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from simulator.model.numbers import (
     Count,
@@ -23,13 +23,13 @@ from simulator.model.numbers import (
     OpenShare,
     PeriodDays,
     Rate,
-    Ratio,
     RepeatRate,
     Shape,
     Share,
     Steepness,
     WindowDays,
 )
+from simulator.model.targets import TARGETS
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)]
 DayOrDate = int | str
@@ -152,13 +152,16 @@ class BudgetSpec(Strict):
     max_change: MaxChange | None = None  # a share of the current spend
 
 
-class TargetsSpec(Strict):
-    roi_min: Ratio | None = None
-    cac_max: Money | None = None
-    ltv_cac_min: Ratio | None = None
-    revenue_min: Money | None = None
-    conversions_min: Count | None = None
-    new_customers_min: Count | None = None
+# Each target is optional; its field (name, number type, so range and error text) comes
+# from the table in ``targets.py``, so a new target is not restated here.
+if TYPE_CHECKING:
+    TargetsSpec = Strict
+else:
+    TargetsSpec = create_model(
+        "TargetsSpec",
+        __base__=Strict,
+        **{t.name: (t.number | None, None) for t in TARGETS.values()},
+    )
 
 
 class EventSpec(Strict):

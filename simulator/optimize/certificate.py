@@ -29,7 +29,7 @@ import numpy.typing as npt
 from simulator.expected import Outcome, evaluate_plan, evaluate_spend, evaluate_split, totals
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curves import FloatArray, IntArray
-from simulator.model.targets import TARGET_METRICS
+from simulator.model.targets import TARGETS, shortfall
 from simulator.optimize.lineitems import channel_bounds
 from simulator.optimize.problem import Allocation, Problem
 
@@ -108,13 +108,11 @@ def _violations(cs: CompiledScenario, split: Split, check_targets: bool) -> dict
     if check_targets:
         tot = totals(cs, evaluate_split(cs, split))
         for name, bound in cs.active_targets().items():
-            metric, at_least = TARGET_METRICS[name]
-            value = float(tot[metric][0])
+            value = float(tot[TARGETS[name].metric][0])
             if not np.isfinite(value):
                 out[name] = np.inf
                 continue
-            short = (bound - value) if at_least else (value - bound)
-            out[name] = max(0.0, short) / max(abs(bound), 1e-300)
+            out[name] = max(0.0, float(shortfall(name, value, bound)))
     return out
 
 
@@ -127,7 +125,8 @@ def _lagrangian_terms(
     """The Lagrangian ``sum_t m_t (metric_t - coef_t * spend)`` as (m_t, metric, coef_t).
 
     The objective has ``m = 1``; each target's slack its solver multiplier (ratio targets
-    read ``metric >= bound * spend``, cac_max ``new_customers >= spend / cac_max``).
+    read ``line_metric >= rho * spend``, cac_max ``new_customers >= spend / cac_max``;
+    floors ``line_metric >= bound``): the rows of ``model/targets.py``.
     """
     objective = {
         "revenue": ("revenue", 0.0),
@@ -142,16 +141,8 @@ def _lagrangian_terms(
         m = float(multipliers.get(name, 0.0))
         if m <= 0:
             continue
-        terms.append(
-            {
-                "roi_min": (m, "revenue", bound),
-                "cac_max": (m, "new_customers", 1.0 / bound),
-                "ltv_cac_min": (m, "first_order_ltv", bound),
-                "revenue_min": (m, "revenue", 0.0),
-                "conversions_min": (m, "conversions", 0.0),
-                "new_customers_min": (m, "new_customers", 0.0),
-            }[name]
-        )
+        row = TARGETS[name]
+        terms.append((m, row.line_metric, row.rho(bound) if row.kind == "ratio" else 0.0))
     return terms
 
 

@@ -27,6 +27,7 @@ from simulator.expected import landed_fraction
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
+from simulator.model.targets import TARGETS
 from simulator.optimize.problem import FloorConstraint, Group, Problem, RatioConstraint
 
 
@@ -200,7 +201,7 @@ def build_problem(
             lower[idx] = lo[c]
         else:
             groups.append(Group(cs.channel_ids[c], idx, float(lo[c]), float(hi[c])))
-    # each metric as (weight on conversions, weight on aov-weighted conversions)
+    # each line metric as (weight on conversions, weight on aov-weighted conversions)
     zero, one = np.zeros(n), np.ones(n)
     terms = {
         "revenue": (zero, aov),
@@ -208,24 +209,14 @@ def build_problem(
         "new_customers": (ncr, zero),
         "profit": (zero, aov * margin),
         "ltv": (ncr * repeat, aov),
+        "first_order_ltv": (ncr * repeat, ncr * aov),
         "min_spend": (zero, aov),
-        "roi_min": (zero, aov),
-        "cac_max": (ncr, zero),
-        "ltv_cac_min": (ncr * repeat, ncr * aov),
-        "revenue_min": (zero, aov),
-        "conversions_min": (one, zero),
-        "new_customers_min": (ncr, zero),
     }
     if aov_curves is None:  # revenue = aov * conversions: one profile, scalar weights
         weights = {k: c + r for k, (c, r) in terms.items()}
     else:
         weights = {k: np.stack([c, r]) for k, (c, r) in terms.items()}
-    t = cs.targets
-    rho = {k: 1.0 / v if k == "cac_max" else v for k, v in t.items()}
-    ratio_names = ("roi_min", "cac_max", "ltv_cac_min")
-    ratios = [RatioConstraint(k, weights[k], rho[k]) for k in ratio_names if k in t]
-    floor_names = ("revenue_min", "conversions_min", "new_customers_min")
-    floors = [FloorConstraint(k, weights[k], t[k]) for k in floor_names if k in t]
+    ratios, floors = target_constraints(cs.targets, weights)
     return Problem(
         curves=curves,
         lower=lower,
@@ -233,9 +224,30 @@ def build_problem(
         objective=weights[cs.objective],
         budget=cs.budget,
         spend_cost=1.0 if cs.objective == "profit" else 0.0,
-        ratios=tuple(ratios),
-        floors=tuple(floors),
+        ratios=ratios,
+        floors=floors,
         groups=tuple(groups),
         minimize_spend=cs.objective == "min_spend",
         aov_curves=aov_curves,
     )
+
+
+def target_constraints(
+    targets: dict[str, float], weights: dict[str, FloatArray]
+) -> tuple[tuple[RatioConstraint, ...], tuple[FloorConstraint, ...]]:
+    """The scenario's targets as constraints on the items, in the table's order.
+
+    ``weights`` maps each line metric (``Target.line_metric``) to its item weights.
+    """
+    rows = [t for t in TARGETS.values() if t.name in targets]
+    ratios = tuple(
+        RatioConstraint(t.name, weights[t.line_metric], t.rho(targets[t.name]))
+        for t in rows
+        if t.kind == "ratio"
+    )
+    floors = tuple(
+        FloorConstraint(t.name, weights[t.line_metric], targets[t.name])
+        for t in rows
+        if t.kind == "floor"
+    )
+    return ratios, floors

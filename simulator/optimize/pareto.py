@@ -22,12 +22,14 @@ from typing import Any
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario
+from simulator.model.targets import TARGETS, meets
 from simulator.optimize import optimize
 from simulator.optimize.exact.diagnose import best_ratio
 from simulator.optimize.lineitems import build_problem
 from simulator.simulate import simulate
 
-AXES = {"cac": "cac_max", "roi": "roi_min"}
+# axis (the metric swept) -> the target that sweeps it: the ratio targets of the table
+AXES = {TARGETS[n].metric: n for n in ("cac_max", "roi_min")}
 
 
 def with_target(cs: CompiledScenario, name: str, value: float | None) -> CompiledScenario:
@@ -100,7 +102,7 @@ def sweep_range(cs: CompiledScenario, axis: str, plan: str, points: int) -> tupl
     best, x_best, at_zero = best_ratio(problem, k)
     small_budget = free.totals["spend"] / (2.0 * points)
     if not at_zero and math.isfinite(best) and best > 0 and x_best.sum() >= small_budget:
-        return (1.0 / best if axis == "cac" else best), at_free
+        return (1.0 / best if TARGETS[name].inverted else best), at_free
     small = dataclasses.replace(with_target(cs, name, None), budget=small_budget)
     return _reached(optimize(small, plan=plan).totals, axis), at_free
 
@@ -154,7 +156,7 @@ def add_chance(
     points = []
     for p in front.points:
         sim = simulate(cs, p.allocation, runs=runs, seed=seed)
-        share = float(np.mean(np.asarray(sim.per_run["roi"]) >= roi))
+        share = float(np.mean(meets("roi_min", sim.per_run["roi"], roi)))
         points.append(dataclasses.replace(p, p_target=share))
     chance = {"roi": roi, "runs": runs, "seed": seed}
     return dataclasses.replace(front, points=points, chance=chance)

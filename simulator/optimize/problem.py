@@ -7,7 +7,8 @@ target is a weight vector plus a right-hand side:
 
 - a ratio target ``sum w C >= rho * sum x`` (roi_min: ``w = aov, rho = roi_min``;
   cac_max: ``w = new_customer_rate, rho = 1 / cac_max``; ltv_cac_min alike);
-- a floor ``sum w C >= floor`` (revenue_min, conversions_min, new_customers_min);
+- a floor ``sum w C >= floor`` (revenue_min, conversions_min, new_customers_min, ltv_min);
+  which target is which, with its weights, is the table in ``model/targets.py``;
 - a group ``lo <= sum_{i in index} x_i <= hi`` (a channel's min/max over its ad sets or
   days; groups must be disjoint).
 

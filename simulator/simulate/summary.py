@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from simulator.model import metrics
 from simulator.model.curves import FloatArray
-from simulator.model.targets import TARGET_METRICS, meets
+from simulator.model.metrics import RATIOS_OF_TOTALS
+from simulator.model.targets import TARGETS, meets
 from simulator.results import TOTAL_KEYS, json_safe
 from simulator.simulate.inputs import SimInputs
 from simulator.simulate.outcome import ChunkOutcome
@@ -32,11 +34,6 @@ METRICS = (
     "carryover_after_horizon",
 )
 CHANNEL_METRICS = ("spend", "revenue", "conversions", "new_customers", "roi")
-
-
-def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
 # What a run's metrics are derived from: the one per-run table the simulation keeps.
@@ -84,16 +81,21 @@ def derive_metric(name: str, column: Callable[[str], FloatArray]) -> FloatArray:
     Elementwise per run, so deriving from a whole table or from a chunk of it gives the
     same numbers.
     """
-    if name == "roi":
-        return _ratio(column("revenue"), column("spend"))
-    if name == "cac":
-        return _ratio(column("spend"), column("new_customers"))
+    if name in RATIOS_OF_TOTALS:  # roi, cac
+        return RATIOS_OF_TOTALS[name](column)
     if name == "ltv":
         return column("revenue") + column("repeat_revenue")
     if name == "ltv_per_customer":
-        return _ratio(column("new_revenue") + column("repeat_revenue"), column("new_customers"))
+        return metrics.ltv_per_customer(
+            column("new_revenue"),
+            column("repeat_revenue"),
+            column("new_customers"),
+            column("spend"),
+        )
     if name == "ltv_cac":
-        return _ratio(derive_metric("ltv_per_customer", column), derive_metric("cac", column))
+        return metrics.ltv_cac(
+            derive_metric("ltv_per_customer", column), derive_metric("cac", column)
+        )
     return column(name)
 
 
@@ -116,11 +118,11 @@ def stats(values: FloatArray) -> dict[str, float]:
         }
 
 
-def targets_met(targets: dict[str, float], metrics: Mapping[str, FloatArray]) -> FloatArray:
+def targets_met(targets: dict[str, float], per_run: Mapping[str, FloatArray]) -> FloatArray:
     """Per run: True where every target holds (an undefined ratio fails its target)."""
-    ok = np.ones(metrics["spend"].shape, dtype=bool)
+    ok = np.ones(per_run["spend"].shape, dtype=bool)
     for name, bound in targets.items():
-        ok &= meets(name, metrics[TARGET_METRICS[name][0]], bound)
+        ok &= meets(name, per_run[TARGETS[name].metric], bound)
     return ok
 
 

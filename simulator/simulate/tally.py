@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 import numpy as np
 
 from simulator.model.curves import FloatArray
+from simulator.model.metrics import roi
 from simulator.simulate.inputs import SimInputs
 from simulator.simulate.options import CHUNK_RUNS
 from simulator.simulate.outcome import ChunkOutcome
@@ -70,9 +71,7 @@ def channel_metric(name: str, column: Callable[[str], FloatArray]) -> FloatArray
     """One of ``CHANNEL_METRICS`` of every run from a channel's columns."""
     if name != "roi":
         return column(name)
-    spend, revenue = column("spend"), column("revenue")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(spend > 0, revenue / np.where(spend > 0, spend, 1.0), np.nan)
+    return roi(column("revenue"), column("spend"))
 
 
 def channel_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str, FloatArray]]:

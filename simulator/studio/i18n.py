@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.model.targets import TARGETS
+
 EN: dict[str, str] = {
     "title": "What-if studio",
     "subtitle": "Compare media splits side by side; every number comes from the adsim engine.",
@@ -22,12 +24,7 @@ EN: dict[str, str] = {
     "too_deep": "nested too deeply to read (an alias that refers to itself?); write the values out",
     "budget_total": "Total budget",
     "targets": "Targets",
-    "roi_min": "ROI floor",
-    "cac_max": "CAC cap",
-    "ltv_cac_min": "LTV/CAC floor",
-    "revenue_min": "Revenue floor",
-    "conversions_min": "Conversions floor",
-    "new_customers_min": "New customers floor",
+    **{t.name: t.label for t in TARGETS.values()},  # the table's labels: one source
     "none": "none",
     "assumptions": "Channel assumptions",
     "channel": "Channel",
@@ -210,6 +207,7 @@ ZH: dict[str, str] = {
     "revenue_min": "GMV 下限",
     "conversions_min": "转化下限",
     "new_customers_min": "新客下限",
+    "ltv_min": "LTV 下限",
     "none": "无",
     "assumptions": "渠道假设",
     "channel": "渠道",

@@ -355,3 +355,18 @@ def test_same_bytes_whatever_the_hash_seed(scenario: str, plan: str, write: Writ
     assert first == second
     if scenario == "tie":
         assert json.loads(first)["channels"]["feed"]["active"] == "budget"
+
+
+def test_a_channel_failing_both_targets_is_said_in_the_cap_first(core_file: Path) -> None:
+    """The table lists roi_min before cac_max; the paused sentence keeps naming the CAC cap
+    first, as it did before the table (its first customers' cost is the plainest reason)."""
+    from simulator.optimize.explain.sentences import _paused
+
+    cs = load_scenario(core_file)  # roi_min 3, cac_max 150
+    first = {"revenue": 0.75, "new_customers": 1 / 200, "conversions": 0.0, "profit": 0.0}
+    both = frozenset({"roi_min", "cac_max"})
+    assert _paused(cs, "", {**first, "ltv": 0.0}, both, None) == (
+        "paused: even its first new customers cost 200 each, above the CAC target of 150"
+    )
+    only_roi = _paused(cs, "", {**first, "ltv": 0.0}, frozenset({"roi_min"}), None)
+    assert only_roi == "paused: its first yuan returns 0.75 in revenue, below the ROI target of 3"

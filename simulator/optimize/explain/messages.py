@@ -7,13 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from simulator.model.compiled import CompiledScenario
+from simulator.model.targets import TARGETS, Target
 from simulator.optimize.problem import Allocation
-
-_VOLUME = {
-    "revenue_min": "revenue",
-    "conversions_min": "conversions",
-    "new_customers_min": "new customers",
-}
 
 
 def money(amount: float) -> str:
@@ -26,27 +21,35 @@ def money(amount: float) -> str:
     return f"{amount:,.0f}"
 
 
-_RATIOS = ("roi_min", "cac_max", "ltv_cac_min")  # the contract's order
-_TARGET_WORDS = {"roi_min": "ROI floor", "cac_max": "CAC cap", "ltv_cac_min": "LTV/CAC floor"}
-_KEEPS = {
-    "roi_min": "ROI stays at or above {v:g}",
-    "cac_max": "CAC stays at or below {v:g}",
-    "ltv_cac_min": "LTV/CAC stays at or above {v:g}",
-}
+_RATIOS = tuple(t.name for t in TARGETS.values() if t.kind == "ratio")  # the contract's order
+
+
+def _keeps(t: Target, bound: float) -> str:
+    """E.g. "ROI stays at or above 3": what a ratio target keeps while a floor is sought."""
+    return f"{t.noun} stays at or {'above' if t.at_least else 'below'} {bound:g}"
+
+
+def _why_unspent(t: Target, bound: float) -> str:
+    """E.g. "spending more would pull ROI below the 3 target"."""
+    move = "pull {} below" if t.at_least else "push {} above"
+    return f"spending more would {move.format(t.noun)} the {bound:g} target"
+
+
 _NEAR_ZERO = 0.01  # a plan spending under 1% of the budget is "only": say so in the message
 _TIGHT = 1e-6  # a ratio within this share of its target is met with equality
 
 
 def tight_ratios(cs: CompiledScenario, totals: Mapping[str, float | None]) -> list[str]:
     """Ratio targets the plan's totals meet with equality (they limit it), in order."""
-    t, out = cs.targets, []
-    roi, cac, ltv_cac = totals.get("roi"), totals.get("cac"), totals.get("ltv_cac")
-    if "roi_min" in t and roi is not None and roi <= t["roi_min"] * (1 + _TIGHT):
-        out.append("roi_min")
-    if "cac_max" in t and cac is not None and cac >= t["cac_max"] * (1 - _TIGHT):
-        out.append("cac_max")
-    if "ltv_cac_min" in t and ltv_cac is not None and ltv_cac <= t["ltv_cac_min"] * (1 + _TIGHT):
-        out.append("ltv_cac_min")
+    out = []
+    for name in _RATIOS:
+        row, bound = TARGETS[name], cs.targets.get(name)
+        value = totals.get(row.metric)
+        if bound is None or value is None:
+            continue
+        tight = value <= bound * (1 + _TIGHT) if row.at_least else value >= bound * (1 - _TIGHT)
+        if tight:
+            out.append(name)
     return out
 
 
@@ -55,7 +58,7 @@ def only_allows(cs: CompiledScenario, total: float, binding: frozenset[str]) -> 
     names = [k for k in _RATIOS if k in binding and k in cs.targets]
     if not names or total >= _NEAR_ZERO * cs.budget or cs.objective == "min_spend":
         return ""
-    which = " and ".join(f"{_TARGET_WORDS[k]} {cs.targets[k]:g}" for k in names)
+    which = " and ".join(f"{TARGETS[k].label} {cs.targets[k]:g}" for k in names)
     verb = "allow" if len(names) > 1 else "allows"
     return f"the {which} {verb} only {money(total)} of the {cs.budget:,.0f} budget to be spent"
 
@@ -78,7 +81,7 @@ def budget_line(
     only = only_allows(cs, total, binding)
     if only:
         return [only[0].upper() + only[1:] + "."]
-    reasons = [w.format(v=cs.targets[k]) for k, w in _WHY_UNSPENT.items() if k in binding]
+    reasons = [_why_unspent(TARGETS[k], cs.targets[k]) for k in _RATIOS if k in binding]
     if reasons:
         return [f"{head}: {'; '.join(reasons)}."]
     if all(s in ("max_spend", "locked", "unit") for s in states):
@@ -87,13 +90,6 @@ def budget_line(
     if cs.objective == "profit":
         return [f"{head}: past this point an extra yuan returns less profit than it costs."]
     return [f"{head}: the other channels are saturated: more spend buys nothing more."]
-
-
-_WHY_UNSPENT = {
-    "roi_min": "spending more would pull ROI below the {v:g} target",
-    "cac_max": "spending more would push CAC above the {v:g} target",
-    "ltv_cac_min": "spending more would pull LTV/CAC below the {v:g} target",
-}
 
 
 def infeasible_message(
@@ -113,27 +109,26 @@ def infeasible_message(
         if info.at_zero
         else f", at a spend of {spend:,.0f}"
     )
-    head = f"{name} {cs.targets.get(name, 0):g} cannot be met"
-    if name == "roi_min":
-        return f"{head}: the highest reachable ROI is {best:.2f}{where}"
-    if name == "cac_max":
-        cac = 1.0 / best if best > 0 else float("inf")
-        return f"{head}: the lowest reachable CAC is {cac:,.2f}{where}"
-    if name == "ltv_cac_min":
-        return f"{head}: the highest reachable LTV/CAC is {best:.2f}{where}"
-    if name in _VOLUME:
-        limits = [k for k in tight_ratios(cs, totals or {}) if k in _RATIOS]
-        within = (
-            "while " + " and ".join(_KEEPS[k].format(v=cs.targets[k]) for k in limits)
-            if limits
-            else "within the budget and bounds"
-        )
-        return (
-            f"{name} {cs.targets[name]:,.0f} cannot be met: the most {_VOLUME[name]} "
-            f"reachable {within} is {best:,.0f}, at a spend of {spend:,.0f}"
-        )
-    if name == "budget":
+    row = TARGETS.get(name)
+    if row is None and name == "budget":
         return (
             f"the budget {cs.budget:,.0f} cannot cover the minimum spends, which need {best:,.0f}"
         )
-    return f"{name} cannot be met within the budget and bounds"
+    if row is None:
+        return f"{name} cannot be met within the budget and bounds"
+    if row.inverted:  # the allocator's best is metric per yuan: say it the target's way
+        best = 1.0 / best if best > 0 else float("inf")
+    within = _within(cs, totals or {}) if row.kind == "floor" else ""
+    bound = cs.targets.get(name, 0)
+    return row.unmet.format(
+        name=name, bound=bound, best=best, where=where, spend=spend, within=within
+    )
+
+
+def _within(cs: CompiledScenario, totals: Mapping[str, float | None]) -> str:
+    """What limits a volume floor: the ratio targets the split meets with equality, or
+    the budget and bounds."""
+    limits = tight_ratios(cs, totals)
+    if not limits:
+        return "within the budget and bounds"
+    return "while " + " and ".join(_keeps(TARGETS[k], cs.targets[k]) for k in limits)

@@ -13,6 +13,7 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
+from simulator.model.targets import TARGETS
 from simulator.optimize.explain.marginals import channel_marginals
 from simulator.optimize.explain.messages import budget_line, money
 from simulator.optimize.lineitems import channel_bounds
@@ -109,14 +110,13 @@ def _holds(cs: CompiledScenario, label: str, m: float, limit: str) -> str:
         return f"locked at its current spend; {at}"
     if abs(m) < 1e-9 and cs.objective != "profit":
         return "it is saturated there: more spend buys nothing more"
-    target = {k: f"{v:g}" for k, v in cs.targets.items()}
+    row = TARGETS.get(label)
+    if row is not None and label in cs.targets:
+        return row.holds.format(at=at, v=cs.targets[label]) if row.holds else f"now {at}"
     return {
         "max_spend": f"held at {limit} while {at}",
         "min_spend": f"held at {limit}; {at}",
         "daily_cap": f"each day it spends is at its daily cap; {at}",
-        "roi_min": f"now {at}; the ROI target ({target.get('roi_min')}) stops it growing",
-        "cac_max": f"now {at}; the CAC target ({target.get('cac_max')}) stops it growing",
-        "ltv_cac_min": f"now {at}; the LTV/CAC target stops it growing",
         "budget": f"now {at}, level with every other channel not at a bound",
         "optimum": f"now {at}: past this point more spend stops paying",
         "unit": f"bought in whole units, so it cannot sit exactly level with the others; now {at}",
@@ -139,16 +139,17 @@ def _paused(
         return "locked at 0 (its current spend)"
     if label == "max_spend":
         return "0: its upper limit (max_spend or allowed change) is 0"
-    cac_max, roi_min = cs.targets.get("cac_max"), cs.targets.get("roi_min")
-    nc, rev = first["new_customers"], first["revenue"]
-    if cac_max and "cac_max" in binding and (nc <= 0 or 1 / nc > cac_max):
-        cost = "are never won" if nc <= 0 else f"cost {1 / nc:,.0f} each"
-        return f"paused: even its first new customers {cost}, above the CAC target of {cac_max:g}"
-    if roi_min and "roi_min" in binding and rev < roi_min:
-        return (
-            f"paused: its first yuan returns {rev:,.2f} in revenue, "
-            f"below the ROI target of {roi_min:g}"
-        )
+    # a cap the first customers already break is the plainest reason: caps speak first
+    for row in sorted(TARGETS.values(), key=lambda t: not t.inverted):
+        bound = cs.targets.get(row.name)
+        if row.paused is None or bound is None or row.name not in binding:
+            continue
+        value = first[row.line_metric]  # what its first yuan buys of the target's metric
+        if row.inverted and (value <= 0 or 1 / value > bound):
+            cost = "are never won" if value <= 0 else f"cost {1 / value:,.0f} each"
+            return row.paused.format(cost=cost, first=value, v=bound)
+        if not row.inverted and value < bound:
+            return row.paused.format(cost="", first=value, v=bound)
     m = first[objective_metric(cs)]
     if cs.objective in _COUNT:
         what = _COUNT[cs.objective]

@@ -19,7 +19,9 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
-from simulator.optimize.search.space import CHANCE_METRICS, ChanceTarget, Space, wilson_lower
+from simulator.model.metrics import RATIOS_OF_TOTALS
+from simulator.model.targets import TARGETS, shortfall
+from simulator.optimize.search.space import ChanceTarget, Space, wilson_lower
 from simulator.simulate import simulate
 
 
@@ -60,16 +62,10 @@ def constraint_values(
         k: float(np.nanmean(v)) if np.isfinite(v).any() else math.nan for k, v in per_run.items()
     }
     for name, bound in cs.active_targets().items():
-        metric, at_least = CHANCE_METRICS[name]
-        value = mean[metric]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if name == "roi_min":
-                value = mean["revenue"] / mean["spend"] if mean["spend"] > 0 else math.nan
-            elif name == "cac_max":
-                value = (
-                    mean["spend"] / mean["new_customers"] if mean["new_customers"] > 0 else math.nan
-                )
-        gap = (bound - value) / bound if at_least else (value - bound) / bound
+        metric = TARGETS[name].metric
+        of_means = RATIOS_OF_TOTALS.get(metric)
+        value = float(of_means(mean.__getitem__)) if of_means else mean[metric]
+        gap = float(shortfall(name, value, bound))
         out.append(gap if math.isfinite(gap) else 1.0)
     runs = len(per_run["spend"])
     for ch in settings.chance:

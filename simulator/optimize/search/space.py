@@ -21,11 +21,8 @@ from scipy import stats
 
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
-from simulator.model.targets import TARGET_METRICS
+from simulator.model.targets import TARGETS, meets
 from simulator.optimize.lineitems import channel_bounds
-
-# target -> (per-run metric, True for a floor): the model's one table
-CHANCE_METRICS = TARGET_METRICS
 
 
 @dataclass(frozen=True)
@@ -47,8 +44,8 @@ class ChanceTarget:
             raise ValueError(
                 f"--chance: use TARGET=VALUE:PROBABILITY such as roi_min=3:0.9 (got {text!r})"
             ) from None
-        if out.target not in CHANCE_METRICS:
-            allowed = ", ".join(CHANCE_METRICS)
+        if out.target not in TARGETS:
+            allowed = ", ".join(TARGETS)
             raise ValueError(f"--chance: unknown target {out.target!r}; use {allowed}")
         if not 0 < out.probability < 1 or not out.value > 0:
             raise ValueError(f"--chance: need VALUE > 0 and 0 < PROBABILITY < 1 (got {text!r})")
@@ -56,11 +53,8 @@ class ChanceTarget:
 
     def met(self, per_run: Mapping[str, FloatArray]) -> FloatArray:
         """Per run: 1.0 where the target holds (an undefined ratio fails)."""
-        metric, at_least = CHANCE_METRICS[self.target]
-        v = np.asarray(per_run[metric], dtype=float)
-        with np.errstate(invalid="ignore"):
-            ok = (v >= self.value) if at_least else (v <= self.value)
-        return np.asarray(ok & np.isfinite(v), dtype=float)
+        values = per_run[TARGETS[self.target].metric]
+        return np.asarray(meets(self.target, values, self.value), dtype=float)
 
 
 def wilson_lower(successes: float, n: int, confidence: float) -> float:
