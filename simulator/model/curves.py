@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.model.family import CurveContext, ResponseSpec, register
-from simulator.model.numbers import Count, Money, Shape, Steepness
+from simulator.model.numbers import Count, Money, OpenShare, Shape, Steepness
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -499,3 +499,88 @@ class Linear(Curve, kind="linear", spec=LinearSpec):
         with np.errstate(divide="ignore", invalid="ignore"):
             knee = np.where(np.isinf(self.cap), np.inf, self.cap / self.rate)
         return np.where(g < self.rate, knee, 0.0)
+
+
+class PowerSpec(ResponseSpec):
+    type: Literal["power"]
+    reference_spend: Money
+    reference_conversions: Count
+    exponent: OpenShare  # (0, 1]: an elasticity; above 1 returns would grow
+    max_conversions: Count | None = None
+
+
+@dataclass(frozen=True)
+class Power(Curve, kind="power", spec=PowerSpec):
+    """``min(k * s^exponent, cap)``, ``k`` set by one point (``reference_spend`` buys
+    ``reference_conversions``): constant elasticity, the log-log fit of a media mix model.
+
+    ``exponent <= 1`` keeps it concave (a cap too: a minimum of concave curves); below 1
+    its first yuan's marginal is infinite, as a hill's of shape below 1.
+    """
+
+    editable: ClassVar[tuple[str, ...]] = (
+        "reference_spend",
+        "reference_conversions",
+        "exponent",
+        "max_conversions",
+    )
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "power", "reference_spend": 1e5, "reference_conversions": 800, "exponent": 0.6},
+        {
+            "type": "power",
+            "reference_spend": 5e4,
+            "reference_conversions": 300,
+            "exponent": 0.8,
+            "max_conversions": 900,
+        },
+    )
+
+    coefficient: FloatArray
+    exponent: FloatArray
+    cap: FloatArray
+
+    @classmethod
+    def from_params(cls, spec: Any) -> Power:
+        b = np.array([float(spec.exponent)])
+        k = spec.reference_conversions / np.power(spec.reference_spend, b)
+        cap = np.inf if spec.max_conversions is None else spec.max_conversions
+        return Power(k, b, cap * np.ones(1))
+
+    def value(self, s: FloatArray) -> FloatArray:
+        return np.minimum(
+            self.coefficient * np.power(np.maximum(_as(s), 0.0), self.exponent), self.cap
+        )
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        s = np.maximum(_as(s), 0.0)
+        b = self.exponent
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = self.coefficient * b * np.power(s, b - 1.0)
+        return np.where(self.coefficient * np.power(s, b) < self.cap, d, 0.0)
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> Power:
+        k = self.coefficient * out * np.power(inp, self.exponent)
+        return Power(k, self.exponent * 1.0, self.cap * out)
+
+    def _knee(self) -> FloatArray:
+        """Spend at which the cap is reached (``inf`` without one)."""
+        with np.errstate(over="ignore"):
+            return np.asarray(np.power(self.cap / self.coefficient, 1.0 / self.exponent))
+
+    def inverse_derivative(self, g: FloatArray) -> FloatArray:
+        """Closed form ``(g / (k b))^(1 / (b - 1))``, stopped at the cap's knee; a straight
+        line (``b = 1``) spends to the knee while ``g`` is below its slope, else nothing."""
+        g = np.asarray(g, dtype=float)
+        k, b = self.coefficient, self.exponent
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            root = np.power(np.maximum(g, 0.0) / (k * b), 1.0 / np.minimum(b - 1.0, -1e-300))
+        line = np.where(g < k, np.inf, 0.0)
+        return np.minimum(np.where(b < 1.0, root, line), self._knee())
+
+    def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
+        """``C' / C'' = s / (b - 1)`` below the knee; 0 on a straight line or past it."""
+        s = _as(s)
+        b = self.exponent
+        bends = (b < 1.0) & (s < self._knee())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(bends, s / (b - 1.0), 0.0)
