@@ -344,7 +344,8 @@ def _hill_newton(
     tol = np.where(k <= 1.0, 1e-8, 0.0)
     first = warm is not None
     for _ in range(60):
-        with np.errstate(invalid="ignore", divide="ignore"):
+        # a vanishing g overflows f / df to inf: such an item never converges and leaves
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             step = f / df
         u = u - step
         err = np.abs(step)

@@ -12,7 +12,7 @@ family is one new class (with its spec) and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -87,15 +87,12 @@ class Family(Protocol):
 
 FAMILIES: dict[str, type[Family]] = {}
 
-F = TypeVar("F")
 
-
-def register(kind: str, family: F) -> F:
+def register(kind: str, family: type[Family]) -> None:
     """Add ``family`` under ``kind``; a name is registered once."""
     if kind in FAMILIES:
         raise TypeError(f"response family '{kind}' is registered twice")
-    FAMILIES[kind] = family  # type: ignore[assignment]  # checked by the family suite
-    return family
+    FAMILIES[kind] = family
 
 
 def family_names() -> list[str]:

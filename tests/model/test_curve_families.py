@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.model.family import Family
+from simulator.model.family import Family, family_names, register
 from simulator.model.schema import FAMILIES
 from tests.model.curve_suite import CurveFamilySuite
 
@@ -22,3 +22,9 @@ def test_the_registry_holds_the_contract_families() -> None:
     assert {"hill", "exponential", "logistic", "linear", "funnel"} <= set(FAMILIES)
     for kind, family in FAMILIES.items():
         assert family.kind == kind
+
+
+def test_a_family_name_is_registered_once() -> None:
+    with pytest.raises(TypeError, match="'funnel' is registered twice"):
+        register("funnel", FAMILIES["funnel"])
+    assert family_names() == sorted(FAMILIES)
