@@ -8,11 +8,9 @@ from typing import Any
 from simulator.io.errors import Path
 from simulator.io.yaml_loader import is_finite_number
 from simulator.model.calendar import parse_date, resolve_day
-from simulator.model.schema import ChannelSpec, FunnelSpec, ScenarioSpec, TargetingSpec
+from simulator.model.schema import ChannelSpec, ScenarioSpec, TargetingSpec
 
 Problem = tuple[Path, str]
-
-_PRICE_FIELD = {"cpm": "cpm", "cpc": "cpc", "cpa": "cpa", "flat": "unit_price"}
 
 
 def _number(value: Any) -> float | None:
@@ -74,8 +72,7 @@ def check_scenario(spec: ScenarioSpec) -> list[Problem]:
 def _channel(spec: ScenarioSpec, i: int, ch: ChannelSpec, segment_ids: set[str]) -> list[Problem]:
     out: list[Problem] = []
     at: Path = ("channels", i)
-    if isinstance(ch.response, FunnelSpec):
-        out += _funnel(ch.response, (*at, "response"))
+    out += ch.response.problems((*at, "response"))
     for j, target in enumerate(ch.segments or []):
         sid = target.id if isinstance(target, TargetingSpec) else target
         if sid not in segment_ids:
@@ -90,16 +87,6 @@ def _channel(spec: ScenarioSpec, i: int, ch: ChannelSpec, segment_ids: set[str])
         ]
     if ch.unit_cost and ch.min_spend % ch.unit_cost:
         out.append(((*at, "min_spend"), f"must be a whole number of unit_cost {ch.unit_cost:g}"))
-    return out
-
-
-def _funnel(f: FunnelSpec, at: Path) -> list[Problem]:
-    field = _PRICE_FIELD[f.pricing]
-    out: list[Problem] = []
-    if getattr(f, field) is None:
-        out.append(((*at, field), f"required when pricing is {f.pricing}"))
-    if f.pricing == "flat" and f.impressions_per_unit is None:
-        out.append(((*at, "impressions_per_unit"), "required when pricing is flat"))
     return out
 
 

@@ -11,32 +11,15 @@ from simulator.model.calendar import Calendar, build_calendar
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.creatives import build_mix
 from simulator.model.curve_set import CurveSet
-from simulator.model.curves import Curve, Exponential, Hill, Linear, Logistic
-from simulator.model.funnel import funnel_curve
+from simulator.model.family import CurveContext
 from simulator.model.schema import (
+    FAMILIES,
     ChannelSpec,
-    ExponentialSpec,
-    FunnelSpec,
-    HillSpec,
-    LinearSpec,
-    LogisticSpec,
     RetentionSpec,
     ScenarioSpec,
     SegmentSpec,
     TargetingSpec,
 )
-
-
-def _fitted_curve(spec: HillSpec | ExponentialSpec | LogisticSpec | LinearSpec) -> Curve:
-    one = np.ones(1)
-    if isinstance(spec, HillSpec):
-        return Hill(spec.max_conversions * one, spec.half_saturation * one, spec.shape * one)
-    if isinstance(spec, ExponentialSpec):
-        return Exponential(spec.max_conversions * one, spec.scale * one)
-    if isinstance(spec, LogisticSpec):
-        return Logistic(spec.max_conversions * one, spec.midpoint * one, spec.steepness * one)
-    cap = np.inf if spec.max_conversions is None else spec.max_conversions
-    return Linear(one / spec.cost_per_conversion, cap * one)
 
 
 def repeat_orders(r: RetentionSpec | None) -> float:
@@ -83,15 +66,17 @@ class _AdSetBuilder:
         ctr_m = seg.ctr_multiplier if seg else 1.0
         cvr_m = seg.cvr_multiplier if seg else 1.0
         retention = ch.role == "retention"
-        ips = ctr = cvr = np.nan
-        curve: Curve
-        if isinstance(ch.response, FunnelSpec):
-            audience = self._audience(ch, seg, share)
-            curve, rates = funnel_curve(ch.response, audience, ctr_m, cvr_m)
-            ips, ctr, cvr = rates.impressions_per_spend, rates.ctr, rates.cvr
-        else:
-            base = _fitted_curve(ch.response)
-            curve = base.scaled(np.array([share * ctr_m * cvr_m]), np.array([1.0 / share]))
+        base = self.spec.customer_base if retention else None
+        ctx = CurveContext(
+            share=share,
+            ctr_multiplier=ctr_m,
+            cvr_multiplier=cvr_m,
+            segment_size=seg.size if seg is not None else None,
+            customer_base=base,
+            horizon_days=self.spec.horizon_days,
+        )
+        curve = FAMILIES[ch.response.type].from_spec(ch.response, ctx)
+        ips, ctr, cvr = ch.response.rates(ctx)
         aov = ch.aov * (seg.aov_multiplier if seg else 1.0)
         ncr = (
             0.0
@@ -122,34 +107,13 @@ class _AdSetBuilder:
                 "ctr": ctr,
                 "cvr": cvr,
                 "share": share,
-                "unit": ch.unit_cost or _flat_unit(ch),
+                "unit": ch.unit_cost or ch.response.whole_unit(),
                 "decay": ch.adstock.decay if ch.adstock else 0.0,
             }
         )
 
-    def _audience(self, ch: ChannelSpec, seg: SegmentSpec | None, share: float) -> float | None:
-        assert isinstance(ch.response, FunnelSpec)
-        if seg is not None and seg.size is not None:
-            return (
-                seg.size
-                if ch.response.audience is None
-                else min(seg.size, ch.response.audience * share)
-            )
-        if ch.response.audience is not None:
-            return ch.response.audience * share
-        if ch.role == "retention" and self.spec.customer_base is not None:
-            return self.spec.customer_base * share
-        return None
-
     def column(self, key: str) -> np.ndarray:
         return np.array([row[key] for row in self.rows], dtype=float)
-
-
-def _flat_unit(ch: ChannelSpec) -> float:
-    """A flat fee per post or board is bought in whole units of that fee."""
-    if isinstance(ch.response, FunnelSpec) and ch.response.pricing == "flat":
-        return float(ch.response.unit_price or 0.0)
-    return 0.0
 
 
 def _day_grid(cal: Calendar, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:

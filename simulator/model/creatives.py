@@ -39,7 +39,7 @@ import numpy as np
 from scipy import special
 
 from simulator.model.curves import FloatArray, IntArray
-from simulator.model.schema import ChannelSpec, CreativeSpec, FunnelSpec
+from simulator.model.schema import ChannelSpec, CreativeSpec
 
 # Conversions' worth of evidence one creative-day on air gives the test.
 EVIDENCE_PER_DAY = 20.0
@@ -73,7 +73,7 @@ class CreativeMix:
 
 def creative_lift(ch: ChannelSpec, cr: CreativeSpec) -> tuple[float, float]:
     """(conversions, clicks) multipliers per unit of spend of a creative on a channel."""
-    pricing = ch.response.pricing if isinstance(ch.response, FunnelSpec) else "fitted"
+    pricing = ch.response.pricing_model()
     if pricing == "cpa":
         return 1.0, 1.0
     if pricing == "cpc":

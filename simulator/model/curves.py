@@ -13,10 +13,13 @@ the same kind without new maths.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from simulator.model.family import CurveContext, ResponseSpec, register
+from simulator.model.numbers import Count, Money, OpenShare, Shape, Steepness
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -32,6 +35,9 @@ class Curve:
     ``derivative`` is its exact first derivative (``inf`` allowed at 0); ``concave``
     says, per item, whether the curve is concave on ``[0, inf)``, which is what the exact
     allocator needs. ``scaled`` returns the same family for ``out * C(inp * s)``.
+    A family the user can name passes ``kind=`` and ``spec=`` (its ``response:`` block),
+    which registers it in :data:`~simulator.model.family.FAMILIES`; ``from_spec`` builds
+    it, by default from the spec's fields of the same names.
     ``inverse_derivative`` has a generic, safe default; families override it with a
     closed form or a fast Newton step; an iterative one may accept ``start=`` (spends
     near the answer, any of which may be wrong) and then sets ``warm_start = True``.
@@ -40,8 +46,13 @@ class Curve:
     kind: ClassVar[str] = ""
     registry: ClassVar[dict[str, type[Curve]]] = {}
     warm_start: ClassVar[bool] = False  # inverse_derivative takes ``start=`` (a guess)
+    spec: ClassVar[type[ResponseSpec]] = ResponseSpec
+    editable: ClassVar[tuple[str, ...]] = ()  # spec fields a planner tunes in the studio
+    examples: ClassVar[tuple[dict[str, Any], ...]] = ()  # valid ``response:`` blocks
 
-    def __init_subclass__(cls, kind: str = "", **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls, kind: str = "", spec: type[ResponseSpec] | None = None, **kwargs: Any
+    ) -> None:
         super().__init_subclass__(**kwargs)
         if not kind:
             return
@@ -49,6 +60,21 @@ class Curve:
             raise TypeError(f"response family '{kind}' is registered twice")
         cls.kind = kind
         Curve.registry[kind] = cls
+        if spec is not None:
+            cls.spec = spec
+            register(kind, cls)
+
+    @classmethod
+    def from_spec(cls, spec: Any, ctx: CurveContext) -> Curve:
+        """The ad set's curve: the channel's curve on its ``share`` of the reach, times
+        the segment's click and conversion multipliers."""
+        out = np.array([ctx.share * ctx.ctr_multiplier * ctx.cvr_multiplier])
+        return cls.from_params(spec).scaled(out, np.array([1.0 / ctx.share]))
+
+    @classmethod
+    def from_params(cls, spec: Any) -> Curve:
+        """The channel's own curve (one item); the spec's fields are the curve's, by name."""
+        return cls(**{f.name: np.array([float(getattr(spec, f.name))]) for f in fields(cls)})
 
     # --- the contract -------------------------------------------------------------
     def value(self, s: FloatArray) -> FloatArray:
@@ -64,6 +90,26 @@ class Curve:
     @property
     def concave(self) -> npt.NDArray[np.bool_]:
         return np.ones(self.size, dtype=bool)
+
+    # --- optional hooks for S-curves (generic defaults) ---------------------------
+    def inflection(self) -> FloatArray:
+        """Spend past which each item is concave (0 for concave items); nan where the
+        family does not know, and the S-curve code uses its tangent point instead."""
+        return np.full(self.size, np.nan)
+
+    def right_inverse_derivative(self, g: FloatArray, floor: FloatArray) -> FloatArray:
+        """The larger spend where an S-curve's marginal is ``g`` (below the peak marginal).
+
+        The default bisects in log spend above ``floor``, past which the curve is concave
+        (so one root lies above it); families override it with a closed form.
+        """
+        lo = np.log(np.maximum(floor, 1e-300))
+        hi = np.maximum(lo, 0.0) + 700.0
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            above = self.derivative(np.exp(mid)) > g
+            lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+        return np.asarray(np.exp(0.5 * (lo + hi)), dtype=float)
 
     # --- shared behaviour ---------------------------------------------------------
     @property
@@ -156,12 +202,26 @@ def _as(a: Any) -> FloatArray:
     return np.asarray(a, dtype=float)
 
 
+class HillSpec(ResponseSpec):
+    type: Literal["hill"]
+    max_conversions: Count
+    half_saturation: Money
+    shape: Shape = 1.0
+
+
 @dataclass(frozen=True)
-class Hill(Curve, kind="hill"):
+class Hill(Curve, kind="hill", spec=HillSpec):
     """``max_conversions * s^shape / (s^shape + half_saturation^shape)``.
 
     Concave for ``shape <= 1``; S-shaped (a threshold below which money is wasted) above.
     """
+
+    editable: ClassVar[tuple[str, ...]] = ("max_conversions", "half_saturation", "shape")
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "hill", "max_conversions": 12000, "half_saturation": 4e5, "shape": 0.9},
+        {"type": "hill", "max_conversions": 500, "half_saturation": 2e4},
+        {"type": "hill", "max_conversions": 8000, "half_saturation": 3e5, "shape": 2.5},
+    )
 
     max_conversions: FloatArray
     half_saturation: FloatArray
@@ -194,6 +254,15 @@ class Hill(Curve, kind="hill"):
     @property
     def concave(self) -> npt.NDArray[np.bool_]:
         return np.asarray(self.shape <= 1.0)
+
+    def inflection(self) -> FloatArray:
+        k = np.maximum(self.shape, 1.0)
+        return np.where(self.shape > 1, self.half_saturation * ((k - 1) / (k + 1)) ** (1 / k), 0.0)
+
+    def right_inverse_derivative(self, g: FloatArray, floor: FloatArray) -> FloatArray:
+        """Hill's own Newton starts right of both roots and falls to the larger one."""
+        with np.errstate(all="ignore"):
+            return self.inverse_derivative(g)
 
     warm_start: ClassVar[bool] = True
 
@@ -275,7 +344,8 @@ def _hill_newton(
     tol = np.where(k <= 1.0, 1e-8, 0.0)
     first = warm is not None
     for _ in range(60):
-        with np.errstate(invalid="ignore", divide="ignore"):
+        # a vanishing g overflows f / df to inf: such an item never converges and leaves
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             step = f / df
         u = u - step
         err = np.abs(step)
@@ -292,9 +362,20 @@ def _hill_newton(
     return out
 
 
+class ExponentialSpec(ResponseSpec):
+    type: Literal["exponential"]
+    max_conversions: Count
+    scale: Money
+
+
 @dataclass(frozen=True)
-class Exponential(Curve, kind="exponential"):
+class Exponential(Curve, kind="exponential", spec=ExponentialSpec):
     """``max_conversions * (1 - exp(-s / scale))``: concave everywhere."""
+
+    editable: ClassVar[tuple[str, ...]] = ("max_conversions", "scale")
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "exponential", "max_conversions": 9000, "scale": 2.5e5},
+    )
 
     max_conversions: FloatArray
     scale: FloatArray
@@ -317,13 +398,26 @@ class Exponential(Curve, kind="exponential"):
         return np.broadcast_to(-self.scale, np.broadcast_shapes(np.shape(s), self.scale.shape))
 
 
+class LogisticSpec(ResponseSpec):
+    type: Literal["logistic"]
+    max_conversions: Count
+    midpoint: Money
+    steepness: Steepness = 4.0
+
+
 @dataclass(frozen=True)
-class Logistic(Curve, kind="logistic"):
+class Logistic(Curve, kind="logistic", spec=LogisticSpec):
     """An S-curve through the origin: a logistic in spend, shifted so ``value(0) = 0``.
 
     ``midpoint`` is the spend at the inflection, ``steepness`` is dimensionless (the
     logistic's slope times ``midpoint``): larger means a sharper threshold.
     """
+
+    editable: ClassVar[tuple[str, ...]] = ("max_conversions", "midpoint", "steepness")
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "logistic", "max_conversions": 6000, "midpoint": 2e5, "steepness": 6},
+        {"type": "logistic", "max_conversions": 300, "midpoint": 1e4},
+    )
 
     max_conversions: FloatArray
     midpoint: FloatArray
@@ -353,13 +447,43 @@ class Logistic(Curve, kind="logistic"):
     def concave(self) -> npt.NDArray[np.bool_]:
         return np.zeros(self.size, dtype=bool)
 
+    def inflection(self) -> FloatArray:
+        return self.midpoint
+
+    def right_inverse_derivative(self, g: FloatArray, floor: FloatArray) -> FloatArray:
+        """Closed form: the larger root of ``sigma (1 - sigma) = q``."""
+        _, amp = self._norm()
+        q = np.clip(g * self.midpoint / (amp * self.steepness), 0.0, 0.25)
+        sig = 0.5 * (1.0 + np.sqrt(1.0 - 4.0 * q))
+        with np.errstate(divide="ignore"):
+            z = np.log(sig) - np.log1p(-sig)
+        return np.maximum(self.midpoint * (1.0 + z / self.steepness), 0.0)
+
+
+class LinearSpec(ResponseSpec):
+    type: Literal["linear"]
+    cost_per_conversion: Money
+    max_conversions: Count | None = None
+
 
 @dataclass(frozen=True)
-class Linear(Curve, kind="linear"):
+class Linear(Curve, kind="linear", spec=LinearSpec):
     """``min(rate * s, cap)``: a constant cost per conversion up to an optional cap."""
+
+    editable: ClassVar[tuple[str, ...]] = ("cost_per_conversion", "max_conversions")
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "linear", "cost_per_conversion": 80},
+        {"type": "linear", "cost_per_conversion": 50, "max_conversions": 1200},
+    )
 
     rate: FloatArray
     cap: FloatArray
+
+    @classmethod
+    def from_params(cls, spec: Any) -> Linear:
+        one = np.ones(1)
+        cap = np.inf if spec.max_conversions is None else spec.max_conversions
+        return Linear(one / spec.cost_per_conversion, cap * one)
 
     def value(self, s: FloatArray) -> FloatArray:
         return np.minimum(self.rate * np.maximum(_as(s), 0.0), self.cap)
@@ -378,6 +502,86 @@ class Linear(Curve, kind="linear"):
         return np.where(g < self.rate, knee, 0.0)
 
 
-def family_names() -> list[str]:
-    """Registered ``type:`` names, sorted, for error messages."""
-    return sorted(Curve.registry)
+class PowerSpec(ResponseSpec):
+    type: Literal["power"]
+    reference_spend: Money
+    reference_conversions: Count
+    exponent: OpenShare  # (0, 1]: an elasticity; above 1 returns would grow
+    max_conversions: Count | None = None
+
+
+@dataclass(frozen=True)
+class Power(Curve, kind="power", spec=PowerSpec):
+    """``min(k * s^exponent, cap)``, ``k`` set by one point (``reference_spend`` buys
+    ``reference_conversions``): constant elasticity, the log-log fit of a media mix model.
+
+    ``exponent <= 1`` keeps it concave (a cap too: a minimum of concave curves); below 1
+    its first yuan's marginal is infinite, as a hill's of shape below 1.
+    """
+
+    editable: ClassVar[tuple[str, ...]] = (
+        "reference_spend",
+        "reference_conversions",
+        "exponent",
+        "max_conversions",
+    )
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "power", "reference_spend": 1e5, "reference_conversions": 800, "exponent": 0.6},
+        {
+            "type": "power",
+            "reference_spend": 5e4,
+            "reference_conversions": 300,
+            "exponent": 0.8,
+            "max_conversions": 900,
+        },
+    )
+
+    coefficient: FloatArray
+    exponent: FloatArray
+    cap: FloatArray
+
+    @classmethod
+    def from_params(cls, spec: Any) -> Power:
+        b = np.array([float(spec.exponent)])
+        k = spec.reference_conversions / np.power(spec.reference_spend, b)
+        cap = np.inf if spec.max_conversions is None else spec.max_conversions
+        return Power(k, b, cap * np.ones(1))
+
+    def value(self, s: FloatArray) -> FloatArray:
+        return np.minimum(
+            self.coefficient * np.power(np.maximum(_as(s), 0.0), self.exponent), self.cap
+        )
+
+    def derivative(self, s: FloatArray) -> FloatArray:
+        s = np.maximum(_as(s), 0.0)
+        b = self.exponent
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = self.coefficient * b * np.power(s, b - 1.0)
+        return np.where(self.coefficient * np.power(s, b) < self.cap, d, 0.0)
+
+    def scaled(self, out: FloatArray, inp: FloatArray) -> Power:
+        k = self.coefficient * out * np.power(inp, self.exponent)
+        return Power(k, self.exponent * 1.0, self.cap * out)
+
+    def _knee(self) -> FloatArray:
+        """Spend at which the cap is reached (``inf`` without one)."""
+        with np.errstate(over="ignore"):
+            return np.asarray(np.power(self.cap / self.coefficient, 1.0 / self.exponent))
+
+    def inverse_derivative(self, g: FloatArray) -> FloatArray:
+        """Closed form ``(g / (k b))^(1 / (b - 1))``, stopped at the cap's knee; a straight
+        line (``b = 1``) spends to the knee while ``g`` is below its slope, else nothing."""
+        g = np.asarray(g, dtype=float)
+        k, b = self.coefficient, self.exponent
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            root = np.power(np.maximum(g, 0.0) / (k * b), 1.0 / np.minimum(b - 1.0, -1e-300))
+        line = np.where(g < k, np.inf, 0.0)
+        return np.minimum(np.where(b < 1.0, root, line), self._knee())
+
+    def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
+        """``C' / C'' = s / (b - 1)`` below the knee; 0 on a straight line or past it."""
+        s = _as(s)
+        b = self.exponent
+        bends = (b < 1.0) & (s < self._knee())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(bends, s / (b - 1.0), 0.0)

@@ -10,14 +10,71 @@ funnel compiles to ``Exponential`` and keeps the rates for reporting impressions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from simulator.model.curves import Exponential, Linear
-from simulator.model.schema import FunnelSpec
+from simulator.io.errors import Path
+from simulator.model.curves import Curve, Exponential, Linear
+from simulator.model.family import CurveContext, Problem, ResponseSpec, register
+from simulator.model.numbers import Count, Frequency, Money, Rate
 
 # Without a stated audience, a CPA buy is effectively unsaturated up to this many people.
 _UNBOUNDED_AUDIENCE = 1e12
+
+
+_PRICE_FIELD = {"cpm": "cpm", "cpc": "cpc", "cpa": "cpa", "flat": "unit_price"}
+
+
+class FunnelSpec(ResponseSpec):
+    """Pricing and rates a planner knows, turned into a saturating curve."""
+
+    type: Literal["funnel"]
+    pricing: Literal["cpm", "cpc", "cpa", "flat"]
+    cpm: Money | None = None
+    cpc: Money | None = None
+    cpa: Money | None = None
+    unit_price: Money | None = None
+    impressions_per_unit: Count | None = None
+    ctr: Rate
+    cvr: Rate
+    audience: Count | None = None
+    max_frequency: Frequency = 3.0
+
+    def problems(self, at: Path) -> list[Problem]:
+        """The price of the chosen pricing model must be given."""
+        field = _PRICE_FIELD[self.pricing]
+        out: list[Problem] = []
+        if getattr(self, field) is None:
+            out.append(((*at, field), f"required when pricing is {self.pricing}"))
+        if self.pricing == "flat" and self.impressions_per_unit is None:
+            out.append(((*at, "impressions_per_unit"), "required when pricing is flat"))
+        return out
+
+    def whole_unit(self) -> float:
+        """A flat fee per post or board is bought in whole units of that fee."""
+        return float(self.unit_price or 0.0) if self.pricing == "flat" else 0.0
+
+    def pricing_model(self) -> str:
+        return self.pricing
+
+    def audience_of(self, ctx: CurveContext) -> float | None:
+        """People the ad set can reach (None: unsaturated): the segment's size, capped
+        by its share of the stated audience; else that share; else, for retention, the
+        share of the customer base."""
+        if ctx.segment_size is not None:
+            if self.audience is None:
+                return ctx.segment_size
+            return min(ctx.segment_size, self.audience * ctx.share)
+        if self.audience is not None:
+            return self.audience * ctx.share
+        if ctx.customer_base is not None:
+            return ctx.customer_base * ctx.share
+        return None
+
+    def rates(self, ctx: CurveContext) -> tuple[float, float, float]:
+        r = _rates(self, ctx.ctr_multiplier, ctx.cvr_multiplier)
+        return r.impressions_per_spend, r.ctr, r.cvr
 
 
 @dataclass(frozen=True)
@@ -53,12 +110,54 @@ def funnel_curve(
     f: FunnelSpec, audience: float | None, ctr_mult: float = 1.0, cvr_mult: float = 1.0
 ) -> tuple[Exponential | Linear, FunnelRates]:
     """The response of a funnel buy on an audience (``None``: unsaturated, linear)."""
-    ctr = min(f.ctr * ctr_mult, 1.0)
-    cvr = min(f.cvr * cvr_mult, 1.0)
-    ips = impressions_per_spend(f, ctr, cvr)
-    rates = FunnelRates(ips, ctr, cvr)
+    rates = _rates(f, ctr_mult, cvr_mult)
+    ips, ctr, cvr = rates.impressions_per_spend, rates.ctr, rates.cvr
     if audience is None:
         return Linear(np.array([ips * ctr * cvr]), np.array([np.inf])), rates
     capacity = audience * f.max_frequency
     curve = Exponential(np.array([capacity * ctr * cvr]), np.array([capacity / ips]))
     return curve, rates
+
+
+def _rates(f: FunnelSpec, ctr_mult: float, cvr_mult: float) -> FunnelRates:
+    ctr = min(f.ctr * ctr_mult, 1.0)
+    cvr = min(f.cvr * cvr_mult, 1.0)
+    return FunnelRates(impressions_per_spend(f, ctr, cvr), ctr, cvr)
+
+
+class Funnel:
+    """The ``funnel`` family: compiles to an exponential (or, unsaturated, a linear) curve."""
+
+    kind: ClassVar[str] = "funnel"
+    spec: ClassVar[type[ResponseSpec]] = FunnelSpec
+    editable: ClassVar[tuple[str, ...]] = (
+        "cpm",
+        "cpc",
+        "cpa",
+        "unit_price",
+        "ctr",
+        "cvr",
+        "audience",
+    )
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "funnel", "pricing": "cpm", "cpm": 40, "ctr": 0.02, "cvr": 0.05, "audience": 2e6},
+        {"type": "funnel", "pricing": "cpc", "cpc": 1.5, "ctr": 0.03, "cvr": 0.04},
+        {"type": "funnel", "pricing": "cpa", "cpa": 90, "ctr": 0.01, "cvr": 0.1, "audience": 5e4},
+        {
+            "type": "funnel",
+            "pricing": "flat",
+            "unit_price": 300,
+            "impressions_per_unit": 2000,
+            "ctr": 0.05,
+            "cvr": 0.1,
+            "audience": 1e5,
+        },
+    )
+
+    @classmethod
+    def from_spec(cls, spec: Any, ctx: CurveContext) -> Curve:
+        curve, _ = funnel_curve(spec, spec.audience_of(ctx), ctx.ctr_multiplier, ctx.cvr_multiplier)
+        return curve
+
+
+register("funnel", Funnel)

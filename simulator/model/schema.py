@@ -7,14 +7,19 @@ turning the spec into arrays lives in ``compile.py``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import Field, create_model
 
+# curves and funnel register every family on import; the union below reads the registry
+import simulator.model.curves
+import simulator.model.funnel  # noqa: F401  (imported to register)
+from simulator.model.family import FAMILIES as FAMILIES  # re-exported: registered by now
+from simulator.model.family import ResponseSpec as ResponseSpecBase
+from simulator.model.family import Strict
 from simulator.model.numbers import (
     Count,
     Decay,
-    Frequency,
     HorizonDays,
     MaxChange,
     Money,
@@ -22,11 +27,8 @@ from simulator.model.numbers import (
     Multiplier,
     OpenShare,
     PeriodDays,
-    Rate,
     RepeatRate,
-    Shape,
     Share,
-    Steepness,
     WindowDays,
 )
 from simulator.model.targets import TARGETS
@@ -35,58 +37,13 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)
 DayOrDate = int | str
 
 
-class Strict(BaseModel):
-    """Every block rejects unknown keys and non-finite numbers."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
-
-
-class HillSpec(Strict):
-    type: Literal["hill"]
-    max_conversions: Count
-    half_saturation: Money
-    shape: Shape = 1.0
-
-
-class ExponentialSpec(Strict):
-    type: Literal["exponential"]
-    max_conversions: Count
-    scale: Money
-
-
-class LogisticSpec(Strict):
-    type: Literal["logistic"]
-    max_conversions: Count
-    midpoint: Money
-    steepness: Steepness = 4.0
-
-
-class LinearSpec(Strict):
-    type: Literal["linear"]
-    cost_per_conversion: Money
-    max_conversions: Count | None = None
-
-
-class FunnelSpec(Strict):
-    """Pricing and rates a planner knows, turned into a saturating curve (see funnel.py)."""
-
-    type: Literal["funnel"]
-    pricing: Literal["cpm", "cpc", "cpa", "flat"]
-    cpm: Money | None = None
-    cpc: Money | None = None
-    cpa: Money | None = None
-    unit_price: Money | None = None
-    impressions_per_unit: Count | None = None
-    ctr: Rate
-    cvr: Rate
-    audience: Count | None = None
-    max_frequency: Frequency = 3.0
-
-
-ResponseSpec = Annotated[
-    HillSpec | ExponentialSpec | LogisticSpec | LinearSpec | FunnelSpec,
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:
+    ResponseSpec = ResponseSpecBase
+else:
+    ResponseSpec = Annotated[
+        Union[tuple(f.spec for f in FAMILIES.values())],  # noqa: UP007  (built at run time)
+        Field(discriminator="type"),
+    ]
 
 
 class RetentionSpec(Strict):

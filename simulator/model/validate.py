@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from simulator.io.errors import Issue, Path, ScenarioError, format_path
 from simulator.io.yaml_loader import LineMap, line_of
 from simulator.model.checks import check_raw, check_scenario
-from simulator.model.curves import family_names
+from simulator.model.family import FAMILIES, family_names
 from simulator.model.schema import ScenarioSpec
 
 
@@ -25,9 +25,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> Path:
     return tuple(out)
 
 
-_BRANCHES = frozenset(
-    {"hill", "exponential", "logistic", "linear", "funnel", "str", "int", "TargetingSpec"}
-)
+_BRANCHES = frozenset({*FAMILIES, "str", "int", "TargetingSpec"})
 
 
 def _allowed_keys(model: type[BaseModel]) -> str:
@@ -70,7 +68,7 @@ def _message(err: Any, path: Path) -> str:
         return f"unknown key '{path[-1]}'{allowed}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         tag = ctx.get("tag", got)
-        return f"unknown '{tag}'; use {', '.join(sorted([*family_names(), 'funnel']))}"
+        return f"unknown '{tag}'; use {', '.join(family_names())}"
     if kind in ("number_type", "number_range"):
         return str(err["msg"])
     if kind in ("finite_number",):

@@ -42,33 +42,6 @@ def _upper(cs: CompiledScenario, j: int, marks: list[float]) -> float:
     return min(max(bound, 1.25 * mark), 2.5 * mark)
 
 
-def sample_curve(
-    cs: CompiledScenario,
-    channel: str,
-    allocation: Mapping[str, float],
-    grid: FloatArray,
-) -> CurveSample:
-    """The engine's outcome of ``channel`` at each spend of ``grid``, others as allocated.
-
-    One vectorised call: ``K = len(grid)`` candidate splits of shape ``(K, A)``. A channel's
-    spend divides among its ad sets by their default shares, as a split file would.
-    """
-    j = cs.channel_ids.index(channel)
-    base = as_split(cs, dict(allocation)).spend
-    idx = cs.ad_sets_of(j)
-    share = cs.default_share[idx] / cs.default_share[idx].sum()
-    spend = np.repeat(base[None, :], grid.size, axis=0)
-    spend[:, idx] = np.outer(grid, share)
-    metrics = per_channel(cs, evaluate_spend(cs, spend))
-    return CurveSample(
-        channel=channel,
-        spend=np.asarray(grid, dtype=float),
-        revenue=metrics["revenue"][:, j],
-        conversions=metrics["conversions"][:, j],
-        marginal_roi=metrics["marginal_roi"][:, j],
-    )
-
-
 def sample_curves(
     cs: CompiledScenario,
     allocation: Mapping[str, float],

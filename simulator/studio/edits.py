@@ -17,17 +17,12 @@ from simulator.io.errors import Issue, ScenarioError
 from simulator.io.yaml_loader import LineMap
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import scenario_from_data
+from simulator.model.schema import FAMILIES
 
 Edits = Mapping[str, float | None]
 
 # The parameters a planner tunes, per response family (the schema's field names).
-RESPONSE_FIELDS: dict[str, tuple[str, ...]] = {
-    "hill": ("max_conversions", "half_saturation", "shape"),
-    "exponential": ("max_conversions", "scale"),
-    "logistic": ("max_conversions", "midpoint", "steepness"),
-    "linear": ("cost_per_conversion", "max_conversions"),
-    "funnel": ("cpm", "cpc", "cpa", "unit_price", "ctr", "cvr", "audience"),
-}
+RESPONSE_FIELDS: dict[str, tuple[str, ...]] = {k: f.editable for k, f in FAMILIES.items()}
 TARGET_FIELDS = ("roi_min", "cac_max")
 RATE_FIELDS = frozenset({"ctr", "cvr"})  # shares: at most 1
 

@@ -7,8 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from simulator.model.funnel import funnel_curve
-from simulator.model.schema import FunnelSpec
+from simulator.model.funnel import FunnelSpec, funnel_curve
 
 
 def spec(**kw: object) -> FunnelSpec:

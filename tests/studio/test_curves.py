@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from simulator.api import evaluate
-from simulator.studio.curves import sample_curve, sample_curves, spend_grid
+from simulator.studio.curves import sample_curves, spend_grid
 
 
 def test_grid_spans_zero_to_upper() -> None:
@@ -18,8 +18,8 @@ def test_grid_spans_zero_to_upper() -> None:
 
 @pytest.mark.parametrize("channel", ["baidu_search", "douyin_feed", "affiliate"])
 def test_each_point_is_the_engine_outcome(q4, q4_plan, channel) -> None:
-    grid = np.array([0.0, 150_000.0, 700_000.0])
-    s = sample_curve(q4, channel, q4_plan, grid)
+    s = sample_curves(q4, q4_plan, {channel: [700_000.0]}, points=11)[channel]
+    assert s.spend[0] == 0.0
     for spend, revenue, mroi in zip(s.spend, s.revenue, s.marginal_roi, strict=True):
         ref = evaluate(q4, {**q4_plan, channel: float(spend)}).channels[channel]
         assert revenue == pytest.approx(ref["revenue"], rel=1e-12, abs=1e-9)

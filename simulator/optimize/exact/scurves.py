@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.model.curve_set import CurveSet
-from simulator.model.curves import Curve, FloatArray, Hill, IntArray, Logistic
+from simulator.model.curves import Curve, FloatArray, IntArray
 from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.problem import Allocation, Problem
 
@@ -87,7 +87,7 @@ class Envelope(Curve):
     def inverse_derivative(self, g: FloatArray) -> FloatArray:
         """Spend on the concave side (``>= tangent``) where the marginal is ``g``."""
         g = np.broadcast_to(np.asarray(g, dtype=float), (self.size,))
-        x = np.maximum(_right_branch(self.base, g, self.tangent), self.tangent)
+        x = np.maximum(self.base.right_inverse_derivative(g, self.tangent), self.tangent)
         x = np.where(self.base.derivative(self.tangent) <= g, self.tangent, x)
         return np.where(g >= self.slope, self.start, x)
 
@@ -97,31 +97,6 @@ class Envelope(Curve):
 
     def scaled(self, out: FloatArray, inp: FloatArray) -> Curve:
         raise NotImplementedError("envelopes are built after scaling")
-
-
-def _right_branch(curve: Curve, g: FloatArray, floor: FloatArray) -> FloatArray:
-    """The larger spend where an S-curve's marginal is ``g`` (below the peak marginal).
-
-    Hill's own Newton starts right of both roots and falls to the larger one; the
-    logistic inverts in closed form; anything else bisects in log spend above ``floor``.
-    """
-    if isinstance(curve, Hill):
-        with np.errstate(all="ignore"):
-            return curve.inverse_derivative(g)
-    if isinstance(curve, Logistic):
-        _, amp = curve._norm()
-        q = np.clip(g * curve.midpoint / (amp * curve.steepness), 0.0, 0.25)
-        sig = 0.5 * (1.0 + np.sqrt(1.0 - 4.0 * q))
-        with np.errstate(divide="ignore"):
-            z = np.log(sig) - np.log1p(-sig)
-        return np.maximum(curve.midpoint * (1.0 + z / curve.steepness), 0.0)
-    lo = np.log(np.maximum(floor, 1e-300))  # concave from floor on: one root above it
-    hi = np.maximum(lo, 0.0) + 700.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        above = curve.derivative(np.exp(mid)) > g
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    return np.exp(0.5 * (lo + hi))
 
 
 def tangent_points(curve: Curve, start: FloatArray, stop: FloatArray) -> FloatArray:
@@ -296,19 +271,14 @@ def _fix(
 
 
 def _inflections(p: Problem, tangent: FloatArray) -> FloatArray:
-    """Where each S-curve turns concave in every profile (hill and logistic in closed form,
+    """Where each S-curve turns concave in every profile (the family's ``inflection``,
     else ``t``): the largest over the profiles."""
     rows = []
     for curves in p.profiles:
         out = tangent.copy()
         for curve, idx in curves:
-            if isinstance(curve, Hill):
-                k = np.maximum(curve.shape, 1.0)
-                out[idx] = np.where(
-                    curve.shape > 1, curve.half_saturation * ((k - 1) / (k + 1)) ** (1 / k), 0.0
-                )
-            elif isinstance(curve, Logistic):
-                out[idx] = curve.midpoint
+            bend = curve.inflection()
+            out[idx] = np.where(np.isnan(bend), out[idx], bend)
         rows.append(out)
     return np.asarray(np.max(rows, axis=0), dtype=float)
 
