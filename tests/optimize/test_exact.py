@@ -295,3 +295,22 @@ def test_unreachable_floor_reports_the_best_volume() -> None:
 def test_rejects_s_curves() -> None:
     with pytest.raises(ValueError, match="non-concave"):
         optimize_exact(problem([("hill", 100, 50, 2.0)], 10.0))
+
+
+def test_an_item_entering_between_the_bracket_ends_gets_no_sliver() -> None:
+    """The budget's last step once blended the two ends of the price bracket for every item,
+    giving an item at 0 at the final price (marginal 0.394 < price 0.402) 3.8e-9 of spend:
+    the residual now goes only to items inside their bounds at both ends."""
+    spec = [
+        ("hill", 300.64, 283.09, 0.5456),
+        ("exponential", 125.01, 443.86, 1),
+        ("hill", 993.95, 500, 0.889),
+        ("exponential", 400, 264.32, 0.423),
+        ("hill", 698.25, 156, 0.305),
+        ("hill", 23, 10, 0.5),
+    ]
+    p = problem(spec, 1932.0)
+    r = optimize_exact(p)
+    assert r.x[1] == 0.0
+    assert r.x.sum() == pytest.approx(1932.0, rel=1e-12)
+    assert_kkt(p, r)

@@ -106,7 +106,13 @@ class Core:
         t0 = np.array([max(guess, t_base)])
         n = self.curves.n
         tr, x = solve_prices(
-            f, np.array([self.budget]), t0, np.array([t_base]), np.zeros(n, dtype=np.intp), n
+            f,
+            np.array([self.budget]),
+            t0,
+            np.array([t_base]),
+            np.zeros(n, dtype=np.intp),
+            n,
+            (self.lower, self.upper),
         )
         t = max(float(tr[0]), t_base)  # -inf: saturated before the budget binds
         if np.isfinite(t):

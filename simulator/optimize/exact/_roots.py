@@ -100,7 +100,13 @@ def _next_t(
 
 
 def solve_prices(
-    f: PriceFn, target: FloatArray, t0: FloatArray, t_min: FloatArray, owner: IntArray, n: int
+    f: PriceFn,
+    target: FloatArray,
+    t0: FloatArray,
+    t_min: FloatArray,
+    owner: IntArray,
+    n: int,
+    bounds: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Solve ``S_k(t_k) = target_k`` for K decreasing spend functions of log price at once.
 
@@ -108,6 +114,8 @@ def solve_prices(
     belongs to problem ``owner[i]`` (-1: none). Returns each root (``-inf`` where the
     spend is below target even at ``t_min``, ``+inf`` where it is above target at the
     top) and the items' spends interpolated so that each sum is exactly its target.
+    ``bounds`` (the items' lower and upper spends) lets that last step move only items
+    inside their bounds at both ends (see :func:`_interpolate`).
     """
     br = _Bracket.open(target.size, n, t_min)
     t = np.clip(t0, br.t_min, br.t_max)
@@ -122,7 +130,7 @@ def solve_prices(
         if np.all(close | stuck_lo | stuck_hi):
             break
         t = _next_t(t, s, ds, target, br)
-    x, frac = _interpolate(br, target, owner)
+    x, frac = _interpolate(br, target, owner, bounds)
     t = np.where(frac < 0.5, br.ta, br.tb)
     t = np.where(np.isfinite(t), t, np.where(np.isfinite(br.ta), br.ta, br.tb))
     # one end open: either stuck at a limit (no root) or a first guess that hit the target
@@ -132,17 +140,48 @@ def solve_prices(
 
 
 def _interpolate(
-    br: _Bracket, target: FloatArray, owner: IntArray
+    br: _Bracket,
+    target: FloatArray,
+    owner: IntArray,
+    bounds: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """The convex combination of the bracket ends whose sum is exactly ``target``."""
+    """The convex combination of the bracket ends whose sum is exactly ``target``.
+
+    Blending every item would give an item that enters between the two prices (at its
+    lower bound at one end) a sliver of spend its marginal does not earn. With ``bounds``
+    the residual goes only to items inside their bounds at both ends, which share the
+    price, whenever they can absorb it; otherwise every item is blended.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.clip((br.sa - target) / (br.sa - br.sb), 0.0, 1.0)
     frac = np.where(np.isfinite(br.sa), np.where(np.isfinite(br.sb), frac, 0.0), 1.0)
     frac = np.nan_to_num(frac, nan=0.0)
-    w = frac[np.maximum(owner, 0)]
+    own = np.maximum(owner, 0)
+    w = frac[own]
     with np.errstate(invalid="ignore"):
         x = br.xa + w * (br.xb - br.xa)
-    return np.where(w == 0.0, br.xa, np.where(w == 1.0, br.xb, x)), frac
+    x = np.where(w == 0.0, br.xa, np.where(w == 1.0, br.xb, x))
+    if bounds is None:
+        return x, frac
+    lower, upper = bounds
+    both = np.isfinite(br.sa) & np.isfinite(br.sb) & (frac > 0.0) & (frac < 1.0)
+    # start from the end nearer the target and move only items inside at both ends
+    from_b = (frac > 0.5)[own]
+    base = np.where(from_b, br.xb, br.xa)
+    with np.errstate(invalid="ignore"):
+        inside = (owner >= 0) & (np.minimum(br.xa, br.xb) > lower)
+        inside &= np.maximum(br.xa, br.xb) < upper
+        diff = np.where(inside, np.where(from_b, br.xa - br.xb, br.xb - br.xa), 0.0)
+    k = target.size
+    movable = np.bincount(own[inside], diff[inside], k) if np.any(inside) else np.zeros(k)
+    residual = target - np.where(frac > 0.5, br.sb, br.sa)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w_in = residual / movable
+    use = both & np.isfinite(w_in) & (w_in >= 0.0) & (w_in <= 1.0)
+    if not np.any(use):
+        return x, frac
+    shifted = base + np.where(inside, w_in[own] * diff, 0.0)
+    return np.where(use[own] & (owner >= 0), shifted, x), frac
 
 
 class Blendable(Protocol):
