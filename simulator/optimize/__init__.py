@@ -12,7 +12,7 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.optimize.certificate import certified_status, certify
-from simulator.optimize.exact.allocator import optimize_exact
+from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
@@ -22,19 +22,11 @@ from simulator.results import Result, outcome_result
 
 
 def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
-    """Pick the solver the curves and units call for."""
-    units = np.tile(cs.unit_cost, cs.horizon_days if daily else 1)
-    if np.any(units > 0) and not daily:
-        from simulator.optimize.exact.units import optimize_lumpy
-
-        lumpy: Allocation = optimize_lumpy(problem, units)
-        return lumpy
-    if not np.all(problem.curves.concave):
-        from simulator.optimize.exact.scurves import optimize_nonconcave
-
-        envelope: Allocation = optimize_nonconcave(problem)
-        return envelope
-    return optimize_exact(problem)
+    """Answer with the solver the curves and units call for
+    (:mod:`simulator.optimize.exact.solver`). A daily plan's whole units are already fixed
+    by the plan by total (:func:`_whole_unit_totals`), so its items are continuous."""
+    units = np.zeros(problem.n) if daily else np.asarray(cs.unit_cost, dtype=float)
+    return solve_problem(problem, units)
 
 
 def _whole_unit_totals(
