@@ -23,6 +23,7 @@ from simulator.studio.daily import event_spans
 from simulator.studio.i18n import t
 from simulator.studio.report_words import limit_word, w
 
+_SATURATED = 1e-9  # a marginal ROI this small: more spend buys nothing
 _KEPT = 0.05  # a move under 5% of the current spend reads as "kept" (as the optimiser says)
 CHANNEL_COLUMNS = ("spend", "share", "change", "conversions", "revenue", "roi", "marginal_roi")
 
@@ -166,14 +167,21 @@ def _event_text(cs: CompiledScenario, i: int, lang: str) -> str:
 
 
 def open_level(cs: CompiledScenario, rec: Result) -> float | None:
-    """The marginal ROI the budget-held (open) channels end at: their spend-weighted mean."""
-    open_ = [c for c in cs.channel_ids if rec.channels[c].get("active") == "budget"]
-    pairs = [
-        (rec.channels[c]["spend"], _number(rec.channels[c].get("marginal_roi"))) for c in open_
+    """The marginal ROI the open channels end at: the median over channels the budget holds.
+
+    A channel the budget holds but whose marginal is 0 is saturated (more spend buys
+    nothing), not level with the others, so it is left out.
+    """
+    marginals = [_number(rec.channels[c].get("marginal_roi")) for c in cs.channel_ids]
+    level = [
+        m
+        for c, m in zip(cs.channel_ids, marginals, strict=True)
+        if rec.channels[c].get("active") == "budget"
+        and m is not None
+        and abs(m) > _SATURATED
+        and rec.channels[c]["spend"] > 0
     ]
-    pairs = [(s, m) for s, m in pairs if m is not None and s > 0]
-    weight = sum(s for s, _ in pairs)
-    return sum(s * m for s, m in pairs) / weight if weight > 0 else None
+    return float(np.median(level)) if level else None
 
 
 def certificate_words(cs: CompiledScenario, rec: Result | None, lang: str) -> str:
@@ -206,7 +214,10 @@ def reasons(cs: CompiledScenario, base: Result, rec: Result, lang: str) -> list[
         limit = limit_word(row.get("active", ""), lang)
         m = fmt.ratio(_number(row.get("marginal_roi")))
         after = fmt.money(spend, cs.currency)
-        if spend <= 0 and level is not None:
+        saturated = spend > 0 and abs(_number(row.get("marginal_roi")) or 0.0) <= _SATURATED
+        if saturated:
+            lines.append(w("why_saturated", lang, label=label, after=after))
+        elif spend <= 0 and level is not None:
             m0 = fmt.ratio(_number(row.get("marginal_roi")))
             lines.append(w("why_paused", lang, label=label, m0=m0, level=f"{level:.2f}"))
         elif spend <= 0:
