@@ -220,7 +220,8 @@ def build_report(
     assert plan is not None
     titles = _titles(cs, columns, lang)
     rec = recommendation
-    from_optimizer = rec is not None and columns[at].variant is not None
+    variant = columns[at].variant
+    from_optimizer = rec is not None and variant is not None and variant.kind == "optimize"
     notes = [rec.message, *rec.explanations] if rec is not None and lang == "en" else []
     warnings = sorted({x for c in columns if c.result for x in c.result.warnings})
     page = (
