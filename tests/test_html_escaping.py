@@ -104,3 +104,15 @@ def test_the_calibration_report_escapes_channels_name_and_file(tmp_path: Path) -
     page = report_html(cal)
     _raw_free(page)
     assert html.escape(INJ) in page
+
+
+def test_chart_text_of_the_daily_plan_is_escaped(hostile_cs: CompiledScenario) -> None:
+    """The daily chart names channels and events; the report hands it escaped copies."""
+    from simulator.studio.report import _chart_scenario
+
+    chart = _chart_scenario(hostile_cs)
+    assert chart.currency == html.escape(INJ, quote=False)
+    assert all("<" not in label for label in chart.labels.values())
+    assert chart.calendar.events
+    assert all("<" not in span.name for span in chart.calendar.events)
+    assert any(html.escape(INJ, quote=False) in span.name for span in chart.calendar.events)

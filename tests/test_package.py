@@ -78,6 +78,8 @@ def test_the_wheel_carries_the_repo_files_unchanged(installed: Path) -> None:
     assert shipped == repo
     assert all((bundle / p).read_bytes() == (ROOT / p).read_bytes() for p in repo)
     assert (package / "py.typed").is_file()
+    for rel in ("studio/templates/report.html.j2", "studio/assets/plotly-basic.min.js"):
+        assert (package / rel).read_bytes() == (ROOT / "simulator" / rel).read_bytes()
     code = "from simulator.about import engine_fingerprint as f; print(f())"
     assert _run(installed, "python", "-c", code).stdout.strip() == engine_fingerprint()
 

@@ -2,8 +2,9 @@
 
 The baseline is --split (or the scenario's own split:); each --variant adds a column,
 written as in the studio's share link: shift:FROM:TO:PERCENT, scale:PERCENT, optimize.
-Without --variant the optimiser's split is compared. plotly.js is inlined: the page
-opens offline, for a manager who never opens the tool.
+Without --variant the optimiser's split is compared; --plan daily plans it by day (the
+daily chart), --runs N simulates it (Monte Carlo bands, P(targets met)). plotly.js's basic
+bundle is inlined once: the page opens offline, for a manager who never opens the tool.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator.api import optimize
+from simulator.api import optimize, simulate
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import Issue, ScenarioError, UsageError
 from simulator.io.files import atomic_write
@@ -38,6 +39,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="a column: shift:FROM:TO:PERCENT, scale:PERCENT or optimize (up to 4)",
     )
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="labels (default en)")
+    p.add_argument(
+        "--plan",
+        choices=("total", "daily"),
+        default="total",
+        help="the optimiser's plan: totals, or by day with its chart (default total)",
+    )
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="simulate the recommended plan N times: bands and P(targets met) (default 0: none)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="the simulation's seed (default 0)")
     p.add_argument("--out", metavar="PATH", required=True, help="the HTML file to write")
 
 
@@ -64,11 +79,17 @@ def run(args: argparse.Namespace) -> int:
     split = load_split(cs, args.split) if args.split else as_split(cs, None)
     spend = cs.channel_sum(split.spend)
     baseline = {cid: float(spend[j]) for j, cid in enumerate(cs.channel_ids)}
+    if args.runs < 0:
+        raise UsageError(f"--runs: {args.runs} is negative; use 0 (no simulation) or more")
     variants = _variants(args.variant, cs, baseline)
     rec = None
     if any(v.kind == "optimize" for v in variants):
-        rec = optimize(cs)
+        rec = optimize(cs, plan=args.plan)
     columns = compare(cs, baseline, variants, rec)
-    atomic_write(args.out, build_report(cs, columns, args.lang, rec))
+    sim = None
+    if args.runs:
+        plan = rec.split if rec is not None else columns[-1].allocation
+        sim = simulate(cs, plan, runs=args.runs, seed=args.seed)
+    atomic_write(args.out, build_report(cs, columns, args.lang, rec, sim))
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
