@@ -18,9 +18,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from simulator import commands
-from simulator.about import DIST_NAME, version
 from simulator.io.errors import ScenarioError, UsageError
 
 EPILOG = """\
@@ -47,6 +47,19 @@ class _Command:
 
     def load(self) -> ModuleType:
         return importlib.import_module(f"{commands.__name__}.{self.name}")
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked: the installed metadata costs every run."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any, **__: Any) -> None:
+        from simulator.about import DIST_NAME, version
+
+        sys.stdout.write(f"adsim {version()} ({DIST_NAME})\n")
+        parser.exit()
 
 
 def _command_table() -> list[_Command]:
@@ -76,7 +89,7 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
-    parser.add_argument("--version", action="version", version=f"adsim {version()} ({DIST_NAME})")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in _command_table():
         p = sub.add_parser(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
-
-from rich.console import Console, JustifyMethod
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from simulator.results import Result, json_safe
+
+if TYPE_CHECKING:  # rich loads when a table is printed: `--format json` never pays for it
+    from rich.console import Console, JustifyMethod
 
 
 def add_format(p: argparse.ArgumentParser, default: str = "table") -> None:
@@ -33,6 +33,8 @@ def warn(message: str) -> None:
 
 def console() -> Console:
     # A pipe or file has no width; give tables room rather than truncating numbers.
+    from rich.console import Console
+
     width = None if sys.stdout.isatty() else 160
     return Console(file=sys.stdout, width=width, highlight=False)
 
@@ -49,6 +51,8 @@ def fmt(value: Any, kind: str = "money") -> str:
 
 def result_table(result: Result, currency: str) -> None:
     """A readable table of a result: one row per channel (and ad set), then the totals."""
+    from rich.table import Table
+
     out = console()
     title = f"{result.scenario} · {result.status}"
     table = Table(title=title, title_justify="left", show_footer=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -41,11 +42,27 @@ class CurveSet:
     def __iter__(self) -> Iterator[tuple[Curve, IntArray]]:
         return iter(self.parts)
 
+    @cached_property
+    def _where(self) -> tuple[tuple[Curve, slice | IntArray], ...]:
+        """``parts`` with each evenly spaced index array as a slice: a view, not a copy.
+
+        The allocator calls the set hundreds of times per solve; slicing gives the same
+        numbers as fancy indexing without gathering and scattering each family's items.
+        """
+        out: list[tuple[Curve, slice | IntArray]] = []
+        for curve, idx in self.parts:
+            step = int(idx[1] - idx[0]) if idx.size > 1 else 1
+            even = idx.size > 0 and step > 0 and bool(np.all(np.diff(idx) == step))
+            out.append((curve, slice(int(idx[0]), int(idx[-1]) + 1, step) if even else idx))
+        return tuple(out)
+
     def _apply(self, method: str, s: FloatArray) -> FloatArray:
         s = np.asarray(s, dtype=float)
-        out = np.empty(np.broadcast_shapes(s.shape, (self.n,)), dtype=float)
-        s = np.broadcast_to(s, out.shape)
-        for curve, idx in self.parts:
+        shape = s.shape if s.shape[-1:] == (self.n,) else np.broadcast_shapes(s.shape, (self.n,))
+        out = np.empty(shape, dtype=float)
+        if s.shape != shape:
+            s = np.broadcast_to(s, shape)
+        for curve, idx in self._where:
             out[..., idx] = getattr(curve, method)(s[..., idx])
         return out
 
@@ -58,9 +75,11 @@ class CurveSet:
     def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
         """Each item's ``d s / d log g`` at ``s`` where ``C'(s) = g`` (see :class:`Curve`)."""
         s, g = np.asarray(s, dtype=float), np.asarray(g, dtype=float)
-        out = np.empty(np.broadcast_shapes(s.shape, g.shape, (self.n,)), dtype=float)
-        s, g = np.broadcast_to(s, out.shape), np.broadcast_to(g, out.shape)
-        for curve, idx in self.parts:
+        shape = np.broadcast_shapes(s.shape, g.shape, (self.n,))
+        out = np.empty(shape, dtype=float)
+        s = s if s.shape == shape else np.broadcast_to(s, shape)
+        g = g if g.shape == shape else np.broadcast_to(g, shape)
+        for curve, idx in self._where:
             out[..., idx] = curve.inverse_slope(s[..., idx], g[..., idx])
         return out
 
@@ -70,9 +89,10 @@ class CurveSet:
         if start is None:
             return self._apply("inverse_derivative", g)
         g = np.asarray(g, dtype=float)
-        out = np.empty(np.broadcast_shapes(g.shape, (self.n,)), dtype=float)
-        g = np.broadcast_to(g, out.shape)
-        for curve, idx in self.parts:
+        shape = np.broadcast_shapes(g.shape, (self.n,))
+        out = np.empty(shape, dtype=float)
+        g = g if g.shape == shape else np.broadcast_to(g, shape)
+        for curve, idx in self._where:
             if curve.warm_start:  # the base signature has no start: only these take one
                 inverse: Callable[..., FloatArray] = curve.inverse_derivative
                 out[..., idx] = inverse(g[..., idx], start=start[idx])

@@ -39,6 +39,8 @@ def respond(
     to point the step (families without a closed form difference it). ``start`` is a guess
     for the unclipped spends (the previous call's): it only saves inverse iterations.
     """
+    if np.all(coef > 0) and np.all(price > 0):  # the usual case: every item in play
+        return _respond_live(curves, coef, price, lower, upper, start)
     pos = coef > 0
     live = pos & (price > 0)
     g = np.where(live, price / np.where(pos, coef, 1.0), 1.0)
@@ -47,6 +49,25 @@ def respond(
     x = np.where(pos, np.where(price > 0, np.clip(raw, lower, upper), upper), lower)
     x = np.where(~pos & (price < 0), upper, x)
     inside = live & (raw > lower) & (raw < upper)
+    slope = np.where(inside, curves.inverse_slope(np.where(inside, x, 1.0), g), 0.0)
+    return x, slope, raw
+
+
+def _respond_live(
+    curves: CurveSet,
+    coef: FloatArray,
+    price: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    start: FloatArray | None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`respond` where every coefficient and price is positive: the same numbers
+    without the masks (the allocator calls this hundreds of times per solve)."""
+    g = price / coef
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        raw = curves.inverse_derivative(g, start)
+    x = np.clip(raw, lower, upper)
+    inside = (raw > lower) & (raw < upper)
     slope = np.where(inside, curves.inverse_slope(np.where(inside, x, 1.0), g), 0.0)
     return x, slope, raw
 

@@ -73,7 +73,8 @@ class Allocator:
         active set starts its search at the multipliers just solved (``mu = 0``)."""
         key = m.tobytes()
         if key not in self._inner:
-            coef = self.a + np.tensordot(m, self.w, axes=1)
+            # one target: its single product, the bytes tensordot gives, without its set-up
+            coef = self.a + (m[0] * self.w[0] if m.size == 1 else np.tensordot(m, self.w, axes=1))
             sol = self.core.solve(coef, self.c + float(m @ self.rho))
             if len(self._inner) >= 8:
                 self._inner.clear()
