@@ -182,7 +182,8 @@ def build_problem(
         cap = cs.daily_cap[channel_of]
         share = rep(_cap_share(cs, pinned))
         # no cap is no cap whatever the share (inf * 0 would be nan, and nan spend)
-        upper = np.minimum(upper, np.where(np.isfinite(cap), cap * share, np.inf))
+        capped = np.isfinite(cap)
+        upper = np.minimum(upper, np.where(capped, np.where(capped, cap, 0.0) * share, np.inf))
     groups = []
     # each channel's items from one stable sort: a scan of all items per channel is
     # quadratic (10,000 channels x 300,000 daily items)
