@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
-from simulator.about import engine_fingerprint
+from simulator import about
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -126,6 +126,12 @@ def version_problems(client: str, workers: dict[str, str]) -> list[str]:
     ]
 
 
+def worker_engine() -> str:
+    """The engine fingerprint where this runs: sent to workers by reference, so each
+    answers with its own installed code."""
+    return about.engine_fingerprint()
+
+
 class DaskExecutor:
     """The same runs on an existing ``dask.distributed`` cluster, given its scheduler address.
 
@@ -177,10 +183,10 @@ class DaskExecutor:
         except ValueError as exc:  # Dask's own check of python, dask, distributed, ...
             raise VersionMismatch(str(exc).strip()) from exc
         try:
-            engines: dict[str, str] = self._client.run(engine_fingerprint)
+            engines: dict[str, str] = self._client.run(worker_engine)
         except Exception as exc:  # e.g. ModuleNotFoundError: no adsim on the workers
             raise VersionMismatch(f"workers cannot run the engine ({exc!r})") from exc
-        problems = version_problems(engine_fingerprint(), engines)
+        problems = version_problems(about.engine_fingerprint(), engines)
         if problems:
             raise VersionMismatch(
                 "; ".join(problems) + ": install the same adsim-budget on client and workers"
