@@ -14,7 +14,8 @@ from pathlib import Path
 import optuna
 import pytest
 
-from simulator.batch.executors import version_problems
+from simulator.batch import RunOptions, run_batch
+from simulator.batch.executors import InlineExecutor, version_problems
 from tests.batch.conftest import output_bytes, write_batch
 from tests.batch.dask_cli import cli_cluster, kill_group
 from tests.waiting import wait_until
@@ -34,7 +35,10 @@ def _rows(out: Path) -> int:
 
 def _studies(out: Path) -> dict[str, list[tuple[dict[str, float], float | None]]]:
     """Each study in DIR/optuna.sqlite: its trials' params and values, in order."""
-    url = f"sqlite:///{out / 'optuna.sqlite'}"
+    return _studies_at(f"sqlite:///{out / 'optuna.sqlite'}")
+
+
+def _studies_at(url: str) -> dict[str, list[tuple[dict[str, float], float | None]]]:
     return {
         s.study_name: [
             (t.params, t.value)
@@ -50,6 +54,32 @@ def test_version_problems_name_each_differing_worker() -> None:
         "worker tcp://a:1 runs engine 0.1.0+bb, this client 0.1.0+aa"
     ]
     assert version_problems("0.1.0+aa", {"tcp://b:1": "0.1.0+aa"}) == []
+
+
+def test_studies_made_in_the_worker_are_kept_by_the_parent(tmp_path: Path) -> None:
+    folder = tmp_path / "sc"
+    write_batch(folder, n_files=1, per_file=2, broken=1)
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    shared = RunOptions(runs=20, seed=3, storage=url, search_trials=TRIALS)
+    run_batch([str(folder)], tmp_path / "shared", shared, InlineExecutor())
+    # an unfinished earlier try of one run sits in the parent's storage: it is replaced
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    first = next(iter(_studies_at(url)))
+    optuna.create_study(study_name=first, storage=f"sqlite:///{kept / 'optuna.sqlite'}").ask()
+    here = RunOptions(runs=20, seed=3, storage=None, search_trials=TRIALS)
+    run_batch(
+        [str(folder)],
+        kept,
+        here,
+        InlineExecutor(),
+        keep_studies=f"sqlite:///{kept / 'optuna.sqlite'}",
+    )
+    assert output_bytes(kept) == output_bytes(tmp_path / "shared")
+    studies = _studies(kept)
+    assert len(studies) == 2
+    assert studies == _studies_at(url)
+    assert all(len(trials) == TRIALS for trials in studies.values())
 
 
 @pytest.mark.slow
