@@ -16,6 +16,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
+from simulator import about
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -111,11 +113,40 @@ def _distributed() -> Any:
     return importlib.import_module("distributed")
 
 
+class VersionMismatch(RuntimeError):
+    """The cluster runs other code than this client: its rows would not match their hash."""
+
+
+def version_problems(client: str, workers: dict[str, str]) -> list[str]:
+    """One line per worker whose engine fingerprint differs from the client's."""
+    return [
+        f"worker {address} runs engine {theirs}, this client {client}"
+        for address, theirs in sorted(workers.items())
+        if theirs != client
+    ]
+
+
+def worker_engine() -> str:
+    """The engine fingerprint where this runs: sent to workers by reference, so each
+    answers with its own installed code."""
+    return about.engine_fingerprint()
+
+
 class DaskExecutor:
-    """The same runs on an existing ``dask.distributed`` cluster, given its scheduler address."""
+    """The same runs on an existing ``dask.distributed`` cluster, given its scheduler address.
+
+    Before any run the workers must agree with the client on the packages Dask requires
+    (its ``get_versions(check=True)``) and on the engine fingerprint: a worker with other
+    code would make rows that do not match their input hash. ``VersionMismatch`` says which.
+    """
 
     def __init__(self, address: str) -> None:
         self._client = _distributed().Client(address, set_as_default=False, timeout="10s")
+        try:
+            self._check_versions()
+        except VersionMismatch:
+            self._client.close()
+            raise
         info = self._client.scheduler_info()
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         self.workers = max(1, threads)
@@ -145,6 +176,21 @@ class DaskExecutor:
         finally:
             if in_flight:
                 self._client.cancel(list(in_flight))
+
+    def _check_versions(self) -> None:
+        try:
+            self._client.get_versions(check=True)
+        except ValueError as exc:  # Dask's own check of python, dask, distributed, ...
+            raise VersionMismatch(str(exc).strip()) from exc
+        try:
+            engines: dict[str, str] = self._client.run(worker_engine)
+        except Exception as exc:  # e.g. ModuleNotFoundError: no adsim on the workers
+            raise VersionMismatch(f"workers cannot run the engine ({exc!r})") from exc
+        problems = version_problems(about.engine_fingerprint(), engines)
+        if problems:
+            raise VersionMismatch(
+                "; ".join(problems) + ": install the same adsim-budget on client and workers"
+            )
 
     def _submit(self, fn: Callable[[T], R], item: T, in_flight: dict[Any, T], ac: Any) -> None:
         future = self._client.submit(fn, item, pure=False)

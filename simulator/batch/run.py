@@ -20,7 +20,7 @@ from simulator.batch.executors import Executor
 from simulator.batch.inputs import expand
 from simulator.batch.progress import ProgressSink, QuietProgress
 from simulator.batch.runner import FAILED, RunOptions, RunRecord, RunTask, execute_run, input_hash
-from simulator.batch.search import prepare_storage, redact
+from simulator.batch.search import keep_study, prepare_storage, redact
 from simulator.batch.store import ResultStore
 
 Runner = Callable[[RunTask], RunRecord]
@@ -72,8 +72,12 @@ def run_batch(
     progress: ProgressSink | None = None,
     runner: Runner = execute_run,
     export_every_s: float = 10.0,
+    keep_studies: str | None = None,
 ) -> BatchSummary:
     """Run every scenario under ``paths`` and write ``out_dir``; see the module docstring.
+
+    With ``options.storage`` None each search's study comes back with its record;
+    ``keep_studies`` (an Optuna URL) is where the parent then keeps it.
 
     Raises ``InputError`` (before writing anything) when a path matches no scenario file,
     ``StorageError`` (before any run) when runs search and the Optuna storage won't open.
@@ -91,13 +95,16 @@ def run_batch(
         batch_id = uuid.uuid4().hex
         if options.search_trials > 0 and todo:
             prepare_storage(options.storage)  # raises StorageError before the batch starts
+            prepare_storage(keep_studies)
         store.start_batch(
             batch_id, _describe(paths, options, executor), len(tasks), summary.skipped
         )
         progress.start(len(todo), summary.skipped)
         try:
             with closing(executor.map_unordered(runner, todo)) as outcomes:
-                _consume(outcomes, store, batch_id, summary, progress, keys, export_every_s)
+                _consume(
+                    outcomes, store, batch_id, summary, progress, keys, export_every_s, keep_studies
+                )
         except KeyboardInterrupt:
             summary.interrupted = True
             executor.close()  # stop the workers now, before the tables are rewritten
@@ -121,12 +128,15 @@ def _consume(
     progress: ProgressSink,
     keys: list[str],
     export_every_s: float,
+    keep_studies: str | None,
 ) -> None:
     """Store each record as it arrives; rewrite the tables now and then for onlookers."""
     last_export = time.monotonic()
     for task, outcome in outcomes:
         record = outcome if isinstance(outcome, RunRecord) else _crashed(task, outcome)
         store.put(record, batch_id)
+        if keep_studies and record.study is not None:
+            keep_study(keep_studies, record.study)
         summary.executed += 1
         progress.advance(failed=not record.ok)
         if time.monotonic() - last_export > export_every_s:

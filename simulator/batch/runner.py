@@ -20,7 +20,7 @@ from simulator.about import engine_fingerprint
 from simulator.api import optimize
 from simulator.batch.files import recommendation_files
 from simulator.batch.inputs import RunSpec
-from simulator.batch.search import search_run
+from simulator.batch.search import StudyCopy, search_here, search_run
 from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import scenario_from_data
@@ -39,7 +39,9 @@ class RunOptions:
     runs: int = 1000
     seed: int = 0
     plan: str = "total"
-    storage: str | None = None  # Optuna storage URL for runs that search; not in the hash
+    # Optuna storage URL for runs that search; not in the hash. None: each study lives in
+    # the worker and comes back in the record (``RunRecord.study``).
+    storage: str | None = None
     search_trials: int = 0  # > 0: each finished run also searches by simulation
 
     def hashed(self) -> dict[str, Any]:
@@ -77,6 +79,7 @@ class RunRecord:
     files: dict[str, bytes] = field(default_factory=dict)  # suffix -> bytes, written by the parent
     elapsed_s: float = 0.0
     engine: str = ""  # the worker's engine_fingerprint(): which code made this row
+    study: StudyCopy | None = None  # the search's study, when it lived in the worker
 
     @property
     def ok(self) -> bool:
@@ -134,16 +137,13 @@ def _run(task: RunTask) -> RunRecord:
     simulation = simulate_run(sc, result, options)
     sim_totals = simulation.get("totals", {})
     searched: dict[str, Any] = {}
+    study = None
     if options.search_trials > 0:
-        searched = search_run(
-            sc,
-            spec.name,
-            task.key,
-            options.search_trials,
-            options.runs,
-            options.seed,
-            options.storage,
-        )
+        args = (sc, spec.name, task.key, options.search_trials, options.runs, options.seed)
+        if options.storage is None:
+            searched, study = search_here(*args)
+        else:
+            searched = search_run(*args, options.storage)
     return RunRecord(
         name=spec.name,
         key=task.key,
@@ -157,6 +157,7 @@ def _run(task: RunTask) -> RunRecord:
         p_targets_met=json_safe(simulation.get("p_targets_met")),
         search=searched,
         files=recommendation_files(sc, spec.data, spec.source, result, simulation, searched),
+        study=study,
     )
 
 

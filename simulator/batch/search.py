@@ -6,17 +6,26 @@ only the trials still missing, so the study ends with N finished trials either w
 SQLite takes one writer at a time: the parent creates the storage's tables once before
 the workers start (two workers creating them at once can collide), and SQLite URLs get
 a 30 s lock timeout so workers wait for each other's short writes instead of failing.
+
+On a Dask cluster without ``--storage`` a database path on the client means nothing to a
+worker on another machine, so each run's study lives in a scratch journal local to the
+worker, which returns the finished study (:class:`StudyCopy`); the parent, the only
+writer, adds it to ``DIR/optuna.sqlite`` (:func:`keep_study`), as a local batch would.
 """
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import optuna
 
 from simulator.model.compiled import CompiledScenario
-from simulator.optimize.search.storage import open_storage
+from simulator.optimize.search.storage import JOURNAL_PREFIX, open_storage
 from simulator.optimize.search.study import search
 from simulator.results import json_safe
 
@@ -83,6 +92,15 @@ def _missing_trials(storage: str | None, name: str, trials: int) -> int:
     return max(trials - done, 0)
 
 
+@dataclass(frozen=True)
+class StudyCopy:
+    """A finished study carried back from a worker: its name, direction and trials."""
+
+    name: str
+    direction: optuna.study.StudyDirection
+    trials: tuple[optuna.trial.FrozenTrial, ...]
+
+
 def search_run(
     sc: CompiledScenario,
     run_name: str,
@@ -107,3 +125,28 @@ def search_run(
     # the URL is where, not what: it stays out of the results (and so does any password)
     doc.pop("storage", None)
     return doc
+
+
+def search_here(
+    sc: CompiledScenario, run_name: str, key: str, trials: int, runs: int, seed: int
+) -> tuple[dict[str, Any], StudyCopy]:
+    """:func:`search_run` with the study in a scratch journal of this worker, returned whole.
+
+    A journal file rather than Optuna's in-memory storage: ``search`` opens its storage
+    by URL, and the file goes with the temporary directory either way.
+    """
+    with tempfile.TemporaryDirectory(prefix="adsim-study-") as scratch:
+        journal = f"{JOURNAL_PREFIX}{Path(scratch) / 'study.log'}"
+        doc = search_run(sc, run_name, key, trials, runs, seed, journal)
+        study = optuna.load_study(study_name=doc["study"], storage=open_storage(journal))
+        finished = tuple(study.get_trials(deepcopy=False))
+        return doc, StudyCopy(study.study_name, study.direction, finished)
+
+
+def keep_study(storage: str, copy: StudyCopy) -> None:
+    """Write a worker's study into ``storage``, replacing any unfinished try of the run."""
+    backend = open_storage(storage_url(storage))
+    with contextlib.suppress(KeyError):  # KeyError, the usual case: no earlier try
+        optuna.delete_study(study_name=copy.name, storage=backend)
+    study = optuna.create_study(study_name=copy.name, storage=backend, direction=copy.direction)
+    study.add_trials(copy.trials)

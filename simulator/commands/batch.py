@@ -10,7 +10,11 @@ are skipped by input hash. One batch writes a folder at a time: a second batch o
 --out stops at once (exit 2) naming the first one's process; it does not wait.
 Exit 0 when every run finished (optimal or infeasible), 1 when some failed (listed with
 their located errors), 2 when a path matches nothing, --storage cannot be opened, DIR is
-busy or its results.sqlite is damaged (the message says what to do), 130 when interrupted.
+busy or its results.sqlite is damaged (the message says what to do), or the --scheduler's
+workers run another engine version, 130 when interrupted.
+With --scheduler and no --storage each run's study lives on its worker and comes back
+with the run's results into DIR/optuna.sqlite (a path on this machine means nothing to
+a worker elsewhere).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from types import FrameType
 
 from simulator.batch import BatchSummary, InputError, RunOptions, make_executor, run_batch
+from simulator.batch.executors import VersionMismatch
 from simulator.batch.progress import ProgressSink, QuietProgress, RichProgress
 from simulator.batch.search import StorageError
 from simulator.batch.store import StoreError
@@ -100,7 +105,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"adsim batch: {problem}\n")
         return 2
     out = Path(args.out)
-    storage = args.storage or f"sqlite:///{(out / 'optuna.sqlite').resolve()}"
+    local = f"sqlite:///{(out / 'optuna.sqlite').resolve()}"
+    # remote workers keep each study themselves and send it back; the parent writes it
+    storage, keep = (
+        (None, local) if args.scheduler and not args.storage else (args.storage or local, None)
+    )
     options = RunOptions(
         runs=args.runs, seed=args.seed, storage=storage, search_trials=args.search_trials
     )
@@ -110,9 +119,12 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # an unreachable or refusing Dask scheduler
         sys.stderr.write(f"adsim batch: --scheduler {args.scheduler}: cannot connect ({exc})\n")
         return 1
+    except VersionMismatch as exc:
+        sys.stderr.write(f"adsim batch: --scheduler {args.scheduler}: {exc}\n")
+        return 2
     try:
         with _term_as_interrupt():
-            summary = run_batch(args.paths, out, options, executor, progress)
+            summary = run_batch(args.paths, out, options, executor, progress, keep_studies=keep)
     except (InputError, StorageError, StoreError) as exc:
         sys.stderr.write(f"adsim batch: {exc}\n")
         return 2
