@@ -36,7 +36,7 @@ PAGES: dict[str, tuple[str, list[str], str | None]] = {
     ),
     "scenario-format.md": (
         "Scenario format",
-        ["Definitions", "What the scenario reader accepts"],
+        ["Definitions", "Response families", "What the scenario reader accepts"],
         "schema",
     ),
     "cli.md": ("Command line", ["Commands", "Splits and exports"], "cli"),
