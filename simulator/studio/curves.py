@@ -69,6 +69,22 @@ def sample_curve(
     )
 
 
+def channel_upper(cs: CompiledScenario, channel: str, marks: list[float]) -> float:
+    """Where ``sample_curves`` ends ``channel``'s grid for these marked spends."""
+    return _upper(cs, cs.channel_ids.index(channel), marks)
+
+
+def sample_alone(cs: CompiledScenario, channel: str, upper: float, points: int = 60) -> CurveSample:
+    """``channel``'s curve on the grid ``sample_curves`` uses, the others at zero spend.
+
+    A channel's outcome depends only on its own ad sets' spend (each ad set has its own
+    curve, prices and adstock), so the curve is the same whatever the others spend: the
+    studio caches it on (scenario, channel, upper) and a slider move rarely resamples.
+    """
+    zero = dict.fromkeys(cs.channel_ids, 0.0)
+    return sample_curve(cs, channel, zero, spend_grid(upper, points))
+
+
 def sample_curves(
     cs: CompiledScenario,
     allocation: Mapping[str, float],
