@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the calibration stack (scipy) is imported only when a histo
 RESAMPLES = 30
 # Below this holdout R² a fitted curve predicts unseen days worse than a rough guess would
 # serve a planner; the panel says so in words (a sentence, not only a number in the table).
-POOR_FIT_R2 = 0.5
+POOR_FIT_R2 = 0.3
 # The fit-quality columns the studio shows, in order (``summary_rows`` keys).
 FIT_COLUMNS = (
     "channel",
