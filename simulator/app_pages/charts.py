@@ -6,6 +6,7 @@ one chart, not six.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -51,8 +52,11 @@ def curves_tab(
         cid: _curve(identity, cid, channel_upper(cs, cid, [m.spend for m in v]), cs)
         for cid, v in marks.items()
     }
-    cells = st.columns(min(3, cs.n_channels))  # Streamlit stacks them on a phone
+    st.html(curves_legend(columns, titles, lang()))
+    per_row = min(3, cs.n_channels)
     for j, cid in enumerate(cs.channel_ids):
+        if j % per_row == 0:  # a row at a time: a phone stacks them in channel order
+            cells = st.columns(per_row)
         bound = (float(cs.channel_min[j]), float(cs.channel_max[j]))
         fig = figures.curves_figure(
             {cid: samples[cid]},
@@ -61,10 +65,34 @@ def curves_tab(
             cs.currency,
             lang(),
             bounds={cid: bound},
-            legend=j == 0,
+            legend=False,
         )
-        with cells[j % len(cells)]:
+        with cells[j % per_row]:
             chart(fig, f"fig_curves_{cid}")
+
+
+def curves_legend(columns: list[Column], titles: list[str], lg: str) -> str:
+    """One legend above the small multiples (a plotly legend would squeeze one of them)."""
+    from simulator.studio.figures import PALETTE, color
+
+    def item(mark: str, text: str) -> str:
+        return (
+            f'<span style="margin-right:1.2em;white-space:nowrap">{mark} {html.escape(text)}</span>'
+        )
+
+    line = '<span style="color:{c};font-weight:700">{s}</span>'
+    items = [
+        item(line.format(c=PALETTE[0], s="━"), t("revenue", lg)),
+        item(line.format(c="#555", s="┈"), t("marginal_roi", lg)),
+        item(line.format(c="#d64545", s="╌"), t("break_even", lg)),
+    ]
+    items += [
+        item(line.format(c=color(i), s="●"), title)
+        for i, (col, title) in enumerate(zip(columns, titles, strict=True))
+        if col.result is not None
+    ]
+    box = "display:flex;flex-wrap:wrap;font-size:0.85rem;line-height:1.8"
+    return f'<div style="{box}">{"".join(items)}</div>'
 
 
 def split_tab(cs: CompiledScenario, done: Done) -> None:

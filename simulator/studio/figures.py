@@ -149,7 +149,8 @@ def _bound_lines(
                 {
                     "type": "line", "xref": x, "yref": f"{y} domain", "x0": value, "x1": value,
                     "y0": 0, "y1": 1, "line": {"color": "#888", "dash": "dot", "width": 1.5},
-                    "label": {"text": t(key, lang), "textposition": "end", "font": {"size": 10}},
+                    "label": {"text": t(key, lang), "textposition": "middle",
+                              "font": {"size": 10, "color": "#666"}},
                 }
             )  # fmt: skip  # one shape per call, its keys together
     return out
@@ -180,6 +181,7 @@ def _curve_axes(
     layout[ax_2] = {
         **layout.get(ax_2, {}),
         "range": [0, top],
+        "tickmode": "auto",  # round ticks, not the primary axis' grid synced onto this one
         "showgrid": False,
         "nticks": 5,
         "title": {"text": t("marginal_roi", lang), "font": small},

@@ -241,6 +241,19 @@ def test_every_tab_draws_and_is_pictured(server: str, lang: str, viewport: str) 
             if name == "Funnel":
                 funnels = page.locator('[class*="st-key-fig_funnel_"]')
                 expect(funnels).to_have_count(2, timeout=UPDATE_MS)  # baseline + the variant
+            if name.startswith("Daily revenue"):  # both plans simulated on one axis
+                page.locator(".st-key-fan_run button").click()
+                expect(page.locator(".st-key-fig_fan .main-svg").first).to_be_visible(
+                    timeout=UPDATE_MS
+                )
+                fan = _plot_json(page, "fig_fan")
+                assert fan is not None
+                # the Q4 scenario has no start_date: the axis counts days (dates: unit test)
+                day = {"en": "day", "zh": "天"}[lang]
+                assert fan["layout"]["xaxis"]["title"]["text"] == day  # type: ignore[index]
+                medians = [d for d in fan["data"] if "fill" not in d and d.get("showlegend", 1)]  # type: ignore[union-attr]
+                assert len(medians) == 2
+            page.get_by_role("tablist").evaluate("e => e.scrollIntoView({block: 'start'})")
             page.mouse.move(1, 1)
             page.screenshot(path=str(out / f"{viewport}-{lang}-tab{i}.png"), full_page=True)
         browser.close()
