@@ -47,10 +47,16 @@ def color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+_KEPT = ("paper_bgcolor", "plot_bgcolor", "colorway", "font", "hovermode", "xaxis", "yaxis")
+
+
 @lru_cache(maxsize=1)
 def _template() -> dict[str, Any]:
-    """plotly_white as a dict: unvalidated figures do not resolve template names."""
-    return dict(pio.templates["plotly_white"].to_plotly_json())
+    """plotly_white's look, cut to what these charts use (unvalidated figures do not
+    resolve template names). The full template (~7 kB of colour scales for chart types
+    we never draw) was copied twice and sent once per figure on every slider move."""
+    layout = pio.templates["plotly_white"].to_plotly_json()["layout"]
+    return {"layout": {k: layout[k] for k in _KEPT if k in layout}}
 
 
 def base_layout(height: int, top: int = 70) -> dict[str, Any]:
