@@ -200,7 +200,11 @@ def test_a_calibrated_history_opens_as_the_scenario(at: AppTest) -> None:
     text, report = calibrate_to_scenario(raw, "sample_history.csv", n_resamples=30)
     assert list(table.value["channel"]) == HISTORY_CHANNELS
     assert list(table.value["r2"]) == [row["r2"] for row in report.rows]
-    assert [w.value for w in at.warning] == report.warnings
+    # holdout R² 0.035 and -0.08 (baidu 0.49 and douyin 0.87 pass the 0.3 bar): in words
+    poor = "Poor fit (holdout R² below 0.3): xiaohongshu_notes, wechat_moments."
+    warnings = [w.value for w in at.warning]
+    assert warnings[0].startswith(poor)
+    assert warnings[1:] == report.warnings
     assert at.slider(key="sl_kol_posts")  # still the bundled scenario until it is opened
     at.button(key="cal_open").click().run()
     assert not at.exception
@@ -254,8 +258,10 @@ def test_the_pareto_tab_draws_the_optimisers_front(at: AppTest) -> None:
     at.run()
     at.button(key="pareto_run").click().run()
     assert not at.exception
-    (line,) = _pareto_trace(at)
+    line, baseline = _pareto_trace(at)  # the front, then the baseline plan marked beside it
     cs = scenario_from_data(*parse_yaml(SMALL.decode(), "small.yaml"), "small.yaml")
+    plan = evaluate(cs, dict(at.session_state["plan"])).totals  # the studio's baseline
+    assert baseline["x"] + baseline["y"] == pytest.approx([plan["cac"], plan["revenue"]])
     front = pareto_front(cs, "cac", 9)
     assert line["x"] == pytest.approx([p.x for p in front.points])
     assert line["y"] == pytest.approx([p.y for p in front.points])
@@ -263,7 +269,7 @@ def test_the_pareto_tab_draws_the_optimisers_front(at: AppTest) -> None:
     assert all(x <= cap * (1 + 1e-6) + 0.005 for x, cap in zip(line["x"], caps, strict=True))
     assert line["y"] == sorted(line["y"])  # a looser CAC never earns less
     at.button(key="optimize").click().run()
-    line, star = _pareto_trace(at)
+    line, star, baseline = _pareto_trace(at)  # the optimiser's column is the star, once
     rec = optimize(cs)
     assert star["x"] + star["y"] == pytest.approx([rec.totals["cac"], rec.totals["revenue"]])
     at.segmented_control(key="pareto_axis").set_value("roi").run()

@@ -16,10 +16,13 @@ import streamlit as st
 from simulator.app_pages.state import lang, show_issues, ss
 from simulator.studio.calibration import (
     FIT_COLUMNS,
+    POOR_FIT_R2,
     RESAMPLES,
     Calibrated,
     calibrate_upload,
     digest_of,
+    header_width,
+    poor_fits,
 )
 from simulator.studio.calibration import fit_table as fit_rows
 from simulator.studio.i18n import t
@@ -64,12 +67,17 @@ def fit_table(report: CalibrationReport) -> None:
     """The report's fit-quality rows with the library's numbers, formatted only."""
     lg = lang()
     config = {
-        k: st.column_config.NumberColumn(t(f"fit_{k}", lg), format=FORMATS[k])
+        k: st.column_config.NumberColumn(
+            t(f"fit_{k}", lg), format=FORMATS[k], width=header_width(t(f"fit_{k}", lg))
+        )
         if k in FORMATS
-        else st.column_config.Column(t(f"fit_{k}", lg))
+        else st.column_config.Column(t(f"fit_{k}", lg), width=header_width(t(f"fit_{k}", lg)))
         for k in FIT_COLUMNS
     }
     st.dataframe(fit_rows(report.rows), hide_index=True, column_config=config)
+    poor = poor_fits(report.rows)
+    if poor:
+        st.warning(t("poor_fit", lg, threshold=f"{POOR_FIT_R2:g}", channels=", ".join(poor)))
 
 
 def fitted_curves(report: CalibrationReport) -> None:

@@ -6,17 +6,19 @@ one chart, not six.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from simulator.api import simulate
 from simulator.app_pages.daily import daily_tab
+from simulator.app_pages.fan import fan_tab
 from simulator.app_pages.front import front_tab
-from simulator.app_pages.state import lang, studio
+from simulator.app_pages.state import lang
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.compare import Column
+from simulator.studio.curves import CurveSample, channel_upper, sample_alone
 from simulator.studio.i18n import t
 
 TABS = ("tab_curves", "tab_split", "tab_funnel", "tab_fan", "tab_daily", "tab_pareto")
@@ -27,16 +29,70 @@ def chart(fig: Any, key: str) -> None:
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 
-def curves_tab(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> None:
-    """Every channel's response curve from the engine, each column's spend marked on it."""
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _curve(identity: str, channel: str, upper: float, _cs: CompiledScenario) -> CurveSample:
+    """One channel's sampled curve, shared across reruns (``identity`` keys ``_cs``)."""
+    return sample_alone(_cs, channel, upper)
+
+
+def curves_tab(
+    cs: CompiledScenario, columns: list[Column], titles: list[str], identity: str
+) -> None:
+    """Every channel's response curve from the engine, each column's spend marked on it.
+
+    The curves are cached per channel and grid end, and each channel is its own small
+    figure: a slider move changes one channel's figure (the others are sent unchanged and
+    the browser does not redraw them), and on a phone the columns stack.
+    """
     from simulator.studio import figures
-    from simulator.studio.curves import sample_curves
     from simulator.studio.report import curve_marks
 
     marks = curve_marks(cs, columns, titles)
-    spends = {k: [m.spend for m in v] for k, v in marks.items()}
-    samples = sample_curves(cs, studio.plan, spends)
-    chart(figures.curves_figure(samples, cs.labels, marks, cs.currency, lang()), "fig_curves")
+    samples = {
+        cid: _curve(identity, cid, channel_upper(cs, cid, [m.spend for m in v]), cs)
+        for cid, v in marks.items()
+    }
+    st.html(curves_legend(columns, titles, lang()))
+    per_row = min(3, cs.n_channels)
+    for j, cid in enumerate(cs.channel_ids):
+        if j % per_row == 0:  # a row at a time: a phone stacks them in channel order
+            cells = st.columns(per_row)
+        bound = (float(cs.channel_min[j]), float(cs.channel_max[j]))
+        fig = figures.curves_figure(
+            {cid: samples[cid]},
+            cs.labels,
+            {cid: marks[cid]},
+            cs.currency,
+            lang(),
+            bounds={cid: bound},
+            legend=False,
+        )
+        with cells[j % per_row]:
+            chart(fig, f"fig_curves_{cid}")
+
+
+def curves_legend(columns: list[Column], titles: list[str], lg: str) -> str:
+    """One legend above the small multiples (a plotly legend would squeeze one of them)."""
+    from simulator.studio.figures import PALETTE, color
+
+    def item(mark: str, text: str) -> str:
+        return (
+            f'<span style="margin-right:1.2em;white-space:nowrap">{mark} {html.escape(text)}</span>'
+        )
+
+    line = '<span style="color:{c};font-weight:700">{s}</span>'
+    items = [
+        item(line.format(c=PALETTE[0], s="━"), t("revenue", lg)),
+        item(line.format(c="#555", s="┈"), t("marginal_roi", lg)),
+        item(line.format(c="#d64545", s="╌"), t("break_even", lg)),
+    ]
+    items += [
+        item(line.format(c=color(i), s="●"), title)
+        for i, (col, title) in enumerate(zip(columns, titles, strict=True))
+        if col.result is not None
+    ]
+    box = "display:flex;flex-wrap:wrap;font-size:0.85rem;line-height:1.8"
+    return f'<div style="{box}">{"".join(items)}</div>'
 
 
 def split_tab(cs: CompiledScenario, done: Done) -> None:
@@ -47,57 +103,35 @@ def split_tab(cs: CompiledScenario, done: Done) -> None:
 
 
 def funnel_tab(done: Done) -> None:
+    """One funnel per plan, side by side (stacked on a phone)."""
     from simulator.studio import figures
 
-    totals = [(ti, c.result.totals) for ti, c in done if c.result]
-    chart(figures.funnel_figure(totals, lang()), "fig_funnel")
-    st.caption(t("funnel_note", lang()))
-
-
-def _fan_form(done: Done) -> tuple[int, int, int, bool]:
     lg = lang()
-    cols = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
-    pick = cols[0].selectbox(t("fan_for", lg), range(len(done)), format_func=lambda i: done[i][0])
-    runs = int(cols[1].number_input(t("runs", lg), 50, 20_000, 500, 50, key="fan_runs"))
-    seed = int(cols[2].number_input(t("seed", lg), 0, 2**31 - 1, 7, key="fan_seed"))
-    clicked = cols[3].button(t("fan_run", lg), key="fan_run", type="primary")
-    return pick or 0, runs, seed, clicked
+    plans = [(ti, c.result.totals) for ti, c in done if c.result]
+    cells = st.columns(max(1, min(len(plans), 4)))
+    for i, (title, totals) in enumerate(plans):
+        with cells[i % len(cells)]:
+            chart(figures.funnel_figure(title, totals, lg, i), f"fig_funnel_{i}")
+    st.caption(t("funnel_note", lg))
 
 
-def fan_tab(cs: CompiledScenario, done: Done, identity: str) -> None:
-    """Monte Carlo on request: p10-p90 of daily revenue for one column's split."""
-    from simulator.studio import figures
-    from simulator.studio.simulation import fan_bands
-
-    lg = lang()
-    pick, runs, seed, clicked = _fan_form(done)
-    title, col = done[pick]
-    if clicked:
-        with st.spinner(t("fan_run", lg)):
-            split = col.result.split if col.result else col.allocation
-            result = simulate(cs, split, runs=runs, seed=seed)
-        studio.sim = (identity, title, fan_bands(result))
-    sim = studio.sim
-    if sim and sim[0] == identity:
-        bands = sim[2]
-        st.caption(f"{sim[1]} · {bands.runs} runs")
-        fig = figures.fan_figure(
-            bands.days, bands.p10, bands.p50, bands.p90, cs.currency, lg, bands.mean
-        )
-        chart(fig, "fig_fan")
+def _optimiser(col: Column) -> bool:
+    """The optimiser's column: the front already marks it (a star)."""
+    return col.variant is not None and col.variant.kind == "optimize"
 
 
 def charts(cs: CompiledScenario, columns: list[Column], titles: list[str], identity: str) -> None:
     """The tabs; only the open one draws."""
     tabs = st.tabs([t(n, lang()) for n in TABS], key="charts", on_change="rerun")
     done = [(ti, c) for ti, c in zip(titles, columns, strict=True) if c.result is not None]
+    plans = [(ti, c.result) for ti, c in done if c.result and not _optimiser(c)]
     draw: tuple[Callable[[], None], ...] = (
-        lambda: curves_tab(cs, columns, titles),
+        lambda: curves_tab(cs, columns, titles, identity),
         lambda: split_tab(cs, done),
         lambda: funnel_tab(done),
         lambda: fan_tab(cs, done, identity),
         lambda: daily_tab(cs, identity),
-        lambda: front_tab(cs, identity),
+        lambda: front_tab(cs, identity, plans),
     )
     for tab, fn in zip(tabs, draw, strict=True):
         if tab.open:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from simulator.app_pages.state import lang, recommendation, studio
 from simulator.model.compiled import CompiledScenario
+from simulator.results import Result
 from simulator.studio import figures
 from simulator.studio import pareto as front_lib
 from simulator.studio.i18n import t
@@ -20,8 +21,8 @@ def _trace(cs: CompiledScenario, axis: str, identity: str) -> None:
     """Run the sweep with a progress bar, one step per point of the front."""
     lg = lang()
     n = front_lib.POINTS
+    bar = st.progress(0.0, text=f"{t('optimizing', lg)} ({t('pareto_help', lg, n=n)})")
     try:
-        bar = st.progress(0.0, text=f"{t('optimizing', lg)} ({t('pareto_help', lg, n=n)})")
 
         def step(done: int, total: int) -> None:
             bar.progress(done / total, text=f"{t('optimizing', lg)} {done}/{total}")
@@ -30,11 +31,16 @@ def _trace(cs: CompiledScenario, axis: str, identity: str) -> None:
     except ValueError as exc:  # objective min_spend has no front: say so, no traceback
         st.info(str(exc))
         return
+    finally:
+        bar.empty()  # the bar goes once the front is drawn (or refused)
     studio.pareto = (identity, axis, front)
 
 
-def front_tab(cs: CompiledScenario, identity: str) -> None:
-    """Axis choice, the Trace button, then the front with the optimiser's answer on it."""
+def front_tab(cs: CompiledScenario, identity: str, plans: list[tuple[str, Result]]) -> None:
+    """Axis choice, the Trace button, then the front with the optimiser's answer on it.
+
+    ``plans`` (title, result) are the baseline and variants, marked beside the front.
+    """
     lg = lang()
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     axis = left.segmented_control(
@@ -57,5 +63,6 @@ def front_tab(cs: CompiledScenario, identity: str) -> None:
         return
     chosen = front_lib.chosen_point(front, recommendation(identity), lg)
     titles = front_lib.axis_titles(front, cs.currency, lg)
-    fig = figures.pareto_figure(front_lib.plot_points(front, lg), chosen, titles, lg)
+    marks = [p for p in (front_lib.plan_point(front, r, ti) for ti, r in plans) if p]
+    fig = figures.pareto_figure(front_lib.plot_points(front, lg), chosen, titles, lg, marks)
     st.plotly_chart(fig, key="fig_pareto", config={"displaylogo": False})

@@ -42,7 +42,7 @@ def run_optimizer(cs: CompiledScenario, identity: str) -> None:
     if clicked:
         bar = right.progress(0.1, text=t("optimizing", lg))
         studio.rec = (identity, optimize(cs))
-        bar.progress(1.0, text=t("recommendation", lg))
+        bar.empty()  # done: the column and its explanations say so
         add_variant_cb("optimize")
     rec = recommendation(identity)
     if rec is not None:

@@ -61,7 +61,7 @@ class Studio:
     variants = _Kept[list[Variant]]()
     edits = _Kept[dict[str, float | None]]()
     rec = _Kept[tuple[str, Result] | None](None)
-    sim = _Kept[tuple[str, str, "FanBands"] | None](None)
+    sim = _Kept[tuple[str, list[tuple[str, "FanBands"]]] | None](None)
     pareto = _Kept[tuple[str, str, "Front"] | None](None)
     daily_plan = _Kept[tuple[str, Result, tuple[Result, Result]] | None](None)
 

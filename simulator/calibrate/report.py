@@ -127,7 +127,8 @@ def figure(cal: Calibration) -> Any:
             fig.add_trace(trace, row=row, col=2)
         held = days[ch.fit.holdout_start]
         fig.add_vrect(x0=held, x1=days[-1], fillcolor="rgba(255,165,0,0.12)", line_width=0,
-                      row=row, col=2)  # fmt: skip  # keyword pairs kept as one call on two lines
+                      annotation_text="holdout (not fitted)", annotation_position="top left",
+                      annotation_font_size=10, row=row, col=2)  # fmt: skip  # one call
         currency = html.escape(cal.currency, quote=False)  # plotly reads text as markup
         fig.update_xaxes(title_text=f"spend a day ({currency})", row=row, col=1)
     fig.update_layout(height=320 * n, width=1100, margin={"t": 60}, template="plotly_white")

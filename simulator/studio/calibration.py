@@ -9,6 +9,7 @@ bytes, and turns a bad file's ``ScenarioError`` into the located lines to show.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,9 @@ if TYPE_CHECKING:  # the calibration stack (scipy) is imported only when a histo
     from simulator.calibrate.to_scenario import CalibrationReport
 
 RESAMPLES = 30
+# Below this holdout R² a fitted curve predicts unseen days worse than a rough guess would
+# serve a planner; the panel says so in words (a sentence, not only a number in the table).
+POOR_FIT_R2 = 0.3
 # The fit-quality columns the studio shows, in order (``summary_rows`` keys).
 FIT_COLUMNS = (
     "channel",
@@ -71,3 +75,19 @@ def calibrate_upload(raw: bytes, source: str, n_resamples: int = RESAMPLES) -> C
 def fit_table(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The report's rows cut to ``FIT_COLUMNS`` (warnings are shown as sentences instead)."""
     return [{k: row.get(k) for k in FIT_COLUMNS} for row in rows]
+
+
+def poor_fits(rows: Sequence[dict[str, Any]], threshold: float = POOR_FIT_R2) -> list[str]:
+    """Channels whose holdout R² is below ``threshold`` (a missing or NaN R² is not judged)."""
+    out = []
+    for row in rows:
+        r2 = row.get("holdout_r2")
+        if isinstance(r2, int | float) and math.isfinite(r2) and r2 < threshold:
+            out.append(str(row.get("channel", "")))
+    return out
+
+
+def header_width(label: str) -> int:
+    """Pixels a table column needs so its header is not clipped (CJK glyphs are wider)."""
+    wide = sum(1 for ch in label if ord(ch) > 0x2E80)
+    return 28 + 8 * (len(label) - wide) + 15 * wide

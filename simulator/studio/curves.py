@@ -42,6 +42,49 @@ def _upper(cs: CompiledScenario, j: int, marks: list[float]) -> float:
     return min(max(bound, 1.25 * mark), 2.5 * mark)
 
 
+def sample_curve(
+    cs: CompiledScenario,
+    channel: str,
+    allocation: Mapping[str, float],
+    grid: FloatArray,
+) -> CurveSample:
+    """The engine's outcome of ``channel`` at each spend of ``grid``, others as allocated.
+
+    One vectorised call: ``K = len(grid)`` candidate splits of shape ``(K, A)``. A channel's
+    spend divides among its ad sets by their default shares, as a split file would.
+    """
+    j = cs.channel_ids.index(channel)
+    base = as_split(cs, dict(allocation)).spend
+    idx = cs.ad_sets_of(j)
+    share = cs.default_share[idx] / cs.default_share[idx].sum()
+    spend = np.repeat(base[None, :], grid.size, axis=0)
+    spend[:, idx] = np.outer(grid, share)
+    metrics = per_channel(cs, evaluate_spend(cs, spend))
+    return CurveSample(
+        channel=channel,
+        spend=np.asarray(grid, dtype=float),
+        revenue=metrics["revenue"][:, j],
+        conversions=metrics["conversions"][:, j],
+        marginal_roi=metrics["marginal_roi"][:, j],
+    )
+
+
+def channel_upper(cs: CompiledScenario, channel: str, marks: list[float]) -> float:
+    """Where ``sample_curves`` ends ``channel``'s grid for these marked spends."""
+    return _upper(cs, cs.channel_ids.index(channel), marks)
+
+
+def sample_alone(cs: CompiledScenario, channel: str, upper: float, points: int = 60) -> CurveSample:
+    """``channel``'s curve on the grid ``sample_curves`` uses, the others at zero spend.
+
+    A channel's outcome depends only on its own ad sets' spend (each ad set has its own
+    curve, prices and adstock), so the curve is the same whatever the others spend: the
+    studio caches it on (scenario, channel, upper) and a slider move rarely resamples.
+    """
+    zero = dict.fromkeys(cs.channel_ids, 0.0)
+    return sample_curve(cs, channel, zero, spend_grid(upper, points))
+
+
 def sample_curves(
     cs: CompiledScenario,
     allocation: Mapping[str, float],

@@ -97,6 +97,17 @@ EN: dict[str, str] = {
     "median": "median",
     "mean": "mean",
     "funnel_note": "Impressions and clicks count only channels priced by CPM, CPC, CPA or fee.",
+    "break_even": "break-even (marginal ROI = 1)",
+    "bound_max": "max",
+    "bound_min": "min",
+    "p_targets": "P(targets met) {p}",
+    "date": "date",
+    "fan_plans": "Plans to simulate",
+    "poor_fit": (
+        "Poor fit (holdout R² below {threshold}): {channels}. Treat these curves as rough"
+        " guesses and collect more varied spend before relying on them."
+    ),
+    "funnel_rate": "{rate} of {stage}",
     "downloads": "Downloads",
     "download_for": "Plan to download",
     "csv": "CSV",
@@ -279,6 +290,17 @@ ZH: dict[str, str] = {
     "median": "中位数",
     "mean": "均值",
     "funnel_note": "曝光和点击只统计按 CPM、CPC、CPA 或固定费用计价的渠道。",
+    "break_even": "盈亏平衡（边际 ROI = 1）",
+    "bound_max": "上限",
+    "bound_min": "下限",
+    "p_targets": "达成目标的概率 {p}",
+    "date": "日期",
+    "fan_plans": "模拟的方案",
+    "poor_fit": (
+        "拟合较差（留出期 R² 低于 {threshold}）：{channels}。"
+        "这些曲线只能作粗略参考，请积累更多不同花费水平的数据后再依赖它们。"
+    ),
+    "funnel_rate": "{stage}的 {rate}",
     "downloads": "下载",
     "download_for": "下载的方案",
     "csv": "CSV",

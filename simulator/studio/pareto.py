@@ -8,6 +8,7 @@ front's points and the current recommendation into labelled
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,14 @@ def chosen_point(front: Front, rec: Result | None, lang: str) -> Point | None:
     if x is None or y is None:
         return None
     return float(x), float(y), t("pareto_chosen", lang)
+
+
+def plan_point(front: Front, result: Result, title: str) -> Point | None:
+    """A plan's (axis, objective) on the front's axes, named by its column title."""
+    x, y = result.totals.get(front.axis), result.totals.get(front.objective)
+    if x is None or y is None or not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return float(x), float(y), title
 
 
 def axis_titles(front: Front, currency: str, lang: str) -> tuple[str, str]:

@@ -25,6 +25,7 @@ class FanBands:
     p90: FloatArray
     mean: FloatArray
     runs: int
+    p_targets_met: float | None = None  # share of runs meeting every target; None: no targets
 
 
 def daily_revenue(result: Any) -> FloatArray:
@@ -55,4 +56,5 @@ def fan_bands(result: Any) -> FanBands:
         p90=p90,
         mean=runs.mean(axis=0),
         runs=int(runs.shape[0]),
+        p_targets_met=getattr(result, "p_targets_met", None),
     )

@@ -166,3 +166,94 @@ def test_calibrating_a_history_opens_it(server: str) -> None:
         revenue = page.locator('[data-testid="stMetricValue"]').nth(1)
         expect(revenue).to_have_text(revenue_text, timeout=UPDATE_MS)
         browser.close()
+
+
+TABS = {
+    "en": ("Response curves", "Split", "Funnel", "Daily revenue (Monte Carlo)", "Daily plan"),
+    "zh": ("响应曲线", "预算分配", None, None, None),
+}
+VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+def _plot_json(page: object, key: str) -> dict[str, object]:
+    """The drawn figure's data and layout, read from plotly's own div in the page."""
+    return page.evaluate(  # type: ignore[attr-defined, no-any-return]  # playwright Page
+        """k => { const p = document.querySelector(`.st-key-${k} .js-plotly-plot`);
+            return p ? {data: p.data, layout: p.layout} : null; }""",
+        key,
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_tab_draws_and_is_pictured(server: str, lang: str, viewport: str) -> None:
+    """Walk the chart tabs in one language and viewport, saving a picture of each.
+
+    Also checks the chart properties issue 17 asked for, where the browser can read them:
+    a curve per channel with a break-even line at marginal ROI 1 and axis titles, one
+    funnel figure per plan, and (on a phone) the curve figures stacked, not side by side.
+    """
+    from playwright.sync_api import expect, sync_playwright
+
+    width, height = VIEWPORTS[viewport]
+    out = ROOT / "tests" / "e2e" / "artifacts"
+    out.mkdir(parents=True, exist_ok=True)
+    url = server + ("/?lang=zh" if lang == "zh" else "")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(url, timeout=FIRST_LOAD_MS)
+        expect(page.locator('[data-testid="stMetricValue"]').nth(1)).to_be_visible(
+            timeout=FIRST_LOAD_MS
+        )
+        add = "Add" if lang == "en" else "添加"
+        page.get_by_role("button", name=add, exact=True).first.click()
+        expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(14, timeout=UPDATE_MS)
+        page.wait_for_function(SETTLED, timeout=UPDATE_MS)
+
+        curves = page.locator('[class*="st-key-fig_curves_"] .main-svg')
+        expect(curves.first).to_be_visible(timeout=UPDATE_MS)
+        q4 = load_scenario(DEFAULT)
+        assert page.locator('[class*="st-key-fig_curves_"]').count() == q4.n_channels
+        fig = _plot_json(page, f"fig_curves_{q4.channel_ids[0]}")
+        assert fig is not None
+        even = [d for d in fig["data"] if d.get("y") == [1, 1]]  # type: ignore[union-attr, index]
+        assert len(even) == 1, "one break-even line at marginal ROI 1"
+        layout = fig["layout"]
+        assert layout["xaxis"]["title"]["text"]  # type: ignore[index]
+        assert layout["yaxis"]["title"]["text"]  # type: ignore[index]
+        boxes = [b.bounding_box() for b in page.locator('[class*="st-key-fig_curves_"]').all()]
+        lefts = {round(b["x"]) for b in boxes if b}
+        if viewport == "phone":
+            assert len(lefts) == 1, f"curve figures side by side on a phone: {lefts}"
+        else:
+            assert len(lefts) == 3
+
+        for i, name in enumerate(TABS["en"]):
+            label = TABS[lang][i]
+            tab = (
+                page.get_by_role("tab").nth(i)
+                if label is None
+                else page.get_by_role("tab", name=label)
+            )
+            tab.click()
+            page.wait_for_function(SETTLED, timeout=UPDATE_MS)
+            if name == "Funnel":
+                funnels = page.locator('[class*="st-key-fig_funnel_"]')
+                expect(funnels).to_have_count(2, timeout=UPDATE_MS)  # baseline + the variant
+            if name.startswith("Daily revenue"):  # both plans simulated on one axis
+                page.locator(".st-key-fan_run button").click()
+                expect(page.locator(".st-key-fig_fan .main-svg").first).to_be_visible(
+                    timeout=UPDATE_MS
+                )
+                fan = _plot_json(page, "fig_fan")
+                assert fan is not None
+                # the Q4 scenario has no start_date: the axis counts days (dates: unit test)
+                day = {"en": "day", "zh": "天"}[lang]
+                assert fan["layout"]["xaxis"]["title"]["text"] == day  # type: ignore[index]
+                medians = [d for d in fan["data"] if "fill" not in d and d.get("showlegend", 1)]  # type: ignore[union-attr]
+                assert len(medians) == 2
+            page.get_by_role("tablist").evaluate("e => e.scrollIntoView({block: 'start'})")
+            page.mouse.move(1, 1)
+            page.screenshot(path=str(out / f"{viewport}-{lang}-tab{i}.png"), full_page=True)
+        browser.close()
