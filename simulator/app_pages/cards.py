@@ -18,12 +18,19 @@ div[class*="st-key-kpi_ok_"]{background:#f1faf5;border-left:6px solid #2e9e5b}
 div[class*="st-key-kpi_bad_"]{background:#fdf3f2;border-left:6px solid #d64545}
 div[class*="st-key-kpi_none_"]{border-left:6px solid #9aa5b1}
 div[data-testid="stMetricValue"]{font-size:1.45rem}
+div[class*="st-key-kpi_title_"] p{display:-webkit-box;-webkit-line-clamp:2;
+-webkit-box-orient:vertical;overflow:hidden;min-height:3em;margin:0}
 </style>"""
 
 
 def status_line(col: Column) -> tuple[str, str]:
-    """(css suffix, markdown) of a column's target status."""
+    """(css suffix, markdown) of a column's status: limits broken first, then targets.
+
+    A plan over budget or outside a channel's bounds is never green, whatever its targets.
+    """
     lg = lang()
+    if col.breaches:
+        return "bad", f":red-badge[:material/warning: {t('breaks_rules', lg)}]"
     if not col.checks:
         return "none", f":gray-badge[{t('no_targets', lg)}]"
     if col.targets_met:
@@ -46,12 +53,31 @@ def _metrics(cs: CompiledScenario, result: Result, deltas: dict[str, float | Non
         st.caption(f":orange[{w}]")
 
 
+def _limits(cs: CompiledScenario, col: Column) -> None:
+    """The bounds a plan breaks and the money a budget change could not place, in words."""
+    lg = lang()
+    for breach in col.breaches:
+        st.caption(f":red[{fmt.plain(breach.text(lg, cs.labels, cs.currency))}]")
+    if col.unplaced > 0:
+        st.caption(
+            f":orange[{fmt.plain(t('unplaced', lg, money=fmt.money(col.unplaced, cs.currency)))}]"
+        )
+
+
 def kpi_card(cs: CompiledScenario, col: Column, title: str, i: int) -> None:
-    """One column's card; its container key carries the status for the CSS colours."""
+    """One column's card; its container key carries the status for the CSS colours.
+
+    The title is held to two lines (the full title on hover), so a long variant's card
+    stays in line with the others.
+    """
     state, badge = status_line(col) if col.result else ("none", "")
     with st.container(border=True, key=f"kpi_{state}_{col.key}"):
         top = st.columns([5, 1], vertical_alignment="center")
-        top[0].markdown(f"**{title}**  \n{badge}")
+        with top[0]:
+            with st.container(key=f"kpi_title_{col.key}"):
+                st.markdown(f"**{fmt.plain(title)}**", help=fmt.plain(title))
+            st.markdown(badge)
+        _limits(cs, col)
         if col.variant is not None:
             top[1].button(
                 "✕",
@@ -71,7 +97,9 @@ def comparison(cs: CompiledScenario, columns: list[Column]) -> list[str]:
     """The KPI cards side by side; returns each column's title."""
     lg = lang()
     st.subheader(t("comparison", lg))
-    titles = [describe(c.variant, lg, cs.labels, i) for i, c in enumerate(columns)]
+    titles = [
+        describe(c.variant, lg, cs.labels, i, c.actual_percent) for i, c in enumerate(columns)
+    ]
     boxes = st.columns(1 + MAX_VARIANTS)
     for i, (box, col) in enumerate(zip(boxes, columns, strict=False)):
         with box:

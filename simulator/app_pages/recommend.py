@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.api import optimize
-from simulator.app_pages.state import add_variant_cb, lang, recommendation, studio
+from simulator.app_pages.state import add_variant_cb, lang, recommendation, ss, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio.i18n import t
@@ -39,11 +39,13 @@ def run_optimizer(cs: CompiledScenario, identity: str) -> None:
         key="optimize",
         help=t("optimize_help", lg),
     )
-    if clicked:
+    relink = bool(ss.pop("link_optimize", False))  # a shared link's column, re-run once
+    if clicked or relink:
         bar = right.progress(0.1, text=t("optimizing", lg))
         studio.rec = (identity, optimize(cs))
-        bar.progress(1.0, text=t("recommendation", lg))
-        add_variant_cb("optimize")
+        bar.empty()
+        if clicked:
+            add_variant_cb("optimize")
     rec = recommendation(identity)
     if rec is not None:
         explanations(cs, rec)

@@ -189,6 +189,31 @@ EN: dict[str, str] = {
     "event_only": "only {channels}",
     "date_tick": "%b %-d",
     "daily_spend_axis": "spend per day ({currency})",
+    # guard rails, the comparison table, the share link (issue 17 items 2, 4, 7)
+    "breach_over_max": "{channel} {spend} is over its max {bound}",
+    "breach_under_min": "{channel} {spend} is under its min {bound}",
+    "breach_over_budget": "total {spend} is {excess} over the budget {bound}",
+    "breaks_rules": "outside the scenario's limits",
+    "actual_change": "{title} (placed {pct}%)",
+    "unplaced": "{money} could not be placed: every channel is at its max.",
+    "kpi": "KPI",
+    "ltv": "LTV",
+    "ltv_cac": "LTV/CAC",
+    "p_targets": "P(targets met)",
+    "channel_share": "Share",
+    "channel_change": "Change vs baseline",
+    "binding": "Binding limit",
+    "bind_max": "at max {bound}",
+    "bind_min": "at min {bound}",
+    "bind_zero": "off",
+    "channels_of": "Per channel, for the plan",
+    "copy_link": "Copy link",
+    "copied": "Copied",
+    "share_restores": "Opens this plan, its variants, edits, targets, the optimiser's column "
+    "(re-run), the open chart and the language.",
+    "unreachable": "{target} {bound} cannot be reached: the best reachable is {best}.",
+    "tradeoff": "Trade-off along the front ({axis}): {points}.",
+    "link_tab": "unknown chart; use {known}",
 }
 
 ZH: dict[str, str] = {
@@ -366,6 +391,31 @@ ZH: dict[str, str] = {
     "event_only": "仅 {channels}",
     "date_tick": "%-m月%-d日",
     "daily_spend_axis": "每日花费（{currency}）",
+    # 护栏、对比表、分享链接（issue 17 第 2、4、7 项）
+    "breach_over_max": "{channel} {spend} 超出上限 {bound}",
+    "breach_under_min": "{channel} {spend} 低于下限 {bound}",
+    "breach_over_budget": "总花费 {spend} 超出预算 {bound}（多 {excess}）",
+    "breaks_rules": "超出场景限制",
+    "actual_change": "{title}（实际 {pct}%）",
+    "unplaced": "{money} 无法投放：各渠道均已达上限。",
+    "kpi": "指标",
+    "ltv": "生命周期价值 LTV",
+    "ltv_cac": "LTV/CAC",
+    "p_targets": "达标概率",
+    "channel_share": "占比",
+    "channel_change": "较基准变化",
+    "binding": "约束",
+    "bind_max": "达上限 {bound}",
+    "bind_min": "达下限 {bound}",
+    "bind_zero": "未投放",
+    "channels_of": "分渠道明细：方案",
+    "copy_link": "复制链接",
+    "copied": "已复制",
+    "share_restores": "打开后恢复此方案、变体、假设修改、目标、优化器列（重新运行）、"
+    "当前图表和语言。",
+    "unreachable": "{target} {bound} 无法达到：可达到的最佳值为 {best}。",
+    "tradeoff": "前沿上的取舍（{axis}）：{points}。",
+    "link_tab": "未知图表；可用 {known}",
 }
 
 LABELS = {"en": EN, "zh": ZH}
