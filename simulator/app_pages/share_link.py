@@ -7,7 +7,6 @@ import json
 from urllib.parse import urlencode
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from simulator.app_pages.state import lang, ss, studio
 from simulator.studio import share
@@ -29,18 +28,25 @@ def open_tab(lg: str) -> str:
     return next((n for n in share.TABS if t(n, lg) == label), "")
 
 
+def _js(text: str) -> str:
+    """``text`` as a JavaScript string literal that cannot close the ``<script>``."""
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def copy_button(url: str, lg: str) -> None:
-    """One button that puts ``url`` on the clipboard (the page's iframe may write to it)."""
+    """One button that puts ``url`` on the clipboard (the page's iframe may write to it).
+
+    Every text in the script is our own or escaped (``_js``): the link's parameters are
+    URL-encoded, so nothing from a query string reaches the page as markup.
+    """
     label = t("copy_link", lg)
-    components.html(
-        _BUTTON.format(
-            label=html.escape(label),
-            url=json.dumps(url),
-            done=json.dumps(t("copied", lg)),
-            label_js=json.dumps(label),
-        ),
-        height=44,
+    button = _BUTTON.format(
+        label=html.escape(label),
+        url=_js(url),
+        done=_js(t("copied", lg)),
+        label_js=_js(label),
     )
+    st.iframe(button, height=44)
 
 
 def share_link(uploaded: bool) -> None:

@@ -214,6 +214,11 @@ EN: dict[str, str] = {
     "unreachable": "{target} {bound} cannot be reached: the best reachable is {best}.",
     "tradeoff": "Trade-off along the front ({axis}): {points}.",
     "link_tab": "unknown chart; use {known}",
+    "status_optimal": "optimal",
+    "status_infeasible": "targets cannot all be met",
+    "status_evaluated": "evaluated",
+    "status_feasible": "feasible",
+    "explanations_some_english": "Some sentences are in English.",
 }
 
 ZH: dict[str, str] = {
@@ -416,6 +421,11 @@ ZH: dict[str, str] = {
     "unreachable": "{target} {bound} 无法达到：可达到的最佳值为 {best}。",
     "tradeoff": "前沿上的取舍（{axis}）：{points}。",
     "link_tab": "未知图表；可用 {known}",
+    "status_optimal": "最优",
+    "status_infeasible": "目标无法同时达到",
+    "status_evaluated": "已评估",
+    "status_feasible": "可行",
+    "explanations_some_english": "部分说明为英文。",
 }
 
 LABELS = {"en": EN, "zh": ZH}

@@ -18,12 +18,15 @@ def test_kpi_rows_hold_the_engines_totals_and_deltas(q4, q4_plan) -> None:
     base, other = evaluate(q4, q4_plan).totals, evaluate(q4, moved).totals
     for key in ("revenue", "profit", "roi", "cac", "ltv", "ltv_cac", "new_customers"):
         first, second = rows[key]
-        assert first is not None and second is not None
-        assert first.value == base[key] and first.delta is None
+        assert first is not None
+        assert second is not None
+        assert first.value == base[key]
+        assert first.delta is None
         assert second.value == other[key]
         assert second.delta == pytest.approx(other[key] - base[key], rel=1e-12)
     spend = rows["spend"][1]
-    assert spend is not None and spend.delta == 0
+    assert spend is not None
+    assert spend.delta == 0
     assert spend.text("spend", "CNY") == "¥3,000,000"  # no "+¥0" beside an equal spend
 
 
@@ -32,7 +35,9 @@ def test_a_column_not_run_yet_is_none_and_p_met_appears_when_simulated(q4, q4_pl
     rows = kpi_table(q4, columns, {"baseline": 0.62})
     assert rows["revenue"][1] is None
     p = rows["p_targets"]
-    assert p[0] is not None and p[0].value == 0.62 and p[1] is None
+    assert p[0] is not None
+    assert p[0].value == 0.62
+    assert p[1] is None
 
 
 def test_no_roi_beside_zero_spend(q4) -> None:
@@ -41,7 +46,8 @@ def test_no_roi_beside_zero_spend(q4) -> None:
     rows = kpi_table(q4, [col])
     for key in ("roi", "cac", "ltv_cac"):
         cell = rows[key][0]
-        assert cell is not None and cell.value is None
+        assert cell is not None
+        assert cell.value is None
         assert cell.text(key, "CNY") == "–"
 
 
