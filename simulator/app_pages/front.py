@@ -7,12 +7,17 @@ the session for the scenario and edits it was traced on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from simulator.app_pages.state import lang, recommendation, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio import figures
+from simulator.studio import format as fmt
 from simulator.studio import pareto as front_lib
+from simulator.studio.compare import Column
+from simulator.studio.front_words import plan_lines, tradeoff_line
 from simulator.studio.i18n import t
 
 
@@ -33,8 +38,14 @@ def _trace(cs: CompiledScenario, axis: str, identity: str) -> None:
     studio.pareto = (identity, axis, front)
 
 
-def front_tab(cs: CompiledScenario, identity: str) -> None:
-    """Axis choice, the Trace button, then the front with the optimiser's answer on it."""
+def front_tab(
+    cs: CompiledScenario,
+    identity: str,
+    columns: Sequence[Column] = (),
+    titles: Sequence[str] = (),
+) -> None:
+    """Axis choice, the Trace button, then the front with the optimiser's answer on it,
+    and in words the trade-off and where every plan of the comparison stands."""
     lg = lang()
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     axis = left.segmented_control(
@@ -59,3 +70,6 @@ def front_tab(cs: CompiledScenario, identity: str) -> None:
     titles = front_lib.axis_titles(front, cs.currency, lg)
     fig = figures.pareto_figure(front_lib.plot_points(front, lg), chosen, titles, lg)
     st.plotly_chart(fig, key="fig_pareto", config={"displaylogo": False})
+    st.markdown(fmt.plain(tradeoff_line(front, cs.currency, lg)))
+    for line in plan_lines(front, columns, titles, cs.currency, lg):
+        st.markdown(f"- {fmt.plain(line)}")

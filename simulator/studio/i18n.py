@@ -215,6 +215,9 @@ EN: dict[str, str] = {
     "tradeoff": "Trade-off along the front ({axis}): {points}.",
     "link_tab": "unknown chart; use {known}",
     "status_optimal": "optimal",
+    "front_plan": "{plan}: {axis} {x}, {objective} {y}; the front reaches {best} at that "
+    "{axis} ({gap}).",
+    "front_outside": "{plan}: {axis} {x}, {objective} {y}; outside the traced front.",
     "status_infeasible": "targets cannot all be met",
     "status_evaluated": "evaluated",
     "status_feasible": "feasible",
@@ -422,6 +425,8 @@ ZH: dict[str, str] = {
     "tradeoff": "前沿上的取舍（{axis}）：{points}。",
     "link_tab": "未知图表；可用 {known}",
     "status_optimal": "最优",
+    "front_plan": "{plan}：{axis} {x}，{objective} {y}；在同一 {axis} 下前沿可达 {best}（{gap}）。",
+    "front_outside": "{plan}：{axis} {x}，{objective} {y}；不在已计算的前沿范围内。",
     "status_infeasible": "目标无法同时达到",
     "status_evaluated": "已评估",
     "status_feasible": "可行",

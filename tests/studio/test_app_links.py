@@ -7,6 +7,7 @@ a section become our short message. Bad uploads get their located errors.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 
 import pytest
@@ -244,3 +245,27 @@ channels:
 def test_streamlit_shows_no_tracebacks() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] is False
+
+
+def test_a_link_restores_the_optimiser_column_the_tab_and_targets(q4) -> None:
+    from simulator.api import optimize
+
+    app = open_link(
+        {"v": "optimize;scale:30", "tab": "tab_split", "lang": "zh", "edit": "targets.roi_min:3.2"}
+    )
+    assert not app.exception
+    _base, best, bigger = cards(app)
+    # the optimiser's column was re-run on opening, under the link's ROI floor
+    edited = dataclasses.replace(q4, targets={**q4.targets, "roi_min": 3.2})
+    assert best["revenue"] == fmt.metric("revenue", optimize(edited).totals["revenue"])
+    assert bigger["spend"] == "¥3,900,000"
+    assert app.session_state["charts"] == t("tab_split", "zh")
+    assert app.query_params["tab"] == "tab_split"
+    assert app.query_params["v"] == "optimize;scale:30"
+    assert app.query_params["edit"] == "targets.roi_min:3.2"
+    # the +30% column spends over the budget: red, and the card says by how much
+    badges = [m.value for m in app.markdown if "badge[" in m.value]
+    assert badges[0] == f":green-badge[:material/check: {t('targets_met', 'zh')}]"
+    assert badges[2] == f":red-badge[:material/warning: {t('breaks_rules', 'zh')}]"
+    over = "总花费 ¥3,900,000 超出预算 ¥3,000,000（多 ¥900,000）"
+    assert any(fmt.plain(over) in c.value for c in app.caption)
