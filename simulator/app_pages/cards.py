@@ -12,6 +12,8 @@ from simulator.studio.compare import Column
 from simulator.studio.i18n import t
 from simulator.studio.variants import MAX_VARIANTS, describe
 
+# The engine's what-if note on a split above the budget (simulator/model/split.py).
+BUDGET_WARNING = "the split spends "
 KPIS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "profit")
 CSS = """<style>
 div[class*="st-key-kpi_ok_"]{background:#f1faf5;border-left:6px solid #2e9e5b}
@@ -39,7 +41,12 @@ def status_line(col: Column) -> tuple[str, str]:
     return "bad", f":red-badge[:material/close: {t('targets_missed', lg, names=missed)}]"
 
 
-def _metrics(cs: CompiledScenario, result: Result, deltas: dict[str, float | None]) -> None:
+def _metrics(
+    cs: CompiledScenario,
+    result: Result,
+    deltas: dict[str, float | None],
+    over_budget: bool = False,
+) -> None:
     shown = fmt.defined(result.totals)  # no ratio beside a spend shown as ¥0
     for key in KPIS:
         better = fmt.BETTER[key]
@@ -50,7 +57,8 @@ def _metrics(cs: CompiledScenario, result: Result, deltas: dict[str, float | Non
             delta_color="off" if better == 0 else ("inverse" if better < 0 else "normal"),
         )
     for w in result.warnings:
-        st.caption(f":orange[{w}]")
+        if not (over_budget and w.startswith(BUDGET_WARNING)):  # the breach says it, in words
+            st.caption(f":orange[{w}]")
 
 
 def _limits(cs: CompiledScenario, col: Column) -> None:
@@ -90,7 +98,8 @@ def kpi_card(cs: CompiledScenario, col: Column, title: str, i: int) -> None:
         if col.result is None:
             st.info(t("optimize_pending", lang()))
             return
-        _metrics(cs, col.result, col.deltas)
+        over = any(b.kind == "over_budget" for b in col.breaches)
+        _metrics(cs, col.result, col.deltas, over)
 
 
 def comparison(cs: CompiledScenario, columns: list[Column]) -> list[str]:

@@ -8,6 +8,7 @@ a section become our short message. Bad uploads get their located errors.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 
 import pytest
@@ -269,3 +270,27 @@ def test_a_link_restores_the_optimiser_column_the_tab_and_targets(q4) -> None:
     assert badges[2] == f":red-badge[:material/warning: {t('breaks_rules', 'zh')}]"
     over = "总花费 ¥3,900,000 超出预算 ¥3,000,000（多 ¥900,000）"
     assert any(fmt.plain(over) in c.value for c in app.caption)
+
+
+ENGLISH = re.compile(
+    r"\b(?!(?:ROI|CAC|LTV|GMV|CPM|CTR|CVR|CPC|CPA|AOV|KOL|CSV|JSON|YAML|HTML|adsim|What)\b)[A-Za-z]{3,}\b"
+)
+
+
+def test_no_english_sentence_in_chinese_mode(q4) -> None:
+    """Every caption, warning, title and card of the comparison reads in Chinese."""
+    app = open_link({"v": "optimize;scale:30;shift:douyin_feed:baidu_search:50", "lang": "zh"})
+    assert not app.exception
+    shown = [
+        *(m.value for m in app.markdown),
+        *(c.value for c in app.caption),
+        *(w.value for w in app.warning),
+        *(m.label for m in app.metric),
+        *(s.value for s in app.subheader),
+    ]
+    for text in shown:
+        text = text.replace("\\", "")  # markdown escapes (fmt.plain)
+        for label in sorted(q4.labels.values(), key=len, reverse=True):
+            text = text.replace(label, "")
+        text = re.sub(r":[a-z\-]+\[|:material/\w+:|</?\w+[^>]*>", "", text)  # markdown directives
+        assert not ENGLISH.search(text), text
