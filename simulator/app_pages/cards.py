@@ -10,7 +10,7 @@ from simulator.results import Result
 from simulator.studio import format as fmt
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
-from simulator.studio.variants import MAX_VARIANTS, describe
+from simulator.studio.variants import MAX_VARIANTS, describe, falls_short, placed_text
 
 # The engine's what-if note on a split above the budget (simulator/model/split.py).
 BUDGET_WARNING = "the split spends "
@@ -66,6 +66,9 @@ def _limits(cs: CompiledScenario, col: Column) -> None:
     lg = lang()
     for breach in col.breaches:
         st.caption(f":red[{fmt.plain(breach.text(lg, cs.labels, cs.currency))}]")
+    if col.variant is not None and falls_short(col.variant, col.actual_percent):
+        placed = placed_text(col.variant, col.actual_percent)
+        st.caption(f":orange[{fmt.plain(t('placed_note', lg, pct=placed))}]")
     if col.unplaced > 0:
         st.caption(
             f":orange[{fmt.plain(t('unplaced', lg, money=fmt.money(col.unplaced, cs.currency)))}]"
@@ -111,6 +114,6 @@ def comparison(cs: CompiledScenario, columns: list[Column]) -> list[str]:
     ]
     boxes = st.columns(1 + MAX_VARIANTS)
     for i, (box, col) in enumerate(zip(boxes, columns, strict=False)):
-        with box:
-            kpi_card(cs, col, titles[i], i)
+        with box:  # the card's title is the asked change; what was placed is said below it
+            kpi_card(cs, col, describe(col.variant, lg, cs.labels, i), i)
     return titles

@@ -80,7 +80,7 @@ def fan_tab(cs: CompiledScenario, done: Done, identity: str) -> None:
     sim = studio.sim
     if sim and sim[0] == identity:
         bands = sim[2]
-        st.caption(f"{sim[1]} · {bands.runs} runs")
+        st.caption(t("fan_caption", lg, plan=sim[1], runs=f"{bands.runs:,}"))
         fig = figures.fan_figure(
             bands.days, bands.p10, bands.p50, bands.p90, cs.currency, lg, bands.mean
         )

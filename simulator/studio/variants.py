@@ -228,12 +228,22 @@ def describe(
     from simulator.studio.i18n import t
 
     title = _title(variant, lang, labels, n)
+    if variant is None or not falls_short(variant, actual):
+        return title
+    return t("actual_change", lang, title=title, pct=placed_text(variant, actual))
+
+
+def falls_short(variant: Variant | None, actual: float | None) -> bool:
+    """Whether the split changes by another percent than the variant asks (to one decimal)."""
     if variant is None or actual is None or variant.kind not in ("shift", "scale"):
-        return title
-    if round(actual, 1) == round(variant.percent, 1):
-        return title
+        return False
+    return round(actual, 1) != round(variant.percent, 1)
+
+
+def placed_text(variant: Variant, actual: float | None) -> str:
+    """The percent really placed as a title writes it: ``+24.5`` for a budget, ``20.0``."""
     sign = "+" if variant.kind == "scale" else ""
-    return t("actual_change", lang, title=title, pct=f"{actual:{sign}.1f}")
+    return f"{actual or 0.0:{sign}.1f}"
 
 
 def _title(variant: Variant | None, lang: str, labels: Mapping[str, str], n: int) -> str:

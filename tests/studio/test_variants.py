@@ -140,3 +140,10 @@ def test_shift_stops_at_the_targets_cap_and_the_title_says_so() -> None:
     scaled = Variant("scale", percent=30)
     assert describe(scaled, "zh", {}, actual=24.46) == "预算 +30%（实际 +24.5%）"
     assert describe(scaled, "en", {}, actual=30.00000001) == "Budget +30%"
+    from simulator.studio.variants import falls_short, placed_text
+
+    assert falls_short(scaled, 24.46)
+    assert not falls_short(scaled, 30.04)
+    assert not falls_short(None, 3.0)
+    assert placed_text(scaled, 24.46) == "+24.5"
+    assert placed_text(v, 20.0) == "20.0"
