@@ -272,6 +272,11 @@ def test_the_pareto_tab_draws_the_optimisers_front(at: AppTest) -> None:
     caps = [float(text.removeprefix("CAC cap ")) for text in line["text"]]
     assert all(x <= cap * (1 + 1e-6) + 0.005 for x, cap in zip(line["x"], caps, strict=True))
     assert line["y"] == sorted(line["y"])  # a looser CAC never earns less
+    # in words: the trade-off, and where the baseline stands against the front
+    said = [m.value.replace("\\", "") for m in at.markdown]
+    assert any(s.startswith("Trade-off along the front (CAC): ") for s in said)
+    base = evaluate(cs, {"search": 50_000.0, "feed": 50_000.0}).totals
+    assert any(s.startswith(f"- Baseline: CAC ¥{base['cac']:,.2f}") for s in said), said
     at.button(key="optimize").click().run()
     line, star = _pareto_trace(at)
     rec = optimize(cs)

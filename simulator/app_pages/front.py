@@ -42,7 +42,7 @@ def front_tab(
     cs: CompiledScenario,
     identity: str,
     columns: Sequence[Column] = (),
-    titles: Sequence[str] = (),
+    plan_titles: Sequence[str] = (),
 ) -> None:
     """Axis choice, the Trace button, then the front with the optimiser's answer on it,
     and in words the trade-off and where every plan of the comparison stands."""
@@ -71,5 +71,5 @@ def front_tab(
     fig = figures.pareto_figure(front_lib.plot_points(front, lg), chosen, titles, lg)
     st.plotly_chart(fig, key="fig_pareto", config={"displaylogo": False})
     st.markdown(fmt.plain(tradeoff_line(front, cs.currency, lg)))
-    for line in plan_lines(front, columns, titles, cs.currency, lg):
+    for line in plan_lines(front, columns, plan_titles, cs.currency, lg):
         st.markdown(f"- {fmt.plain(line)}")
