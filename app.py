@@ -20,7 +20,16 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from simulator.app_pages import calibrate, cards, charts, downloads, plan, recommend, sidebar
+from simulator.app_pages import (
+    calibrate,
+    cards,
+    charts,
+    compare_table,
+    downloads,
+    plan,
+    recommend,
+    sidebar,
+)
 from simulator.app_pages import variants as variant_form
 from simulator.app_pages.guard import guarded
 from simulator.app_pages.loading import load
@@ -65,6 +74,8 @@ def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
         shown = comparison(cs, ctx.identity)
     if shown is not None:
         columns, titles = shown
+        with guarded("comparison"):
+            compare_table.table(cs, columns, titles)
         with guarded("charts"):
             charts.charts(cs, columns, titles, ctx.identity)
         with guarded("downloads"):

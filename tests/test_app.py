@@ -99,7 +99,11 @@ def test_adding_variants_compares_them(at: AppTest, q4) -> None:
     _base, moved, bigger = cards(at)
     moved_plan = {**PLAN, "baidu_search": 960_000.0, "douyin_feed": 1_140_000.0}
     assert_card_is(moved, evaluate(q4, moved_plan).totals)
-    bigger_plan = {k: v * 1.3 for k, v in PLAN.items()} | {"kol_posts": 400_000.0}
+    # +30% placed exactly: baidu held at its 1.2M max, KOL in whole posts (400,000), and
+    # the other three share the remaining 2.3M as they shared the baseline (900:400:180)
+    rest = {k: 2_300_000.0 * PLAN[k] / 1_480_000 for k in ("douyin_feed", "xiaohongshu_notes")}
+    rest["affiliate"] = 2_300_000.0 * PLAN["affiliate"] / 1_480_000
+    bigger_plan = {"baidu_search": 1_200_000.0, "kol_posts": 400_000.0, **rest}
     assert_card_is(bigger, evaluate(q4, bigger_plan).totals)
     deltas = [m.delta for m in at.metric][7:14]
     gain = evaluate(q4, moved_plan).totals["revenue"] - evaluate(q4).totals["revenue"]
@@ -123,12 +127,13 @@ def test_optimiser_fills_its_column(at: AppTest, q4) -> None:
     for line in rec.explanations:
         assert with_labels(line, q4.labels) in shown
     assert number(best["revenue"]) >= number(base["revenue"])
-    assert "说明为英文。" not in [c.value for c in at.caption]  # English needs no note
+    assert "部分说明为英文。" not in [c.value for c in at.caption]  # English needs no note
     at.segmented_control(key="lang").set_value("zh").run()
-    assert "说明为英文。" in [c.value for c in at.caption]
-    assert first.replace("baidu_search:", "baidu_search [Baidu search (百度搜索)]:", 1) in " ".join(
-        m.value for m in at.markdown
-    )
+    # every sentence in Chinese, the channel by its label, so no note that some are English
+    assert "部分说明为英文。" not in [c.value for c in at.caption]
+    zh = " ".join(m.value for m in at.markdown)
+    assert "- Baidu search (百度搜索)：由 1,200,000 减至" in zh
+    assert first not in zh
 
 
 def test_a_missed_target_is_flagged(at: AppTest) -> None:
@@ -182,8 +187,8 @@ def test_a_shared_link_opens_the_same_comparison(q4) -> None:
     base, smaller = cards(app)
     plan = {**PLAN, "baidu_search": 1_000_000.0}
     assert_card_is(base, evaluate(q4, plan).totals)
-    # -10% of each channel; KOL posts stay whole: 288,000 rounds to 4 posts of 80,000
-    assert number(smaller["spend"]) == 0.9 * 2_480_000 + 320_000
+    # -10% of the total exactly; KOL posts stay whole (4 posts), the others take the rest
+    assert number(smaller["spend"]) == 0.9 * 2_800_000
     assert app.title[0].value == "What-if 模拟工作台"
 
 
@@ -191,12 +196,17 @@ HISTORY = ROOT / "scenarios" / "sample_history.csv"
 HISTORY_CHANNELS = ["baidu_search", "douyin_feed", "xiaohongshu_notes", "wechat_moments"]
 
 
+def calibration_tables(at: AppTest) -> list:
+    """The fit report's tables (the comparison has tables of its own)."""
+    return [d for d in at.dataframe if "r2" in d.value]
+
+
 def test_a_calibrated_history_opens_as_the_scenario(at: AppTest) -> None:
     raw = HISTORY.read_bytes()
     at.file_uploader(key="history").set_value(("sample_history.csv", raw, "text/csv")).run()
     assert not at.exception
     assert any("30 bootstrap resamples" in c.value for c in at.caption)  # said on the page
-    (table,) = at.dataframe
+    (table,) = calibration_tables(at)
     text, report = calibrate_to_scenario(raw, "sample_history.csv", n_resamples=30)
     assert list(table.value["channel"]) == HISTORY_CHANNELS
     assert list(table.value["r2"]) == [row["r2"] for row in report.rows]
@@ -211,7 +221,7 @@ def test_a_calibrated_history_opens_as_the_scenario(at: AppTest) -> None:
     for cid in HISTORY_CHANNELS:
         assert at.slider(key=f"sl_{cid}").value >= 0
     assert "sl_kol_posts" not in [s.key for s in at.slider]
-    assert not at.dataframe  # the report folds once its scenario is open
+    assert not calibration_tables(at)  # the report folds once its scenario is open
     (baseline,) = cards(at)
     calibrated = scenario_from_data(*parse_yaml(text, "c.yaml"), "c.yaml")
     assert_card_is(baseline, evaluate(calibrated).totals)
@@ -268,6 +278,11 @@ def test_the_pareto_tab_draws_the_optimisers_front(at: AppTest) -> None:
     caps = [float(text.removeprefix("CAC cap ")) for text in line["text"]]
     assert all(x <= cap * (1 + 1e-6) + 0.005 for x, cap in zip(line["x"], caps, strict=True))
     assert line["y"] == sorted(line["y"])  # a looser CAC never earns less
+    # in words: the trade-off, and where the baseline stands against the front
+    said = [m.value.replace("\\", "") for m in at.markdown]
+    assert any(s.startswith("Trade-off along the front (CAC): ") for s in said)
+    base = evaluate(cs, {"search": 50_000.0, "feed": 50_000.0}).totals
+    assert any(s.startswith(f"- Baseline: CAC ¥{base['cac']:,.2f}") for s in said), said
     at.button(key="optimize").click().run()
     line, star, baseline = _pareto_trace(at)  # the optimiser's column is the star, once
     rec = optimize(cs)

@@ -10,20 +10,29 @@ from simulator.results import Result
 from simulator.studio import format as fmt
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
-from simulator.studio.variants import MAX_VARIANTS, describe
+from simulator.studio.variants import MAX_VARIANTS, describe, falls_short, placed_text
 
+# The engine's what-if note on a split above the budget (simulator/model/split.py).
+BUDGET_WARNING = "the split spends "
 KPIS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "profit")
 CSS = """<style>
 div[class*="st-key-kpi_ok_"]{background:#f1faf5;border-left:6px solid #2e9e5b}
 div[class*="st-key-kpi_bad_"]{background:#fdf3f2;border-left:6px solid #d64545}
 div[class*="st-key-kpi_none_"]{border-left:6px solid #9aa5b1}
 div[data-testid="stMetricValue"]{font-size:1.45rem}
+div[class*="st-key-kpi_title_"] p{display:-webkit-box;-webkit-line-clamp:2;
+-webkit-box-orient:vertical;overflow:hidden;min-height:3em;margin:0}
 </style>"""
 
 
 def status_line(col: Column) -> tuple[str, str]:
-    """(css suffix, markdown) of a column's target status."""
+    """(css suffix, markdown) of a column's status: limits broken first, then targets.
+
+    A plan over budget or outside a channel's bounds is never green, whatever its targets.
+    """
     lg = lang()
+    if col.breaches:
+        return "bad", f":red-badge[:material/warning: {t('breaks_rules', lg)}]"
     if not col.checks:
         return "none", f":gray-badge[{t('no_targets', lg)}]"
     if col.targets_met:
@@ -32,7 +41,12 @@ def status_line(col: Column) -> tuple[str, str]:
     return "bad", f":red-badge[:material/close: {t('targets_missed', lg, names=missed)}]"
 
 
-def _metrics(cs: CompiledScenario, result: Result, deltas: dict[str, float | None]) -> None:
+def _metrics(
+    cs: CompiledScenario,
+    result: Result,
+    deltas: dict[str, float | None],
+    over_budget: bool = False,
+) -> None:
     shown = fmt.defined(result.totals)  # no ratio beside a spend shown as ¥0
     for key in KPIS:
         better = fmt.BETTER[key]
@@ -43,15 +57,38 @@ def _metrics(cs: CompiledScenario, result: Result, deltas: dict[str, float | Non
             delta_color="off" if better == 0 else ("inverse" if better < 0 else "normal"),
         )
     for w in result.warnings:
-        st.caption(f":orange[{w}]")
+        if not (over_budget and w.startswith(BUDGET_WARNING)):  # the breach says it, in words
+            st.caption(f":orange[{w}]")
+
+
+def _limits(cs: CompiledScenario, col: Column) -> None:
+    """The bounds a plan breaks and the money a budget change could not place, in words."""
+    lg = lang()
+    for breach in col.breaches:
+        st.caption(f":red[{fmt.plain(breach.text(lg, cs.labels, cs.currency))}]")
+    if col.variant is not None and falls_short(col.variant, col.actual_percent):
+        placed = placed_text(col.variant, col.actual_percent)
+        st.caption(f":orange[{fmt.plain(t('placed_note', lg, pct=placed))}]")
+    if col.unplaced > 0:
+        st.caption(
+            f":orange[{fmt.plain(t('unplaced', lg, money=fmt.money(col.unplaced, cs.currency)))}]"
+        )
 
 
 def kpi_card(cs: CompiledScenario, col: Column, title: str, i: int) -> None:
-    """One column's card; its container key carries the status for the CSS colours."""
+    """One column's card; its container key carries the status for the CSS colours.
+
+    The title is held to two lines (the full title on hover), so a long variant's card
+    stays in line with the others.
+    """
     state, badge = status_line(col) if col.result else ("none", "")
     with st.container(border=True, key=f"kpi_{state}_{col.key}"):
         top = st.columns([5, 1], vertical_alignment="center")
-        top[0].markdown(f"**{title}**  \n{badge}")
+        with top[0]:
+            with st.container(key=f"kpi_title_{col.key}"):
+                st.markdown(f"**{fmt.plain(title)}**", help=fmt.plain(title))
+            st.markdown(badge)
+        _limits(cs, col)
         if col.variant is not None:
             top[1].button(
                 "✕",
@@ -64,16 +101,19 @@ def kpi_card(cs: CompiledScenario, col: Column, title: str, i: int) -> None:
         if col.result is None:
             st.info(t("optimize_pending", lang()))
             return
-        _metrics(cs, col.result, col.deltas)
+        over = any(b.kind == "over_budget" for b in col.breaches)
+        _metrics(cs, col.result, col.deltas, over)
 
 
 def comparison(cs: CompiledScenario, columns: list[Column]) -> list[str]:
     """The KPI cards side by side; returns each column's title."""
     lg = lang()
     st.subheader(t("comparison", lg))
-    titles = [describe(c.variant, lg, cs.labels, i) for i, c in enumerate(columns)]
+    titles = [
+        describe(c.variant, lg, cs.labels, i, c.actual_percent) for i, c in enumerate(columns)
+    ]
     boxes = st.columns(1 + MAX_VARIANTS)
     for i, (box, col) in enumerate(zip(boxes, columns, strict=False)):
-        with box:
-            kpi_card(cs, col, titles[i], i)
+        with box:  # the card's title is the asked change; what was placed is said below it
+            kpi_card(cs, col, describe(col.variant, lg, cs.labels, i), i)
     return titles

@@ -131,7 +131,7 @@ def charts(cs: CompiledScenario, columns: list[Column], titles: list[str], ident
         lambda: funnel_tab(done),
         lambda: fan_tab(cs, done, identity),
         lambda: daily_tab(cs, identity),
-        lambda: front_tab(cs, identity, plans),
+        lambda: front_tab(cs, identity, plans, columns, titles),
     )
     for tab, fn in zip(tabs, draw, strict=True):
         if tab.open:

@@ -7,13 +7,18 @@ the session for the scenario and edits it was traced on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from simulator.app_pages.state import lang, recommendation, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio import figures
+from simulator.studio import format as fmt
 from simulator.studio import pareto as front_lib
+from simulator.studio.compare import Column
+from simulator.studio.front_words import plan_lines, tradeoff_line
 from simulator.studio.i18n import t
 
 
@@ -36,10 +41,17 @@ def _trace(cs: CompiledScenario, axis: str, identity: str) -> None:
     studio.pareto = (identity, axis, front)
 
 
-def front_tab(cs: CompiledScenario, identity: str, plans: list[tuple[str, Result]]) -> None:
+def front_tab(
+    cs: CompiledScenario,
+    identity: str,
+    plans: Sequence[tuple[str, Result]] = (),
+    columns: Sequence[Column] = (),
+    plan_titles: Sequence[str] = (),
+) -> None:
     """Axis choice, the Trace button, then the front with the optimiser's answer on it.
 
-    ``plans`` (title, result) are the baseline and variants, marked beside the front.
+    ``plans`` (title, result) are the baseline and variants, marked beside the front; the
+    trade-off and where every plan of the comparison stands are also said in words.
     """
     lg = lang()
     left, right = st.columns([2, 3], vertical_alignment="bottom")
@@ -66,3 +78,6 @@ def front_tab(cs: CompiledScenario, identity: str, plans: list[tuple[str, Result
     marks = [p for p in (front_lib.plan_point(front, r, ti) for ti, r in plans) if p]
     fig = figures.pareto_figure(front_lib.plot_points(front, lg), chosen, titles, lg, marks)
     st.plotly_chart(fig, key="fig_pareto", config={"displaylogo": False})
+    st.markdown(fmt.plain(tradeoff_line(front, cs.currency, lg)))
+    for line in plan_lines(front, columns, plan_titles, cs.currency, lg):
+        st.markdown(f"- {fmt.plain(line)}")

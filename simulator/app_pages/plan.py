@@ -24,12 +24,15 @@ def _step(cs: CompiledScenario) -> float:
 def _channel_row(cs: CompiledScenario, cid: str, unit: float) -> None:
     label = cs.labels.get(cid, cid)
     value = float(studio.plan.get(cid, 0.0))
-    top = max(float(cs.budget), value, float(cs.channel_max[cs.channel_ids.index(cid)]))
+    # the channel's max (its max_spend, else the budget); a plan already past it (the
+    # scenario's own, or a link's) widens the range to hold it, and its card says so
+    top = max(value, float(cs.channel_max[cs.channel_ids.index(cid)]))
+    top = float(unit * -(-top // unit))
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     left.slider(
         label,
         min_value=0.0,
-        max_value=float(unit * -(-top // unit)),
+        max_value=top,
         step=float(unit),
         key=f"sl_{cid}",
         on_change=_sync,
@@ -39,6 +42,7 @@ def _channel_row(cs: CompiledScenario, cid: str, unit: float) -> None:
     right.number_input(
         label,
         min_value=0.0,
+        max_value=top,
         step=float(unit),
         key=f"ni_{cid}",
         on_change=_sync,

@@ -16,7 +16,7 @@ from simulator.app_pages.loading import bundled, default_file
 from simulator.app_pages.state import add_link_problems, lang, reset_edits, ss, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.edits import RATE_FIELDS, TARGET_FIELDS, channel_fields, edit_bounds
-from simulator.studio.i18n import LANGUAGE_NAMES, t
+from simulator.studio.i18n import EN, LANGUAGE_NAMES, t
 from simulator.studio.share_fit import fit_scenario
 
 Source = tuple[str, str, bool]  # (text, file name, uploaded: not shareable by link)
@@ -133,6 +133,11 @@ def _targets(data: dict[str, Any]) -> None:
         )
 
 
+def field_label(name: str, lg: str) -> str:
+    """A curve or pricing field as a planner reads it ("CPM", "客单价"); its id if unknown."""
+    return t(f"field_{name}", lg) if f"field_{name}" in EN else name
+
+
 def _channel_assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
     lg = lang()
     with st.expander(t("assumptions", lg)):
@@ -145,7 +150,7 @@ def _channel_assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
         for f in channel_fields(data, cid):
             rate = f.name in RATE_FIELDS
             number_edit(
-                f.name,
+                field_label(f.name, lg),
                 f.key,
                 f.value,
                 step=0.001 if rate else max(f.value / 20, 0.01),

@@ -125,6 +125,8 @@ def reset_for(cs: CompiledScenario) -> None:
         plan, bad_plan = fit_plan(cs, plan, link.plan)
         variants, bad_variants = fit_variants(cs, plan, link.variants)
         add_link_problems(bad_plan + bad_variants)
+        # the optimiser's column is re-run, not carried: the link holds no split for it
+        ss.link_optimize = any(v.kind == "optimize" for v in variants)
     set_plan(plan)
     studio.variants = variants
     studio.rec = None
@@ -145,6 +147,10 @@ def boot() -> None:
     state = share.decode(st.query_params.to_dict())
     studio.lang = state.lang
     studio.edits = {}
+    if state.tab:  # the chart tabs are keyed by their label in the page's language
+        from simulator.studio.i18n import t
+
+        ss.charts = t(state.tab, state.lang)
     if state.edits:
         ss.link_edits = dict(state.edits)
     if state.plan or state.variants or state.scenario:

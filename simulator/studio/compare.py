@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.api import evaluate
 from simulator.model.compiled import CompiledScenario
 from simulator.model.targets import TARGET_METRICS, meets
 from simulator.results import TOTAL_KEYS, Result
 from simulator.studio.format import defined
-from simulator.studio.variants import Allocation, Variant, apply_variant
+from simulator.studio.guard_rails import Breach, breaches
+from simulator.studio.variants import Allocation, Variant, apply_variant, real_percent
 
 _TOLERANCE = 1e-9
 
@@ -26,10 +27,14 @@ class Column:
     result: Result | None
     deltas: dict[str, float | None] = field(default_factory=dict)
     checks: dict[str, bool] = field(default_factory=dict)
+    breaches: tuple[Breach, ...] = ()
+    actual_percent: float | None = None
+    unplaced: float = 0.0
 
     @property
     def targets_met(self) -> bool:
-        return all(self.checks.values())
+        """Every target holds and the plan keeps the budget and each channel's bounds."""
+        return all(self.checks.values()) and not self.breaches
 
 
 def target_checks(
@@ -71,7 +76,19 @@ def _column(
     result: Result | None,
 ) -> Column:
     checks = target_checks(cs.active_targets(), result.totals) if result else {}
-    return Column(key, variant, allocation, result, {}, checks)
+    broken = tuple(breaches(cs, allocation)) if allocation is not None else ()
+    return Column(key, variant, allocation, result, {}, checks, broken)
+
+
+def _unplaced(
+    baseline: Mapping[str, float], variant: Variant, allocation: Allocation | None
+) -> float:
+    """Money a budget change asked for but could not place under the channels' caps."""
+    if variant.kind != "scale" or allocation is None or variant.percent <= 0:
+        return 0.0
+    goal = sum(baseline.values()) * (1.0 + variant.percent / 100.0)
+    left = goal - sum(allocation.values())
+    return left if left > 0.5 else 0.0
 
 
 def compare(
@@ -98,7 +115,12 @@ def compare(
         elif alloc is not None:
             result = evaluate(cs, alloc)
         col = _column(cs, f"v{i}", variant, alloc, result)
-        if result is not None:
-            col = Column(col.key, variant, alloc, result, deltas(result, base), col.checks)
-        columns.append(col)
+        columns.append(
+            replace(
+                col,
+                deltas=deltas(result, base) if result is not None else {},
+                actual_percent=real_percent(base_alloc, variant, alloc),
+                unplaced=_unplaced(base_alloc, variant, alloc),
+            )
+        )
     return columns

@@ -5,13 +5,13 @@ Readable on purpose (a planner may edit the link by hand)::
     ?scenario=ecommerce_q4&lang=zh
     &plan=baidu_search:1200000,douyin_feed:900000
     &v=shift:baidu_search:douyin_feed:20;scale:30;optimize
-    &edit=budget.total:3500000,targets.roi_min:3
+    &edit=budget.total:3500000,targets.roi_min:3&tab=tab_fan
 
 Decoding never raises, whatever the text: a part it cannot read is left out and described
 by a ``Problem`` (which parameter, the part as written, why), shown on the page in the
 reader's language. This module checks only the form of a link; what depends on the open
 scenario (channel ids, whole units, an edit's range) is checked by ``share_fit``.
-Parameters other than the five above are ignored (a link pasted into a chat app may gain
+Parameters other than the six above are ignored (a link pasted into a chat app may gain
 tracking parameters).
 """
 
@@ -25,6 +25,8 @@ from simulator.studio.i18n import t
 from simulator.studio.variants import MAX_VARIANTS, SCALE_PERCENT, SHIFT_PERCENT, Variant
 
 LANGS = ("en", "zh")
+# The chart tabs a link may open (``app_pages.charts.TABS``, kept here: this module is pure).
+TABS = ("tab_curves", "tab_split", "tab_funnel", "tab_fan", "tab_daily", "tab_pareto")
 # Larger numbers are no plan anyone makes, and summing a few near 1e308 overflows to inf.
 MAX_NUMBER = 1e15
 
@@ -64,7 +66,9 @@ def _clip(text: str, limit: int = 80) -> str:
 
 @dataclass(frozen=True)
 class ShareState:
-    """What a link carries: the scenario's name, the edited plan, variants, edits, language."""
+    """What a link carries: the scenario's name, the edited plan, variants, edits (targets
+    among them), language and the open chart tab; an ``optimize`` variant re-runs the
+    optimiser when the link is opened."""
 
     scenario: str = ""
     plan: dict[str, float] = field(default_factory=dict)
@@ -72,6 +76,7 @@ class ShareState:
     edits: dict[str, float | None] = field(default_factory=dict)
     lang: str = "en"
     problems: tuple[Problem, ...] = ()
+    tab: str = ""
 
 
 def number_text(value: float) -> str:
@@ -105,6 +110,7 @@ def encode(state: ShareState) -> dict[str, str]:
         "plan": _pairs(state.plan),
         "v": ";".join(encode_variant(v) for v in state.variants),
         "edit": _pairs(state.edits),
+        "tab": state.tab if state.tab != TABS[0] else "",
     }
     return {k: v for k, v in params.items() if v}
 
@@ -184,7 +190,12 @@ def decode(params: Mapping[str, str]) -> ShareState:
     if lang not in LANGS:
         problems.append(problem("lang", lang, "link_lang"))
         lang = "en"
+    tab = params.get("tab", "")
+    if tab and tab not in TABS:
+        problems.append(problem("tab", tab, "link_tab", known=", ".join(TABS)))
+        tab = ""
     return ShareState(
+        tab=tab,
         scenario=params.get("scenario", ""),
         plan=plan,
         variants=kept[:MAX_VARIANTS],

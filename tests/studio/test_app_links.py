@@ -7,6 +7,8 @@ a section become our short message. Bad uploads get their located errors.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import tomllib
 
 import pytest
@@ -101,7 +103,8 @@ def test_good_parts_of_a_link_apply_beside_the_warnings(q4, q4_plan) -> None:
     base, smaller = cards(app)
     plan = {**q4_plan, "baidu_search": 1_000_000.0}
     assert base["revenue"] == fmt.metric("revenue", evaluate(q4, plan).totals["revenue"])
-    assert smaller["spend"] == fmt.money(0.9 * (sum(plan.values()) - 320_000) + 320_000)
+    # -10% of the total exactly: KOL posts keep whole units, the others take the rest
+    assert smaller["spend"] == fmt.money(0.9 * sum(plan.values()))
     assert app.number_input(key="ed_targets.roi_min").value == 3.5
     written = "baidu_search:1000000,douyin_feed:900000,xiaohongshu_notes:400000"
     assert app.query_params["plan"] == f"{written},affiliate:180000,kol_posts:320000"
@@ -243,3 +246,51 @@ channels:
 def test_streamlit_shows_no_tracebacks() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] is False
+
+
+def test_a_link_restores_the_optimiser_column_the_tab_and_targets(q4) -> None:
+    from simulator.api import optimize
+
+    app = open_link(
+        {"v": "optimize;scale:30", "tab": "tab_split", "lang": "zh", "edit": "targets.roi_min:3.2"}
+    )
+    assert not app.exception
+    _base, best, bigger = cards(app)
+    # the optimiser's column was re-run on opening, under the link's ROI floor
+    edited = dataclasses.replace(q4, targets={**q4.targets, "roi_min": 3.2})
+    assert best["revenue"] == fmt.metric("revenue", optimize(edited).totals["revenue"])
+    assert bigger["spend"] == "¥3,900,000"
+    assert app.session_state["charts"] == t("tab_split", "zh")
+    assert app.query_params["tab"] == "tab_split"
+    assert app.query_params["v"] == "optimize;scale:30"
+    assert app.query_params["edit"] == "targets.roi_min:3.2"
+    # the +30% column spends over the budget: red, and the card says by how much
+    badges = [m.value for m in app.markdown if "badge[" in m.value]
+    assert badges[0] == f":green-badge[:material/check: {t('targets_met', 'zh')}]"
+    assert badges[2] == f":red-badge[:material/warning: {t('breaks_rules', 'zh')}]"
+    over = "总花费 ¥3,900,000 超出预算 ¥3,000,000（多 ¥900,000）"
+    assert any(fmt.plain(over) in c.value for c in app.caption)
+
+
+ENGLISH = re.compile(
+    r"\b(?!(?:ROI|CAC|LTV|GMV|CPM|CTR|CVR|CPC|CPA|AOV|KOL|CSV|JSON|YAML|HTML|adsim|What)\b)[A-Za-z]{3,}\b"
+)
+
+
+def test_no_english_sentence_in_chinese_mode(q4) -> None:
+    """Every caption, warning, title and card of the comparison reads in Chinese."""
+    app = open_link({"v": "optimize;scale:30;shift:douyin_feed:baidu_search:50", "lang": "zh"})
+    assert not app.exception
+    shown = [
+        *(m.value for m in app.markdown),
+        *(c.value for c in app.caption),
+        *(w.value for w in app.warning),
+        *(m.label for m in app.metric),
+        *(s.value for s in app.subheader),
+    ]
+    for text in shown:
+        text = text.replace("\\", "")  # markdown escapes (fmt.plain)
+        for label in sorted(q4.labels.values(), key=len, reverse=True):
+            text = text.replace(label, "")
+        text = re.sub(r":[a-z\-]+\[|:material/\w+:|</?\w+[^>]*>", "", text)  # markdown directives
+        assert not ENGLISH.search(text), text

@@ -35,7 +35,11 @@ def test_columns_hold_the_engine_numbers(q4, q4_plan) -> None:
         expected.totals["revenue"] - base.result.totals["revenue"]
     )
     assert moved.deltas["spend"] == pytest.approx(0.0, abs=1e-6)
-    assert bigger.result.totals["spend"] == pytest.approx(3_884_000.0)  # KOL in whole posts
+    # exactly +30%: KOL in whole posts (400,000), baidu held at its 1.2M max, the rest shared
+    assert bigger.result.totals["spend"] == pytest.approx(3_900_000.0)
+    assert bigger.allocation is not None
+    assert bigger.allocation["baidu_search"] == 1_200_000
+    assert bigger.allocation["douyin_feed"] == pytest.approx(2_300_000 * 900 / 1480)
     assert bigger.result.warnings  # above the budget: evaluated as a what-if
     assert base.checks == {"roi_min": True, "cac_max": True}
     assert base.deltas == {}

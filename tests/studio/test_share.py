@@ -164,3 +164,17 @@ def test_any_text_decodes_to_a_valid_state(params) -> None:
         assert p.text("en").startswith(p.param + ": ")
         assert p.text("zh").startswith(p.param + "：")
     assert decode(encode(state)).problems == ()  # what a link keeps, it writes back readably
+
+
+def test_the_open_tab_round_trips_and_an_unknown_one_is_a_problem() -> None:
+    from simulator.studio.share import ShareState, decode, encode
+
+    state = ShareState(scenario="ecommerce_q4", tab="tab_fan", lang="zh")
+    params = encode(state)
+    assert params["tab"] == "tab_fan"
+    assert decode(params).tab == "tab_fan"
+    assert "tab" not in encode(ShareState(tab="tab_curves"))  # the first tab is the default
+    bad = decode({"tab": "tab_nope"})
+    assert bad.tab == ""
+    assert bad.problems[0].param == "tab"
+    assert bad.problems[0].text("en").startswith("tab: 'tab_nope': unknown chart; use tab_curves")

@@ -83,3 +83,67 @@ def test_describe_in_both_languages(q4) -> None:
     )
     assert describe(Variant("scale", percent=30), "zh", {}) == "预算 +30%"
     assert describe(None, "zh", {}) == "基准"
+
+
+def test_scale_within_places_the_exact_percent_under_caps_and_units() -> None:
+    from simulator.studio.variants import scale_within
+
+    base = {"search": 1_200_000.0, "feed": 900_000.0, "notes": 400_000.0, "kol": 320_000.0}
+    out = scale_within(base, 30, {"kol": 80_000.0}, {"search": 1_200_000.0})
+    assert out.unplaced == 0
+    assert sum(out.allocation.values()) == pytest.approx(1.3 * sum(base.values()), rel=1e-12)
+    assert out.allocation["search"] == 1_200_000  # at its cap
+    assert out.allocation["kol"] == 400_000  # 416,000 rounded to whole 80,000 posts
+    # feed and notes share the rest 9:4, as they did before
+    assert out.allocation["feed"] / out.allocation["notes"] == pytest.approx(900 / 400)
+    assert out.allocation["feed"] + out.allocation["notes"] == pytest.approx(
+        1.3 * 2_820_000 - 1_600_000
+    )
+
+
+def test_scale_within_reports_money_it_cannot_place() -> None:
+    from simulator.studio.variants import scale_within
+
+    out = scale_within({"a": 100.0, "b": 100.0}, 50, caps={"a": 120.0, "b": 150.0})
+    assert out.allocation == {"a": 120.0, "b": 150.0}
+    assert out.unplaced == pytest.approx(30.0)
+
+
+@given(
+    a=spends,
+    b=spends,
+    pct=st.floats(-90, 500, allow_nan=False),
+    cap=st.floats(0, 5e6, allow_nan=False),
+)
+def test_scale_within_never_passes_a_cap_and_accounts_for_every_yuan(
+    a: float, b: float, pct: float, cap: float
+) -> None:
+    from simulator.studio.variants import scale_within
+
+    out = scale_within({"a": a, "b": b}, pct, caps={"a": cap})
+    assert out.allocation["a"] <= max(cap, 0.0) + 1e-6
+    goal = (a + b) * max(1 + pct / 100, 0)
+    placed = sum(out.allocation.values())
+    assert placed + out.unplaced == pytest.approx(goal, rel=1e-9, abs=1e-6)
+
+
+def test_shift_stops_at_the_targets_cap_and_the_title_says_so() -> None:
+    from simulator.studio.variants import real_percent
+
+    base = {"a": 1000.0, "b": 500.0}
+    out = shift(base, "a", "b", 50, caps={"b": 700.0})
+    assert out == {"a": 800.0, "b": 700.0}
+    v = Variant("shift", "a", "b", 50)
+    assert real_percent(base, v, out) == pytest.approx(20.0)
+    assert describe(v, "en", {}, actual=20.0) == "Move 50% from a to b (placed 20.0%)"
+    assert describe(v, "en", {}, actual=50.0) == "Move 50% from a to b"
+    scaled = Variant("scale", percent=30)
+    assert describe(scaled, "zh", {}, actual=24.46) == "预算 +30%（实际 +24.5%）"
+    assert describe(scaled, "en", {}, actual=30.00000001) == "Budget +30%"
+    from simulator.studio.variants import falls_short, placed_text
+
+    assert falls_short(scaled, 24.46)
+    assert not falls_short(scaled, 30.04)
+    assert not falls_short(None, 3.0)
+    assert placed_text(scaled, 24.46) == "+24.5"
+    assert placed_text(v, 20.0) == "20.0"

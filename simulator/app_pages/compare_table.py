@@ -1,0 +1,75 @@
+"""The comparison table: plans as columns, KPIs as rows, deltas against the baseline;
+below it one plan's channels (spend, share, change, ROI, marginal ROI, binding limit)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulator.app_pages.state import lang
+from simulator.model.compiled import CompiledScenario
+from simulator.studio import format as fmt
+from simulator.studio.compare import Column
+from simulator.studio.i18n import t
+from simulator.studio.table import Cell, ChannelRow, channel_table, kpi_table
+
+# a row whose label differs from its studio text key (p_targets is the fan caption's "{p}")
+_ROW_LABEL = {"p_targets": "p_targets_row"}
+
+
+def _binding(row: ChannelRow, currency: str, lg: str) -> str:
+    if row.binding in ("max", "min"):
+        return t(f"bind_{row.binding}", lg, bound=fmt.money(row.bound, currency))
+    return t("bind_zero", lg) if row.binding == "zero" else "–"
+
+
+def _text(cell: Cell | None, key: str, currency: str) -> str:
+    return "–" if cell is None else cell.text(key, currency)
+
+
+def unique(titles: list[str]) -> list[str]:
+    """Column headers must differ: a repeated title gets its position ("Budget +30% (3)")."""
+    return [ti if titles.count(ti) == 1 else f"{ti} ({i + 1})" for i, ti in enumerate(titles)]
+
+
+def kpis(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> None:
+    """Every KPI of every plan in one table; a column not evaluated yet reads "–"."""
+    lg = lang()
+    rows = kpi_table(cs, columns)
+    titles = unique(titles)
+    body = {t("kpi", lg): [t(_ROW_LABEL.get(key, key), lg) for key in rows]}
+    for i, title in enumerate(titles):
+        body[title] = [_text(cells[i], key, cs.currency) for key, cells in rows.items()]
+    st.dataframe(body, hide_index=True, width="stretch", key="kpi_table")
+
+
+def channels(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> None:
+    """One plan's channels, the plan picked below the table (the baseline first)."""
+    lg = lang()
+    ready = [i for i, c in enumerate(columns) if c.result is not None]
+    pick = st.selectbox(
+        t("channels_of", lg),
+        ready,
+        format_func=lambda i: titles[i],
+        key="channel_plan",
+    )
+    rows = channel_table(cs, columns[pick or 0], columns[0])
+    cur = cs.currency
+    st.dataframe(
+        {
+            t("channel", lg): [cs.labels.get(r.channel, r.channel) for r in rows],
+            t("spend", lg): [fmt.money(r.spend, cur) for r in rows],
+            t("channel_share", lg): ["–" if r.share is None else f"{r.share:.1%}" for r in rows],
+            t("channel_change", lg): [fmt.delta("spend", r.change, cur) or "–" for r in rows],
+            t("roi", lg): [fmt.ratio(r.roi) for r in rows],
+            t("marginal_roi", lg): [fmt.ratio(r.marginal_roi) for r in rows],
+            t("binding", lg): [_binding(r, cur, lg) for r in rows],
+        },
+        hide_index=True,
+        width="stretch",
+        key="channel_table",
+    )
+
+
+def table(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> None:
+    kpis(cs, columns, titles)
+    channels(cs, columns, titles)

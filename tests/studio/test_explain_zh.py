@@ -1,0 +1,82 @@
+"""The optimiser's sentences in Chinese and in the sidebar's words; English bytes untouched."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from simulator.api import optimize
+from simulator.model.load import load_scenario
+from simulator.studio.explain_zh import sidebar_words, to_zh
+from tests.studio.conftest import DEFAULT, ROOT
+
+LABELS = {"baidu_search": "百度搜索", "kol_posts": "达人种草"}
+ENGLISH_WORD = re.compile(r"\b(?!(?:ROI|CAC|LTV|GMV)\b)[A-Za-z]{3,}\b")
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        (
+            "baidu_search: shrinks from 1,200,000 to 514,958 (-57%): at 1,200,000 each extra "
+            "yuan adds 1.61 in revenue; now each extra yuan adds 3.59 in revenue; the ROI "
+            "target (6) stops it growing.",
+            "百度搜索：由 1,200,000 减至 514,958（-57%）：在 1,200,000 时每多投 1 元增加 1.61 GMV；"
+            "现在每多投 1 元增加 3.59 GMV；ROI 下限（6）使其不再增加。",
+        ),
+        (
+            "kol_posts: paused: even its first new customers cost 52 each, above the CAC "
+            "target of 20.",
+            "达人种草：暂停：即使最初的新客每个也需 52，高于 CAC 上限 20。",
+        ),
+        (
+            "roi_min 6 cannot be met: the highest reachable ROI is 4.20, at a spend of 120,000",
+            "ROI 下限 6 无法达到：可达到的最高 ROI 为 4.20（花费 120,000 时）。",
+        ),
+        (
+            "The CAC cap 20 allows only 6,867 of the 3,000,000 budget to be spent.",
+            "CAC 上限 20 只允许花费预算 3,000,000 中的 6,867。",
+        ),
+    ],
+)
+def test_known_sentences_in_chinese(english: str, chinese: str) -> None:
+    assert to_zh(english, LABELS) == chinese
+
+
+def test_an_unknown_phrase_stays_english_rather_than_half_translated() -> None:
+    assert to_zh("baidu_search: something new the optimiser says.", LABELS) is None
+
+
+def test_sidebar_words_replace_target_ids() -> None:
+    text = "roi_min 6 cannot be met: the highest reachable ROI is 4.20"
+    assert (
+        sidebar_words(text, "en") == "ROI floor 6 cannot be met: the highest reachable ROI is 4.20"
+    )
+    assert sidebar_words("cac_max 20 and kol_posts", "zh") == "CAC 上限 20 and kol_posts"
+
+
+@pytest.mark.parametrize(
+    ("file", "targets"),
+    [
+        (DEFAULT, {"roi_min": 6.0}),
+        (DEFAULT, {"cac_max": 20.0}),
+        (DEFAULT, {"revenue_min": 3e7}),
+        (DEFAULT, {}),
+        (ROOT / "scenarios" / "local_brand.yaml", {"cac_max": 40.0}),
+        (ROOT / "scenarios" / "app_install.yaml", {"roi_min": 0.8, "cac_max": 25.0}),
+        (ROOT / "scenarios" / "double11.yaml", {"roi_min": 4.0}),
+    ],
+)
+def test_every_sentence_on_the_bundled_scenarios_reads_in_chinese(file, targets) -> None:
+    cs = dataclasses.replace(load_scenario(file), targets=targets)
+    rec = optimize(cs)
+    for line in [rec.message, *rec.explanations]:
+        if not line:
+            continue
+        zh = to_zh(line, cs.labels)
+        assert zh is not None, line
+        for label in cs.labels.values():
+            zh = zh.replace(label, "")
+        assert not ENGLISH_WORD.search(zh), zh
