@@ -1,10 +1,17 @@
-"""CSV: one row per channel and ad set, the contract's columns (and a daily plan's days)."""
+"""CSV: one row per channel and ad set, the contract's columns; a daily plan by day.
+
+A total plan keeps the contract's layout (``id,spend,...,marginal_roi``). A daily plan is
+written in long format, one row per day and ad set (``days.DAY_COLUMNS``), the shape a
+spreadsheet pivot or a BI tool reads; ``weekly`` renders its roll-up by week, which
+``optimize --out plan.csv`` writes beside it as ``plan.weekly.csv``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from simulator.exports.days import DAY_COLUMNS, WEEK_COLUMNS, day_rows, week_rows
 from simulator.exports.plan import CSV_COLUMNS, PlanExport, table_columns, table_rows
 from simulator.exports.registry import ExportKind
 from simulator.io.csv_cells import csv_table
@@ -17,7 +24,14 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str] = CSV_COLUMN
 
 
 def render(plan: PlanExport) -> bytes:
+    if plan.result.daily is not None:
+        return csv_text(day_rows(plan.cs, plan.result), DAY_COLUMNS).encode("utf-8")
     return csv_text(table_rows(plan.result), table_columns(plan.result)).encode("utf-8")
+
+
+def weekly(plan: PlanExport) -> bytes:
+    """The plan rolled up by week of the horizon, one row per week and ad set."""
+    return csv_text(week_rows(plan.cs, plan.result), WEEK_COLUMNS).encode("utf-8")
 
 
 KIND = ExportKind[PlanExport]("csv", (".csv",), "text/csv", "CSV", render)
