@@ -38,6 +38,8 @@ def _rows_split(header: list[str], rows: list[list[str]]) -> tuple[dict[str, Any
     for line, row in enumerate(rows, start=2):
         cells = [read_cell(c) for c in row] + [""] * (len(header) - len(row))
         key = cells[header.index("id")]
+        if not key:  # the totals row of a download for people (labelled, id left empty)
+            continue
         spend = _number(cells[spend_at])
         series = [_number(cells[i]) for i in days] or None
         if "/" in key:
@@ -84,6 +86,8 @@ def _long_split(
     for line, row in enumerate(rows, start=2):
         cells = [read_cell(c) for c in row] + [""] * (len(header) - len(row))
         key, day = cells[key_at], _number(cells[day_at])
+        if not key:  # a totals row
+            continue
         if not isinstance(day, float) or day != int(day) or day < 1:
             message = f"not a day number; use 1, 2, ... (got {day!r})"
             raise ScenarioError([Issue(file, line, "day", message)])

@@ -25,6 +25,7 @@ from simulator.results import Result
 from tests.conftest import ROOT
 
 Table = dict[str, dict[str, float | None]]
+TEXT = ("id", "label")  # the text columns; a download for people adds labels
 
 
 def _num(text: str) -> float | None:
@@ -35,7 +36,7 @@ def read_csv(data: bytes, _: Path) -> Table:
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     if rows and "ad_set" in rows[0]:
         return _sum_days(rows)
-    return {r["id"]: {k: _num(v) for k, v in r.items() if k != "id"} for r in rows}
+    return {r["id"]: {k: _num(v) for k, v in r.items() if k not in TEXT} for r in rows}
 
 
 def _sum_days(rows: list[dict[str, str]]) -> Table:
@@ -64,9 +65,9 @@ def read_xlsx(data: bytes, _: Path) -> Table:
 
 def read_parquet(data: bytes, _: Path) -> Table:
     table = pq.read_table(io.BytesIO(data))
-    assert str(table.schema.field("id").type) == "string"
-    assert all(str(f.type) == "double" for f in table.schema if f.name != "id")
-    return {r.pop("id"): r for r in table.to_pylist()}
+    assert all(str(table.schema.field(c).type) == "string" for c in TEXT if c in table.schema.names)
+    assert all(str(f.type) == "double" for f in table.schema if f.name not in TEXT)
+    return {r.pop("id"): {k: v for k, v in r.items() if k not in TEXT} for r in table.to_pylist()}
 
 
 def read_json(data: bytes, _: Path) -> Table:
