@@ -9,7 +9,9 @@ frozen. Written with openpyxl, which also reads the file back in the tests.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +26,7 @@ ROW_KEYS = ("spend", "conversions", "new_customers", "revenue", "roi", "cac", "m
 FORMATS = {"roi": RATIO, "cac": "#,##0.00", "marginal_roi": RATIO, "share": "0.0%"}
 SUMMED = ("spend", "conversions", "new_customers", "revenue")
 WIDTH = 16
+EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can hold
 
 
 def _cell(value: Any) -> Any:
@@ -130,8 +133,33 @@ def render(plan: PlanExport) -> bytes:
         rows = [[m, *(s.get(k) for k in stats)] for m, s in simulation["totals"].items()]
         rows.append(["p_targets_met", simulation.get("p_targets_met")])
         _sheet(wb, "Simulation", ["metric", *stats], rows)
+    return _save(wb)
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose entries all carry ``EPOCH``: the same plan gives the same bytes (the batch
+    promises identical files whatever the worker count), not bytes stamped with the clock."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=EPOCH.timetuple()[:6])
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        """openpyxl writes each sheet from a temp file: its bytes, not its mtime."""
+        with open(filename, "rb") as f:
+            self.writestr(str(arcname or filename), f.read())
+
+
+def _save(wb: Any) -> bytes:
+    """The workbook's bytes, with fixed timestamps (openpyxl's ``save`` stamps the clock)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.created = wb.properties.modified = EPOCH
     buf = io.BytesIO()
-    wb.save(buf)
+    with _FixedTimeZip(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
     return buf.getvalue()
 
 

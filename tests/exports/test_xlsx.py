@@ -138,3 +138,13 @@ def test_optimize_out_xlsx_from_the_command_line(tmp_path: Path, core_file: Path
     cs = load_scenario(core_file)
     rec = optimize(cs, plan="daily")
     assert rows[0][2] == pytest.approx(rec.allocation[cs.channel_ids[0]], rel=1e-12)
+
+
+def test_the_same_plan_gives_the_same_bytes(planned: tuple[CompiledScenario, Result]) -> None:
+    """No clock in the file: the batch promises the same bytes whatever the worker count."""
+    import time
+
+    cs, result = planned
+    first = PLAN_KINDS["xlsx"].render(PlanExport(cs, result))
+    time.sleep(2.1)  # a zip entry's time has a 2-second resolution
+    assert PLAN_KINDS["xlsx"].render(PlanExport(cs, result)) == first
