@@ -18,6 +18,7 @@ from typing import Any
 from simulator.exports.days import DAYS_PER_WEEK, channel_days
 from simulator.exports.plan import PlanExport
 from simulator.exports.registry import ExportKind
+from simulator.exports.tables import Table
 from simulator.model.compiled import CompiledScenario
 from simulator.results import json_safe
 
@@ -136,6 +137,17 @@ def render(plan: PlanExport) -> bytes:
     return _save(wb)
 
 
+def workbook(tables: Sequence[Table]) -> bytes:
+    """Any tables as one workbook, a sheet each (titles cut to Excel's 31 characters)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in tables:
+        _sheet(wb, table.title[:31], list(table.columns), table.rows)
+    return _save(wb)
+
+
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose entries all carry ``EPOCH``: the same plan gives the same bytes (the batch
     promises identical files whatever the worker count), not bytes stamped with the clock."""
@@ -163,10 +175,5 @@ def _save(wb: Any) -> bytes:
     return buf.getvalue()
 
 
-KIND = ExportKind[PlanExport](
-    "xlsx",
-    (".xlsx",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "Excel",
-    render,
-)
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND = ExportKind[PlanExport]("xlsx", (".xlsx",), XLSX_MIME, "Excel", render)

@@ -46,8 +46,8 @@ def test_an_unknown_suffix_names_the_flag_the_path_and_every_allowed_one(path: s
 
 
 def test_the_registries_of_search_and_front() -> None:
-    assert SEARCH_KINDS.suffixes == [".json", ".yaml", ".yml"]
-    assert FRONT_KINDS.suffixes == [".csv", ".html", ".json"]
+    assert SEARCH_KINDS.suffixes == [".csv", ".html", ".json", ".xlsx", ".yaml", ".yml"]
+    assert FRONT_KINDS.suffixes == [".csv", ".html", ".json", ".xlsx"]
     assert all(k.mime and k.label for reg in (PLAN_KINDS, SEARCH_KINDS, FRONT_KINDS) for k in reg)
 
 
