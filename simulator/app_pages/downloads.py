@@ -13,7 +13,7 @@ import streamlit as st
 
 from simulator.app_pages.state import PageContext, lang, recommendation, studio
 from simulator.exports import PLAN_KINDS
-from simulator.exports.studio import export
+from simulator.exports.studio import as_recommended, export, file_name
 from simulator.model.compiled import CompiledScenario
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
@@ -36,11 +36,14 @@ def downloads(
     if col.result is None:
         return
     edits = dict(studio.edits)
+    result = col.result
+    if col.variant is not None and col.variant.kind == "optimize":
+        result = as_recommended(result, recommendation(ctx.identity))
     for box, kind in zip(cols[1:-1], PLAN_KINDS, strict=True):
         box.download_button(
             t(kind.name, lg),
-            partial(export, cs, col.result, kind.name, ctx.text, ctx.data, edits),
-            f"{cs.name}-{col.key}{kind.suffix}",
+            partial(export, cs, result, kind.name, ctx.text, ctx.data, edits),
+            file_name(cs.name, titles[pick or 0], kind.suffix),
             kind.mime,
             key=f"dl_{kind.name}",
             on_click="ignore",

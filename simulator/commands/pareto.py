@@ -33,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runs", type=int, default=500, help="simulated runs per point (default 500)")
     p.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
     add_format(p)
-    p.add_argument("--out", metavar="PATH", help="write the front: .csv, .html or .json")
+    p.add_argument("--out", metavar="PATH", help="write the front: .csv, .html, .json or .xlsx")
 
 
 def _check(args: argparse.Namespace) -> None:

@@ -49,7 +49,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="chance target, e.g. roi_min=3:0.9 (repeatable)",
     )
     add_format(p)
-    p.add_argument("--out", metavar="PATH", help="write the best split (.yaml) or the JSON (.json)")
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="write the best split (.yaml), the JSON (.json), or the split beside the start "
+        "(.csv, .xlsx, .html)",
+    )
 
 
 def default_storage(args: argparse.Namespace) -> str:

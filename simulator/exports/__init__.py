@@ -6,8 +6,10 @@ What lives where:
   ``Registry`` (pick a kind by a path's suffix; render, then write atomically).
 - ``plan``: ``PlanExport`` (a result, its scenario and the YAML's source text) and the
   plain tables its formats share; ``csv``, ``json``, ``yaml``, ``parquet``: one plan
-  format each. ``PLAN_KINDS`` below lists them: ``optimize --out``, the batch's per-run
-  files and the studio's download buttons all offer exactly these.
+  format each; ``xlsx`` the workbook (Summary, Channels, Ad sets, Daily, Weekly,
+  Assumptions); ``days`` the plan by day and week that the daily CSV and the workbook
+  share. ``PLAN_KINDS`` below lists them: ``optimize --out``, the batch's per-run files
+  and the studio's download buttons all offer exactly these.
 - ``studio``: the plan as the studio's downloads show it (edited scenario, "–" ratios).
 - ``search``, ``front``: the kinds of ``search --out`` and ``pareto --out``.
 - ``simulator.io.files.atomic_write``: bytes to disk, the only file writer.
@@ -19,15 +21,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.exports import csv, json, parquet, yaml
+from simulator.exports import csv, json, parquet, xlsx, yaml
 from simulator.exports.plan import PlanExport, split_data
 from simulator.exports.registry import ExportKind, Registry
+from simulator.io.files import atomic_write
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 
-PLAN_KINDS = Registry[PlanExport]("plan", [csv.KIND, json.KIND, yaml.KIND, parquet.KIND])
+PLAN_KINDS = Registry[PlanExport]("plan", [csv.KIND, json.KIND, yaml.KIND, parquet.KIND, xlsx.KIND])
 
-__all__ = ["PLAN_KINDS", "ExportKind", "PlanExport", "Registry", "split_data", "write_export"]
+__all__ = [
+    "PLAN_KINDS",
+    "ExportKind",
+    "PlanExport",
+    "Registry",
+    "split_data",
+    "weekly_path",
+    "write_export",
+]
 
 
 def write_export(
@@ -35,8 +46,19 @@ def write_export(
 ) -> None:
     """Write ``result`` to ``path`` by its suffix, atomically (nothing on failure).
 
-    ``source`` is the scenario file, read only for the runnable YAML.
+    ``source`` is the scenario file, read only for the runnable YAML. A daily plan's CSV
+    gets its weekly roll-up beside it: ``plan.csv`` and ``plan.weekly.csv``.
     """
     kind = PLAN_KINDS.for_path(path)
     text = Path(source).read_text(encoding="utf-8") if kind.name == "yaml" else ""
-    PLAN_KINDS.write(path, PlanExport(cs, result, text))
+    plan = PlanExport(cs, result, text)
+    weekly = csv.weekly(plan) if kind.name == "csv" and result.daily is not None else None
+    PLAN_KINDS.write(path, plan)
+    if weekly is not None:
+        atomic_write(weekly_path(path), weekly)
+
+
+def weekly_path(path: str | Path) -> Path:
+    """Where a daily CSV's weekly roll-up goes: ``plan.csv`` -> ``plan.weekly.csv``."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}.weekly{p.suffix}")

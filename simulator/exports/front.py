@@ -1,4 +1,5 @@
-"""The kinds of ``pareto --out``: one row per point (CSV), the JSON, an offline HTML plot."""
+"""The kinds of ``pareto --out``: one row per point (CSV, a workbook), the JSON, an offline
+HTML plot."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 
 from simulator.exports.csv import csv_text
 from simulator.exports.registry import ExportKind, Registry
+from simulator.exports.tables import Table, flat
+from simulator.exports.xlsx import XLSX_MIME, workbook
 from simulator.optimize.pareto import Front
 from simulator.results import json_safe
 
@@ -28,6 +31,20 @@ def _json(sub: FrontExport) -> bytes:
     return (json.dumps(json_safe(sub.front.to_json()), indent=2) + "\n").encode("utf-8")
 
 
+def _tables(sub: FrontExport) -> list[Table]:
+    rows = sub.front.rows()
+    columns = list(rows[0]) if rows else [sub.front.target]
+    doc = {k: v for k, v in sub.front.to_json().items() if k != "points"}
+    return [
+        Table("Front", columns, [[r.get(c) for c in columns] for r in rows]),
+        Table("Summary", ["key", "value"], flat(doc)),
+    ]
+
+
+def _xlsx(sub: FrontExport) -> bytes:
+    return workbook(_tables(sub))
+
+
 def _html(sub: FrontExport) -> bytes:
     # plotly (~0.5 s to import) is loaded only when a plot is written
     from simulator.studio.figures import pareto_page
@@ -41,5 +58,6 @@ FRONT_KINDS = Registry[FrontExport](
         ExportKind("csv", (".csv",), "text/csv", "CSV", _csv),
         ExportKind("html", (".html",), "text/html", "HTML plot", _html),
         ExportKind("json", (".json",), "application/json", "JSON", _json),
+        ExportKind("xlsx", (".xlsx",), XLSX_MIME, "Excel", _xlsx),
     ],
 )

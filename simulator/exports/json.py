@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from simulator.exports.plan import PlanExport
+from simulator.exports.plan import PlanExport, label_of, rounded
 from simulator.exports.registry import ExportKind
 
 
@@ -17,7 +17,10 @@ def json_text(doc: dict[str, Any]) -> str:
 
 def render(plan: PlanExport) -> bytes:
     doc = plan.result.to_json() | dict(plan.json_extra)
-    return json_text(doc).encode("utf-8")
+    if plan.labelled:
+        keys = [*plan.result.channels, *plan.result.ad_sets]
+        doc["labels"] = {k: label_of(plan.cs, k) for k in keys if label_of(plan.cs, k)}
+    return json_text(rounded(doc, plan.decimals)).encode("utf-8")
 
 
 KIND = ExportKind[PlanExport]("json", (".json",), "application/json", "JSON", render)

@@ -1,4 +1,5 @@
-"""Parquet: the CSV's table, typed (``id`` text, every other column float64, null for none).
+"""Parquet: the CSV's table, typed (``id`` and ``label`` text, every other column float64,
+null for none). A daily plan keeps one row per channel with ``day_1..day_H`` columns.
 
 For analysts who load plans into pandas, Spark or a warehouse without parsing CSV text.
 """
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 import io
 
-from simulator.exports.plan import PlanExport, table_columns, table_rows
+from simulator.exports.plan import PlanExport, shown_table, table_columns, table_rows
 from simulator.exports.registry import ExportKind
+
+TEXT = ("id", "label")
 
 
 def render(plan: PlanExport) -> bytes:
@@ -16,12 +19,15 @@ def render(plan: PlanExport) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = table_rows(plan.result)
-    columns = table_columns(plan.result)
-    arrays = [pa.array([str(r["id"]) for r in rows], type=pa.string())]
-    for col in columns[1:]:
+    rows, columns = shown_table(plan, table_rows(plan.result), table_columns(plan.result))
+    arrays = []
+    for col in columns:
         values = [r.get(col) for r in rows]
-        arrays.append(pa.array([None if v is None else float(v) for v in values], pa.float64()))
+        if col in TEXT:
+            arrays.append(pa.array([str(v) for v in values], type=pa.string()))
+        else:
+            floats = [None if v is None else float(v) for v in values]
+            arrays.append(pa.array(floats, pa.float64()))
     buf = io.BytesIO()
     pq.write_table(pa.Table.from_arrays(arrays, names=columns), buf)
     return buf.getvalue()

@@ -1,13 +1,17 @@
 """A plan as the studio's download buttons export it: what the page shows, edits included.
 
-The studio renders the same ``PLAN_KINDS`` as ``optimize --out``, with two differences.
-Ratios the cards show as "–" (no ROI beside a spend of ¥0) are left undefined in the files
-too. When assumptions were edited, the runnable YAML must carry the edits, so the edited
-plain data is dumped as its source text (comments are then lost: the values matter more).
+The studio renders the same ``PLAN_KINDS`` as ``optimize --out``, for people rather than
+scripts: labels beside ids, a totals row, numbers rounded to cents (``DECIMALS``), and a
+file named after the plan's title. Ratios the cards show as "–" (no ROI beside a spend of
+¥0) are left undefined in the files too. The optimiser's column carries the optimiser's
+status (optimal / infeasible) and message, not ``evaluated``. When assumptions were edited,
+the runnable YAML must carry the edits, so the edited plain data is dumped as its source
+text (comments are then lost: the values matter more).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -19,6 +23,8 @@ from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio.edits import Edits, apply_edits
 from simulator.studio.format import defined
+
+DECIMALS = 2  # cents, and ratios to the hundredth as the cards show them
 
 
 def source_text(text: str, data: Mapping[str, Any], edits: Edits) -> str:
@@ -44,6 +50,28 @@ def shown_result(result: Result) -> Result:
     )
 
 
+def as_recommended(result: Result, rec: Result | None) -> Result:
+    """The optimiser column's result with the optimiser's own status, message, sentences
+    and certificate (the column is evaluated again from its split: status ``evaluated``)."""
+    if rec is None:
+        return result
+    return replace(
+        result,
+        status=rec.status,
+        message=rec.message,
+        explanations=rec.explanations,
+        certificate=rec.certificate,
+        upper_bound=rec.upper_bound,
+    )
+
+
+def file_name(scenario: str, title: str, suffix: str) -> str:
+    """``<scenario>-<plan title><suffix>``: letters (any script), digits, ``.``, ``_`` and
+    ``-`` kept, every other run of characters one ``-`` ("+30% budget" -> ``30-budget``)."""
+    parts = [re.sub(r"[^\w.-]+", "-", p).strip("-.") for p in (scenario, title)]
+    return "-".join(p for p in parts if p) + suffix
+
+
 def export(
     cs: CompiledScenario,
     result: Result,
@@ -54,4 +82,5 @@ def export(
 ) -> bytes:
     """The file bytes of the registered plan kind ``kind`` (its name: csv, json, ...)."""
     source = source_text(text, data, edits) if kind == "yaml" else ""
-    return PLAN_KINDS[kind].render(PlanExport(cs, shown_result(result), source))
+    plan = PlanExport(cs, shown_result(result), source, labelled=True, decimals=DECIMALS)
+    return PLAN_KINDS[kind].render(plan)

@@ -1,8 +1,9 @@
 """A CSV export read back as a split, so every export of a plan can be evaluated again.
 
-Two layouts, both written by adsim: ``id,spend,...[,day_1..day_H]`` (``optimize --out
-x.csv``: one row per channel and ad set) and ``day[,date],<channel or ad set>...`` (the
-studio's daily plan). The result is the plain data of a YAML split with a line map, so the
+Three layouts, all written by adsim: ``id,spend,...[,day_1..day_H]`` (``optimize --out
+x.csv``: one row per channel and ad set), ``day[,date],<channel or ad set>...`` (the
+studio's daily plan) and ``day,date,channel,ad_set,spend,...`` (a daily plan's CSV, long
+format). The result is the plain data of a YAML split with a line map, so the
 model validates it with the same located errors.
 """
 
@@ -37,6 +38,8 @@ def _rows_split(header: list[str], rows: list[list[str]]) -> tuple[dict[str, Any
     for line, row in enumerate(rows, start=2):
         cells = [read_cell(c) for c in row] + [""] * (len(header) - len(row))
         key = cells[header.index("id")]
+        if not key:  # the totals row of a download for people (labelled, id left empty)
+            continue
         spend = _number(cells[spend_at])
         series = [_number(cells[i]) for i in days] or None
         if "/" in key:
@@ -68,6 +71,39 @@ def _daily_split(header: list[str], rows: list[list[str]]) -> tuple[dict[str, An
     return {"daily": daily}, lines
 
 
+def _sum(values: list[Any]) -> Any:
+    """The days' total where every day is a number; else the text, which the model reports."""
+    return sum(values) if all(isinstance(v, float) for v in values) else values
+
+
+def _long_split(
+    header: list[str], rows: list[list[str]], file: str
+) -> tuple[dict[str, Any], LineMap]:
+    """``day,...,ad_set,spend,...``: a daily plan in long format, one row per day and ad set."""
+    day_at, key_at, spend_at = header.index("day"), header.index("ad_set"), header.index("spend")
+    series: dict[str, dict[int, Any]] = {}
+    lines: LineMap = {}
+    for line, row in enumerate(rows, start=2):
+        cells = [read_cell(c) for c in row] + [""] * (len(header) - len(row))
+        key, day = cells[key_at], _number(cells[day_at])
+        if not key:  # a totals row
+            continue
+        if not isinstance(day, float) or day != int(day) or day < 1:
+            message = f"not a day number; use 1, 2, ... (got {day!r})"
+            raise ScenarioError([Issue(file, line, "day", message)])
+        series.setdefault(key, {})[int(day)] = _number(cells[spend_at])
+        lines.setdefault(("daily", key), line)
+        lines[("daily", key, int(day) - 1)] = line
+    daily = {k: [days.get(d, 0.0) for d in range(1, max(days) + 1)] for k, days in series.items()}
+    plain = {k: v for k, v in daily.items() if "/" not in k}
+    data: dict[str, Any] = {"daily": plain} if plain else {}
+    ad_sets = {k: {"spend": _sum(v), "daily": v} for k, v in daily.items() if "/" in k}
+    if ad_sets:
+        data["ad_sets"] = ad_sets
+        lines.update({("ad_sets", k, "daily"): lines[("daily", k)] for k in ad_sets})
+    return data, lines
+
+
 def read_split_csv(text: str, file: str) -> tuple[dict[str, Any], LineMap]:
     """Plain split data and its line map from a CSV export; an unknown layout is located."""
     try:
@@ -78,11 +114,13 @@ def read_split_csv(text: str, file: str) -> tuple[dict[str, Any], LineMap]:
     header = [read_cell(h).strip() for h in table[0]] if table else []
     if "id" in header and "spend" in header:
         return _rows_split(header, table[1:])
+    if {"day", "ad_set", "spend"} <= set(header):
+        return _long_split(header, table[1:], file)
     if header and header[0] == "day":
         return _daily_split(header, table[1:])
     message = (
         "a split CSV needs the columns id,spend (as `adsim optimize --out x.csv` writes) "
-        "or day,<channel>... (a daily plan)"
+        "or day,<channel>... (a daily plan) or day,...,ad_set,spend (a daily plan, long format)"
     )
     raise ScenarioError([Issue(file, 1, "header", message)])
 

@@ -66,17 +66,30 @@ def _within(lo: float, hi: float, zero: bool) -> AfterValidator:
 
 _REAL = BeforeValidator(_real)
 
-Money = Annotated[float, _REAL, _within(*MONEY, zero=False)]
-MoneyOrZero = Annotated[float, _REAL, _within(*MONEY, zero=True)]
-Count = Annotated[float, _REAL, _within(*COUNT, zero=False)]
-Multiplier = Annotated[float, _REAL, _within(*MULTIPLIER, zero=False)]
-Rate = Annotated[float, _REAL, _within(*RATE, zero=False)]
-Ratio = Annotated[float, _REAL, _within(*RATIO, zero=False)]
-Shape = Annotated[float, _REAL, _within(0.01, 10, zero=False)]  # hill exponent
-Steepness = Annotated[float, _REAL, _within(1e-3, 100, zero=False)]
-Frequency = Annotated[float, _REAL, _within(1e-3, 1000, zero=False)]
+
+def _range(lo: float, hi: float, zero: bool) -> Any:
+    """The same range in the JSON Schema editors read (``adsim schema``): no effect on
+    validation, which ``_within`` does with its own messages."""
+    return Field(json_schema_extra={"minimum": 0 if zero else lo, "maximum": hi})
+
+
+Money = Annotated[float, _REAL, _within(*MONEY, zero=False), _range(*MONEY, zero=False)]
+MoneyOrZero = Annotated[float, _REAL, _within(*MONEY, zero=True), _range(*MONEY, zero=True)]
+Count = Annotated[float, _REAL, _within(*COUNT, zero=False), _range(*COUNT, zero=False)]
+Multiplier = Annotated[
+    float, _REAL, _within(*MULTIPLIER, zero=False), _range(*MULTIPLIER, zero=False)
+]
+Rate = Annotated[float, _REAL, _within(*RATE, zero=False), _range(*RATE, zero=False)]
+Ratio = Annotated[float, _REAL, _within(*RATIO, zero=False), _range(*RATIO, zero=False)]
+Shape = Annotated[
+    float, _REAL, _within(0.01, 10, zero=False), _range(0.01, 10, zero=False)
+]  # hill exponent
+Steepness = Annotated[float, _REAL, _within(1e-3, 100, zero=False), _range(1e-3, 100, zero=False)]
+Frequency = Annotated[float, _REAL, _within(1e-3, 1000, zero=False), _range(1e-3, 1000, zero=False)]
 RepeatRate = Annotated[float, _REAL, Field(ge=0, le=5)]
-MaxChange = Annotated[float, _REAL, _within(1e-6, 1e3, zero=False)]  # share of current spend
+MaxChange = Annotated[
+    float, _REAL, _within(1e-6, 1e3, zero=False), _range(1e-6, 1e3, zero=False)
+]  # share of current spend
 Share = Annotated[float, _REAL, Field(ge=0, le=1)]
 OpenShare = Annotated[float, _REAL, Field(gt=0, le=1)]  # (0, 1]: a margin, a reach share
 Decay = Annotated[float, _REAL, Field(ge=0, lt=1)]  # [0, 1): carried over, never all of it

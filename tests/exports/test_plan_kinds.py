@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
@@ -24,6 +25,7 @@ from simulator.results import Result
 from tests.conftest import ROOT
 
 Table = dict[str, dict[str, float | None]]
+TEXT = ("id", "label")  # the text columns; a download for people adds labels
 
 
 def _num(text: str) -> float | None:
@@ -31,15 +33,41 @@ def _num(text: str) -> float | None:
 
 
 def read_csv(data: bytes, _: Path) -> Table:
-    rows = csv.DictReader(io.StringIO(data.decode("utf-8")))
-    return {r["id"]: {k: _num(v) for k, v in r.items() if k != "id"} for r in rows}
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    if rows and "ad_set" in rows[0]:
+        return _sum_days(rows)
+    return {r["id"]: {k: _num(v) for k, v in r.items() if k not in TEXT} for r in rows}
+
+
+def _sum_days(rows: list[dict[str, str]]) -> Table:
+    """A daily plan's long CSV summed over days, per ad set and per channel."""
+    out: dict[str, dict[str, float | None]] = {}
+    for r in rows:
+        for key in {r["ad_set"], r["channel"]}:
+            acc = out.setdefault(key, {"spend": 0.0, "conversions": 0.0, "revenue": 0.0})
+            for col in acc:
+                acc[col] = (acc[col] or 0.0) + float(r[col])
+    return out
+
+
+def read_xlsx(data: bytes, _: Path) -> Table:
+    """The workbook's Channels and Ad sets sheets, read back by openpyxl (totals row off)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    out: Table = {}
+    for sheet in ("Channels", "Ad sets"):
+        header, *rows = wb[sheet].iter_rows(values_only=True)
+        assert header[:2] == ("id", "label")
+        assert rows[-1][0] == "total"
+        for row in rows[:-1]:
+            out[str(row[0])] = {c: row[header.index(c)] for c in CSV_COLUMNS[1:]}
+    return out
 
 
 def read_parquet(data: bytes, _: Path) -> Table:
     table = pq.read_table(io.BytesIO(data))
-    assert str(table.schema.field("id").type) == "string"
-    assert all(str(f.type) == "double" for f in table.schema if f.name != "id")
-    return {r.pop("id"): r for r in table.to_pylist()}
+    assert all(str(table.schema.field(c).type) == "string" for c in TEXT if c in table.schema.names)
+    assert all(str(f.type) == "double" for f in table.schema if f.name not in TEXT)
+    return {r.pop("id"): {k: v for k, v in r.items() if k not in TEXT} for r in table.to_pylist()}
 
 
 def read_json(data: bytes, _: Path) -> Table:
@@ -61,6 +89,7 @@ READERS: dict[str, Callable[[bytes, Path], Table]] = {
     "parquet": read_parquet,
     "json": read_json,
     "yaml": read_yaml,
+    "xlsx": read_xlsx,
 }
 
 
@@ -82,7 +111,7 @@ def planned(request: pytest.FixtureRequest) -> tuple[CompiledScenario, Result, s
 
 def test_every_registered_kind_has_a_reader() -> None:
     assert {k.name for k in PLAN_KINDS} == set(READERS)
-    assert [k.suffix for k in PLAN_KINDS] == [".csv", ".json", ".yaml", ".parquet"]
+    assert [k.suffix for k in PLAN_KINDS] == [".csv", ".json", ".yaml", ".parquet", ".xlsx"]
 
 
 @pytest.mark.parametrize("name", sorted(READERS))
@@ -111,6 +140,11 @@ def test_parquet_holds_the_csvs_numbers_exactly(
     plan = PlanExport(cs, result)
     from_csv = read_csv(PLAN_KINDS["csv"].render(plan), tmp_path)
     from_parquet = read_parquet(PLAN_KINDS["parquet"].render(plan), tmp_path)
+    if result.daily is not None:  # the CSV is by day (long format), the Parquet by channel
+        for rid, row in from_csv.items():
+            for col, value in row.items():
+                assert value == pytest.approx(from_parquet[rid][col], rel=1e-9), (rid, col)
+        return
     assert list(from_parquet) == list(from_csv)  # same rows, same order
     assert from_parquet == from_csv  # CSV floats are shortest repr: equal to the bit
     assert list(next(iter(from_parquet.values()))) == table_columns(result)[1:]

@@ -35,19 +35,19 @@ def test_a_taken_name_or_suffix_or_none_is_refused(kind: ExportKind[str]) -> Non
         reg.register(kind)
 
 
-@pytest.mark.parametrize("path", ["plan.xlsx", "plan", "plan.csv.bak"])
+@pytest.mark.parametrize("path", ["plan.docx", "plan", "plan.csv.bak"])
 def test_an_unknown_suffix_names_the_flag_the_path_and_every_allowed_one(path: str) -> None:
     with pytest.raises(UsageError) as caught:
         PLAN_KINDS.for_path(path, "--out")
     message = str(caught.value)
     assert message.startswith(f"--out: {path}: unknown export type '")
-    assert message.endswith("a plan is written as .csv, .json, .parquet, .yaml, .yml")
+    assert message.endswith("a plan is written as .csv, .json, .parquet, .xlsx, .yaml, .yml")
     assert ("'(none)'" in message) == (path == "plan")
 
 
 def test_the_registries_of_search_and_front() -> None:
-    assert SEARCH_KINDS.suffixes == [".json", ".yaml", ".yml"]
-    assert FRONT_KINDS.suffixes == [".csv", ".html", ".json"]
+    assert SEARCH_KINDS.suffixes == [".csv", ".html", ".json", ".xlsx", ".yaml", ".yml"]
+    assert FRONT_KINDS.suffixes == [".csv", ".html", ".json", ".xlsx"]
     assert all(k.mime and k.label for reg in (PLAN_KINDS, SEARCH_KINDS, FRONT_KINDS) for k in reg)
 
 
@@ -77,9 +77,9 @@ def test_every_out_flag_refuses_an_unknown_suffix_before_any_work(
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    target = out / "front.xlsx"
+    target = out / "front.docx"
     assert main([command, str(core_file), *extra, "--out", str(target)]) == 2
     err = capsys.readouterr().err
-    assert f"--out: {target}: unknown export type '.xlsx'" in err
+    assert f"--out: {target}: unknown export type '.docx'" in err
     assert "Traceback" not in err
     assert list(out.iterdir()) == []  # nothing written, no study database either

@@ -97,7 +97,13 @@ def test_optimize_csv_and_the_studio_download(hostile: Path) -> None:
     _inert(rows)
     assert [r[0] for r in rows[1:]] == ["'-cmd", "'-2-3"]
     assert float(rows[1][1]) == rec.allocation["-cmd"]
-    assert _cells(export(cs, rec, "csv", HOSTILE, {}, {})) == rows
+    studio = _cells(export(cs, rec, "csv", HOSTILE, {}, {}))  # for people: labels, totals
+    _inert(studio)
+    assert studio[0] == [rows[0][0], "label", *rows[0][1:]]
+    assert [r[0] for r in studio[1:-1]] == [r[0] for r in rows[1:]]
+    for got, want in zip(studio[1:-1], rows[1:], strict=True):
+        assert float(got[2]) == round(float(want[1]), 2)
+    assert studio[-1][:2] == ["", "total"]
     back = evaluate(cs, load_split(cs, out))  # the quote is undone on reading
     assert back.totals["revenue"] == pytest.approx(rec.totals["revenue"], rel=1e-12)
 
