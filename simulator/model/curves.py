@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from simulator.model.family import CurveContext, ResponseSpec, register
 from simulator.model.numbers import Count, Money, OpenShare, Shape, Steepness
@@ -503,11 +504,15 @@ class Linear(Curve, kind="linear", spec=LinearSpec):
 
 
 class PowerSpec(ResponseSpec):
-    type: Literal["power"]
-    reference_spend: Money
-    reference_conversions: Count
-    exponent: OpenShare  # (0, 1]: an elasticity; above 1 returns would grow
-    max_conversions: Count | None = None
+    type: Literal["power"] = Field(description="Response family: a power curve k * spend^exponent.")
+    reference_spend: Money = Field(description="A spend whose conversions you know (> 0).")
+    reference_conversions: Count = Field(description="Conversions at reference_spend (> 0).")
+    exponent: OpenShare = Field(  # (0, 1]: an elasticity; above 1 returns would grow
+        description="Elasticity in (0, 1]: 1% more spend buys exponent% more conversions."
+    )
+    max_conversions: Count | None = Field(
+        None, description="Optional cap on conversions, however much is spent."
+    )
 
 
 @dataclass(frozen=True)

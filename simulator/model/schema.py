@@ -117,8 +117,15 @@ else:
     TargetsSpec = create_model(
         "TargetsSpec",
         __base__=Strict,
-        **{t.name: (t.number | None, None) for t in TARGETS.values()},
-    )
+        **{
+            t.name: (
+                t.number | None,
+                Field(None, description=f"{t.label}: {t.noun} of the whole plan, "
+                      f"{'at least' if t.at_least else 'at most'} this."),
+            )
+            for t in TARGETS.values()
+        },
+    )  # fmt: skip  # one field per row of the targets table, described from the row
 
 
 class EventSpec(Strict):
