@@ -17,6 +17,7 @@ from simulator.api import simulate
 from simulator.commands._common import add_format, console, fmt, print_json, warn
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
+from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.load import load_scenario, load_split
 from simulator.simulate import CREATIVE_POLICIES, PACING_RULES, SimulationResult
 from simulator.simulate.tally import table_warning
@@ -58,6 +59,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="expected: creatives spent in the rotation's expected shares, the engine's "
         "model (default); thompson: each run learns from its own conversions",
     )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="also write the simulated split with the run summary, by extension: "
+        ".csv, .json, .parquet, .xlsx (a Simulation sheet), .yaml",
+    )
     add_format(p)
 
 
@@ -74,6 +81,10 @@ def _check(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _check(args)
+    if args.out:
+        from simulator.exports import PLAN_KINDS
+
+        PLAN_KINDS.for_path(args.out)  # an unknown suffix is exit 2 before any run
     sc = load_scenario(args.file)
     split = load_split(sc, args.split) if args.split else None
     if args.current and split is None:
@@ -94,11 +105,25 @@ def run(args: argparse.Namespace) -> int:
     )
     for w in result.warnings:
         warn(w)
+    if args.out:
+        _write(sc, split, result, args)
     if args.format == "json":
         print_json(result.to_json())
     else:
         _table(result, sc.currency)
     return 0
+
+
+def _write(
+    sc: CompiledScenario, split: Split | None, result: SimulationResult, args: argparse.Namespace
+) -> None:
+    """The simulated split's expected outcome (the optimised one without --split, solved
+    again: the optimiser is deterministic) with the Monte Carlo summary, to ``--out``."""
+    from simulator.api import evaluate, optimize
+    from simulator.exports import write_simulation
+
+    plan = optimize(sc) if split is None else evaluate(sc, split)
+    write_simulation(sc, plan, result.to_json(), args.out, args.file)
 
 
 def _table(result: SimulationResult, currency: str) -> None:

@@ -19,14 +19,16 @@ A new plan format is one module with a ``render(plan) -> bytes`` and one entry b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from simulator.exports import csv, json, parquet, xlsx, yaml
 from simulator.exports.plan import PlanExport, split_data
 from simulator.exports.registry import ExportKind, Registry
 from simulator.io.files import atomic_write
 from simulator.model.compiled import CompiledScenario
-from simulator.results import Result
+from simulator.results import Result, json_safe
 
 PLAN_KINDS = Registry[PlanExport]("plan", [csv.KIND, json.KIND, yaml.KIND, parquet.KIND, xlsx.KIND])
 
@@ -38,6 +40,7 @@ __all__ = [
     "split_data",
     "weekly_path",
     "write_export",
+    "write_simulation",
 ]
 
 
@@ -56,6 +59,21 @@ def write_export(
     PLAN_KINDS.write(path, plan)
     if weekly is not None:
         atomic_write(weekly_path(path), weekly)
+
+
+def write_simulation(
+    cs: CompiledScenario,
+    plan: Result,
+    simulation: Mapping[str, Any],
+    path: str | Path,
+    source: str | Path,
+) -> None:
+    """Write the simulated split (``plan``, its expected outcome) with the Monte Carlo
+    summary attached, by the path's suffix, as a batch run's files are: the JSON gains
+    ``simulation``, the workbook a Simulation sheet."""
+    kind = PLAN_KINDS.for_path(path)
+    text = Path(source).read_text(encoding="utf-8") if kind.name == "yaml" else ""
+    PLAN_KINDS.write(path, PlanExport(cs, plan, text, {"simulation": json_safe(dict(simulation))}))
 
 
 def weekly_path(path: str | Path) -> Path:
