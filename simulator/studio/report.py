@@ -224,6 +224,10 @@ def build_report(
     from_optimizer = rec is not None and variant is not None and variant.kind == "optimize"
     notes = [rec.message, *rec.explanations] if rec is not None and lang == "en" else []
     warnings = sorted({x for c in columns if c.result for x in c.result.warnings})
+    if lang == "zh":  # the engine's warnings are English sentences: read back in Chinese
+        from simulator.studio.explain_zh import to_zh
+
+        warnings = [to_zh(x, cs.labels) or x for x in warnings]
     page = (
         _environment()
         .get_template("report.html.j2")
