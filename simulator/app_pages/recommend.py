@@ -30,7 +30,8 @@ def sentences(cs: CompiledScenario, rec: Result, lg: str) -> tuple[str, list[str
     english = False
     out: list[str] = []
     for text in [rec.message, *lines]:
-        zh = to_zh(text, cs.labels) if lg == "zh" and text else None
+        names = dict.fromkeys(cs.channel_ids, "") | cs.labels  # an unlabelled channel: its id
+        zh = to_zh(text, names) if lg == "zh" and text else None
         english = english or (lg == "zh" and bool(text) and zh is None)
         out.append(zh or with_labels(sidebar_words(text, lg), cs.labels))
     return out[0], out[1:], english

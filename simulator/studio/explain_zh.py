@@ -143,6 +143,21 @@ _RULES: list[tuple[str, Replacement]] = [
         r"预算 \1 不足以覆盖各渠道最低花费（需要 \2）",
     ),
     (r"^the targets cannot be met$", "目标无法同时达到"),
+    # the engine's warnings (model/split.py, results.cap_warnings)
+    (
+        rf"^the split spends {N}, above the budget of {N} \(\+(\d+)%\); evaluated as a what-if",
+        r"该分配花费 \1，超出预算 \2（+\3%）；按假设情景评估",
+    ),
+    (
+        rf"^{N} spent evenly is {N} a day, above its daily_cap of {N}; at most {N} can be "
+        rf"spent over (\d+) days",
+        r"\1 平均分摊为每天 \2，超过每日上限 \3；\5 天内最多可花费 \4",
+    ),
+    (
+        rf"^the daily plan spends more than its daily_cap of {N} on day\(s\) ([\d, .]+) "
+        rf"\(highest {N}\)",
+        r"每日计划在第 \2 天的花费超过每日上限 \1（最高 \3）",
+    ),
     (
         r": (\S.*?) cannot be met, and this split comes closest to it",
         r"：\1 无法达到，此分配最接近",

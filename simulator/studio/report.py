@@ -227,7 +227,8 @@ def build_report(
     if lang == "zh":  # the engine's warnings are English sentences: read back in Chinese
         from simulator.studio.explain_zh import to_zh
 
-        warnings = [to_zh(x, cs.labels) or x for x in warnings]
+        names = dict.fromkeys(cs.channel_ids, "") | cs.labels  # an unlabelled channel: its id
+        warnings = [to_zh(x, names) or x for x in warnings]
     page = (
         _environment()
         .get_template("report.html.j2")

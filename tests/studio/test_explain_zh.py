@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,31 @@ def test_every_sentence_on_the_bundled_scenarios_reads_in_chinese(file, targets)
         for label in cs.labels.values():
             zh = zh.replace(label, "")
         assert not ENGLISH_WORD.search(zh), zh
+
+
+def test_engine_warnings_read_back_in_chinese(tmp_path: Path) -> None:
+    """The warnings the engine writes (over budget, above a daily cap, evenly or by day) have
+    a Chinese reading, so the report and studio in 中文 show no English sentence for them."""
+    from simulator import evaluate, load_scenario
+    from simulator.studio.explain_zh import to_zh
+
+    path = tmp_path / "capped.yaml"
+    path.write_text(
+        "name: capped\nhorizon_days: 10\nbudget: {total: 100000}\nchannels:\n"
+        "  - id: kol\n    response: {type: exponential, max_conversions: 900, scale: 50000}\n"
+        "    aov: 200\n    daily_cap: 2000\n"
+        "  - id: feed\n    response: {type: exponential, max_conversions: 900, scale: 50000}\n"
+        "    aov: 200\n",
+        encoding="utf-8",
+    )
+    cs = load_scenario(path)
+    over = evaluate(cs, {"kol": 90000, "feed": 90000})
+    daily = {"kol": [5000.0] + [0.0] * 9, "feed": [0.0] * 10}
+    by_day = evaluate(cs, {"allocation": {"kol": 5000.0, "feed": 0.0}, "daily": daily})
+    warnings = [*over.warnings, *by_day.warnings]
+    assert len(warnings) == 3, warnings  # over budget, even cap, daily cap
+    for w in warnings:
+        zh = to_zh(w, dict.fromkeys(cs.channel_ids, "") | cs.labels)
+        assert zh is not None, w
+        assert "daily_cap" not in zh
+        assert "budget" not in zh

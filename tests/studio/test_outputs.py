@@ -39,7 +39,8 @@ def test_report_is_self_contained_and_shows_the_numbers(q4, q4_plan) -> None:
     assert f"¥{revenue:,.0f}" in page  # formatted by hand, not by fmt
     assert "预算 +30%" in page
     assert "达成目标" in page
-    assert "above the budget" in page  # the what-if's warning is carried
+    assert "超出预算" in page  # the what-if's warning is carried, in Chinese
+    assert "above the budget" not in page
 
 
 def test_report_lists_the_explanations(q4, q4_plan) -> None:
