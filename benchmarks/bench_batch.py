@@ -9,7 +9,7 @@ seconds per fresh process and would swamp a small batch. The Dask cluster is sta
 outside the timing, as with --scheduler. Also checks that the three set-ups wrote the
 same bytes.
 
-    .venv/bin/python benchmarks/bench_batch.py [BATCH_RUNS] [MC_RUNS]
+    .venv/bin/python benchmarks/bench_batch.py [--batch-runs N] [--mc-runs N] [--scheduler URL]
 """
 
 import argparse
