@@ -14,7 +14,7 @@ from simulator.api import optimize
 from simulator.app_pages.state import add_variant_cb, lang, recommendation, ss, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
-from simulator.studio.explain_zh import sidebar_words, to_zh
+from simulator.studio.explain_zh import channel_names, sidebar_words, to_zh
 from simulator.studio.i18n import EN, t
 from simulator.studio.wording import with_labels
 
@@ -30,8 +30,7 @@ def sentences(cs: CompiledScenario, rec: Result, lg: str) -> tuple[str, list[str
     english = False
     out: list[str] = []
     for text in [rec.message, *lines]:
-        names = dict.fromkeys(cs.channel_ids, "") | cs.labels  # an unlabelled channel: its id
-        zh = to_zh(text, names) if lg == "zh" and text else None
+        zh = to_zh(text, channel_names(cs)) if lg == "zh" and text else None
         english = english or (lg == "zh" and bool(text) and zh is None)
         out.append(zh or with_labels(sidebar_words(text, lg), cs.labels))
     return out[0], out[1:], english

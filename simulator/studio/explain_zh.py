@@ -13,17 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from simulator.model.compiled import CompiledScenario
+from simulator.model.targets import TARGETS  # the target names, from the one table
 from simulator.studio.i18n import t
 
 N = r"(-?[\d,]+(?:\.\d+)?(?:e-?\d+)?)"  # a number as the optimiser writes it
-TARGETS = (
-    "roi_min",
-    "cac_max",
-    "ltv_cac_min",
-    "revenue_min",
-    "conversions_min",
-    "new_customers_min",
-)
 _NOUNS_ZH = {"revenue": "GMV", "profit": "利润", "LTV": "LTV"}
 _COUNTS_ZH = {
     "new customer": "新客",
@@ -181,6 +175,12 @@ def _zh_targets(text: str) -> str:
     for en, zh in _TARGET_WORDS_ZH.items():
         text = text.replace(en, zh)
     return text.replace(" and ", "和")
+
+
+def channel_names(cs: CompiledScenario) -> dict[str, str]:
+    """Every channel id with its label ("" where it has none, so the id is shown): the
+    names :func:`to_zh` recognises at the head of a sentence."""
+    return dict.fromkeys(cs.channel_ids, "") | cs.labels
 
 
 def to_zh(sentence: str, labels: Mapping[str, str]) -> str | None:

@@ -225,10 +225,9 @@ def build_report(
     notes = [rec.message, *rec.explanations] if rec is not None and lang == "en" else []
     warnings = sorted({x for c in columns if c.result for x in c.result.warnings})
     if lang == "zh":  # the engine's warnings are English sentences: read back in Chinese
-        from simulator.studio.explain_zh import to_zh
+        from simulator.studio.explain_zh import channel_names, to_zh
 
-        names = dict.fromkeys(cs.channel_ids, "") | cs.labels  # an unlabelled channel: its id
-        warnings = [to_zh(x, names) or x for x in warnings]
+        warnings = [to_zh(x, channel_names(cs)) or x for x in warnings]
     page = (
         _environment()
         .get_template("report.html.j2")

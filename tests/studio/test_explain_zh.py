@@ -87,7 +87,7 @@ def test_engine_warnings_read_back_in_chinese(tmp_path: Path) -> None:
     """The warnings the engine writes (over budget, above a daily cap, evenly or by day) have
     a Chinese reading, so the report and studio in 中文 show no English sentence for them."""
     from simulator import evaluate, load_scenario
-    from simulator.studio.explain_zh import to_zh
+    from simulator.studio.explain_zh import channel_names, to_zh
 
     path = tmp_path / "capped.yaml"
     path.write_text(
@@ -105,7 +105,19 @@ def test_engine_warnings_read_back_in_chinese(tmp_path: Path) -> None:
     warnings = [*over.warnings, *by_day.warnings]
     assert len(warnings) == 3, warnings  # over budget, even cap, daily cap
     for w in warnings:
-        zh = to_zh(w, dict.fromkeys(cs.channel_ids, "") | cs.labels)
+        zh = to_zh(w, channel_names(cs))
         assert zh is not None, w
         assert "daily_cap" not in zh
         assert "budget" not in zh
+
+
+def test_every_target_of_the_table_reads_back_in_chinese() -> None:
+    """The target names come from the one table, so a target added there (ltv_min) is
+    translated without restating it here."""
+    from simulator.model.targets import TARGETS
+    from simulator.studio.explain_zh import to_zh
+
+    for name in TARGETS:
+        zh = to_zh(f"{name} 5,000,000 cannot be met", {})
+        assert zh is not None, name
+        assert "无法达到" in zh
