@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import io
 import sys
 import tempfile
@@ -44,23 +45,24 @@ def _run(argv: list[str]) -> str:
     return f"exit {code}\n{out.getvalue()}"
 
 
-def _synthetic(n_channels: int, horizon_days: int, daily_event: bool) -> dict[str, Any]:
+def _benchmark(module: str, name: str) -> Any:
+    """A scenario builder of ``benchmarks/``: the snapshot runs the benchmarks' own problems."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from _scenarios import synthetic_data
+        return getattr(importlib.import_module(module), name)
     finally:
         sys.path.pop(0)
-    data: dict[str, Any] = synthetic_data(n_channels, seed=0, horizon_days=horizon_days)
-    if daily_event:
-        data["events"] = [
-            {"name": "sale", "start": 60, "end": 61, "cost_multiplier": 1.8, "cvr_multiplier": 2.5}
-        ]
-        for i, channel in enumerate(data["channels"]):
-            if i % 2:
-                channel["adstock"] = {"decay": 0.2 + 0.05 * (i % 7)}
-            if i % 5 == 0:
-                channel["daily_cap"] = 0.9 * data["budget"]["total"] / n_channels / horizon_days
-    return data
+
+
+def _synthetic(n_channels: int, horizon_days: int, daily_event: bool) -> dict[str, Any]:
+    if daily_event:  # bench_daily's 20 x 90 scenario: events, adstock and daily caps
+        data: dict[str, Any] = _benchmark("bench_daily", "scenario_data")()
+        assert (len(data["channels"]), data["horizon_days"]) == (n_channels, horizon_days)
+        return data
+    built: dict[str, Any] = _benchmark("_scenarios", "synthetic_data")(
+        n_channels, seed=0, horizon_days=horizon_days
+    )
+    return built
 
 
 def cases() -> Iterator[tuple[str, list[str], dict[str, Any] | None]]:
