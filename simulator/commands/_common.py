@@ -12,6 +12,8 @@ from simulator.results import Result, json_safe
 if TYPE_CHECKING:  # rich loads when a table is printed: `--format json` never pays for it
     from rich.console import Console, JustifyMethod
 
+    from simulator.exports.registry import Registry
+
 
 def add_format(p: argparse.ArgumentParser, default: str = "table") -> None:
     p.add_argument(
@@ -20,6 +22,12 @@ def add_format(p: argparse.ArgumentParser, default: str = "table") -> None:
         default=default,
         help="table (readable, default) or json (exactly one JSON document on stdout)",
     )
+
+
+def add_out(p: argparse.ArgumentParser, kinds: Registry[Any], what: str) -> None:
+    """``--out PATH``: what is written, and the suffixes the registry knows, so a new export
+    kind shows in ``--help`` with no edit here."""
+    p.add_argument("--out", metavar="PATH", help=f"{what}, by suffix: " + ", ".join(kinds.suffixes))
 
 
 def print_json(doc: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ import sys
 from rich.table import Table
 
 from simulator.api import evaluate, optimize
-from simulator.commands._common import console, fmt
+from simulator.commands._common import add_out, console, fmt
 from simulator.exports.curves import CURVE_KINDS, CurveData, curve_data
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
@@ -29,11 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--split", metavar="SPLIT", help="the current plan (default: the scenario's split:)"
     )
     p.add_argument("--points", type=int, default=40, help="grid points per channel (default 40)")
-    p.add_argument(
-        "--out",
-        metavar="PATH",
-        help="write the curve data by suffix: " + ", ".join(CURVE_KINDS.suffixes),
-    )
+    add_out(p, CURVE_KINDS, "write the curve data")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator.commands._common import add_format, print_json, result_table
+from simulator.commands._common import add_format, add_out, print_json, result_table
 from simulator.exports import PLAN_KINDS, write_export
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.model.load import load_scenario
@@ -30,11 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="total: each channel's total, spent evenly (default); daily: a plan by day",
     )
     add_format(p)
-    p.add_argument(
-        "--out",
-        metavar="PATH",
-        help="export the recommendation by suffix: " + ", ".join(PLAN_KINDS.suffixes),
-    )
+    add_out(p, PLAN_KINDS, "export the recommendation")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import sys
 
 from rich.table import Table
 
-from simulator.commands._common import add_format, console, fmt, print_json
+from simulator.commands._common import add_format, add_out, console, fmt, print_json
 from simulator.exports.front import FRONT_KINDS, FrontExport
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
@@ -33,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runs", type=int, default=500, help="simulated runs per point (default 500)")
     p.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
     add_format(p)
-    p.add_argument("--out", metavar="PATH", help="write the front: .csv, .html, .json or .xlsx")
+    add_out(p, FRONT_KINDS, "write the front")
 
 
 def _check(args: argparse.Namespace) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.table import Table
 
 from simulator.batch.search import StorageError, prepare_storage, redact
-from simulator.commands._common import add_format, console, fmt, print_json
+from simulator.commands._common import add_format, add_out, console, fmt, print_json
 from simulator.exports.search import SEARCH_KINDS
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
@@ -49,11 +49,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="chance target, e.g. roi_min=3:0.9 (repeatable)",
     )
     add_format(p)
-    p.add_argument(
-        "--out",
-        metavar="PATH",
-        help="write the best split (.yaml), the JSON (.json), or the split beside the start "
-        "(.csv, .xlsx, .html)",
+    add_out(
+        p,
+        SEARCH_KINDS,
+        "write the best split (.yaml runs again; the tables hold it beside the start)",
     )
 
 

@@ -14,7 +14,8 @@ import sys
 from rich.table import Table
 
 from simulator.api import simulate
-from simulator.commands._common import add_format, console, fmt, print_json, warn
+from simulator.commands._common import add_format, add_out, console, fmt, print_json, warn
+from simulator.exports import PLAN_KINDS
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
 from simulator.model.compiled import CompiledScenario, Split
@@ -59,11 +60,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="expected: creatives spent in the rotation's expected shares, the engine's "
         "model (default); thompson: each run learns from its own conversions",
     )
-    p.add_argument(
-        "--out",
-        metavar="PATH",
-        help="also write the simulated split with the run summary, by extension: "
-        ".csv, .json, .parquet, .xlsx (a Simulation sheet), .yaml",
+    add_out(
+        p,
+        PLAN_KINDS,
+        "also write the simulated split with the run summary (.xlsx: a Simulation sheet)",
     )
     add_format(p)
 
@@ -82,8 +82,6 @@ def _check(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     _check(args)
     if args.out:
-        from simulator.exports import PLAN_KINDS
-
         PLAN_KINDS.for_path(args.out)  # an unknown suffix is exit 2 before any run
     sc = load_scenario(args.file)
     split = load_split(sc, args.split) if args.split else None
