@@ -80,7 +80,8 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     result.certificate = cert
     if not cert.checked:
         result.warnings.append("certificate not checked: " + "; ".join(cert.failures))
-    result.upper_bound = alloc.upper_bound
+    # shown only where the check accepted it as a bound on the scenario itself
+    result.upper_bound = alloc.upper_bound if cert.gap_bound is not None else None
     result.warnings.extend(notes)
     _describe(scenario, alloc, result, daily, frozenset(fixed or {}))
     return result

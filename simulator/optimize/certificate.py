@@ -282,7 +282,13 @@ def certify(
     achieved = objective_total(cs, totals(cs, evaluate_split(cs, split)))
     tol = GAP_TOL * max(abs(achieved), 1.0)
     gap: float | None = None
-    if alloc.upper_bound is not None:
+    # a segmented channel's daily cap split into per-segment shares is a bound of the
+    # plan's making: the solver's optimum and upper bound are then those of a narrower
+    # problem, and prove nothing about the scenario's
+    shared_cap = daily and _shared_cap_binds(cs, problem, alloc)
+    if shared_cap:
+        failures.append("optimality not proven: segments share a channel's daily cap")
+    elif alloc.upper_bound is not None:
         bound = alloc.upper_bound  # for min_spend: a proven lower bound on the spend
         gap = float(achieved - bound) if problem.minimize_spend else float(bound - achieved)
         if gap < -tol:
@@ -300,8 +306,6 @@ def certify(
         kkt = kkt_residual(cs, problem, alloc, split, daily)
         if kkt > KKT_TOL and alloc.upper_bound is None:
             failures.append(f"marginal returns are not balanced (KKT residual {kkt:.2g})")
-    if daily and _shared_cap_binds(cs, problem, alloc):
-        failures.append("optimality not proven: segments share a channel's daily cap")
     if gap is None and not failures and np.all(continuous):
         gap = 0.0  # convex and stationary: the optimum itself
     return Certificate(not failures, worst, kkt, gap, tuple(failures))

@@ -149,8 +149,8 @@ def _interpolate(
 
     Blending every item would give an item that enters between the two prices (at its
     lower bound at one end) a sliver of spend its marginal does not earn. With ``bounds``
-    the residual goes only to items inside their bounds at both ends, which share the
-    price, whenever they can absorb it; otherwise every item is blended.
+    the residual goes only to items inside their bounds at the nearer end, which share
+    its price, whenever they can absorb it; otherwise every item is blended.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.clip((br.sa - target) / (br.sa - br.sb), 0.0, 1.0)
@@ -165,12 +165,14 @@ def _interpolate(
         return x, frac
     lower, upper = bounds
     both = np.isfinite(br.sa) & np.isfinite(br.sb) & (frac > 0.0) & (frac < 1.0)
-    # start from the end nearer the target and move only items inside at both ends
+    # start from the end nearer the target and move only items strictly inside their
+    # bounds there: they share that end's price. An item at a bound there (entering or
+    # leaving between the ends) keeps its spend; one clipped only at the far end (e.g. by
+    # the budget itself) still moves, in proportion to its own change across the bracket.
     from_b = (frac > 0.5)[own]
     base = np.where(from_b, br.xb, br.xa)
     with np.errstate(invalid="ignore"):
-        inside = (owner >= 0) & (np.minimum(br.xa, br.xb) > lower)
-        inside &= np.maximum(br.xa, br.xb) < upper
+        inside = (owner >= 0) & (base > lower) & (base < upper)
         diff = np.where(inside, np.where(from_b, br.xa - br.xb, br.xb - br.xa), 0.0)
     k = target.size
     movable = np.bincount(own[inside], diff[inside], k) if np.any(inside) else np.zeros(k)
