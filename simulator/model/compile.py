@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 from simulator.model.calendar import Calendar, build_calendar
-from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.compiled import Baseline, CompiledScenario, Money, Split
 from simulator.model.creatives import build_mix
 from simulator.model.curve_set import CurveSet
 from simulator.model.family import CurveContext
@@ -109,6 +109,9 @@ class _AdSetBuilder:
                 "share": share,
                 "unit": ch.unit_cost or ch.response.whole_unit(),
                 "decay": ch.adstock.decay if ch.adstock else 0.0,
+                "fee": 1.0 + (ch.fees.service_fee - ch.fees.rebate if ch.fees else 0.0),
+                "commission": ch.commission,
+                "stage_cost": sum(n * cost for _, n, cost in ch.response.stage_shares()),
             }
         )
 
@@ -128,6 +131,31 @@ def _day_grid(cal: Calendar, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:
         cvr[rows, days] *= ev.cvr_multiplier
         aov[rows, days] *= ev.aov_multiplier
     return cost, cvr, aov
+
+
+def _money(spec: ScenarioSpec, b: _AdSetBuilder) -> Money:
+    """Fees, commission, stage costs, halo and the baseline as arrays over ad sets."""
+    channel = np.array([r["channel"] for r in b.rows], dtype=np.intp)
+    share = b.column("share")
+    index = {ch.id: c for c, ch in enumerate(spec.channels)}
+    halo = np.zeros((len(b.rows), len(b.rows)))
+    for c, ch in enumerate(spec.channels):
+        for h in ch.halo or []:
+            to = channel == index[h.to]  # the receiver's ad sets, in their default shares
+            halo[np.ix_(channel == c, to)] = h.conversions_per_conversion * share[to]
+    base = spec.baseline
+    return Money(
+        fee_factor=b.column("fee"),
+        commission=b.column("commission"),
+        stage_cost=b.column("stage_cost"),
+        halo=halo,
+        stages=tuple(
+            tuple((name, n) for name, n, _ in ch.response.stage_shares()) for ch in spec.channels
+        ),
+        baseline=None
+        if base is None
+        else Baseline(base.conversions, base.aov, base.new_customer_rate),
+    )
 
 
 def spec_digest(spec: ScenarioSpec) -> str:
@@ -189,6 +217,7 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
             np.array([r["channel"] for r in b.rows], dtype=np.intp),
             spec.horizon_days,
         ),
+        money=_money(spec, b),
         labels={ch.id: ch.label for ch in spec.channels if ch.label},
     )
 

@@ -33,6 +33,51 @@ class Split:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """Organic sales over the horizon with zero paid spend (paid results add to it)."""
+
+    conversions: float
+    aov: float
+    new_customer_rate: float
+
+    @property
+    def revenue(self) -> float:
+        return self.conversions * self.aov
+
+
+@dataclass(frozen=True)
+class Money:
+    """Cost of each ad set beyond its media spend, and the halo between ad sets.
+
+    ``cost = spend * fee_factor + commission * revenue + stage_cost * own conversions``
+    (shapes ``(A,)``); ``halo[i, j]`` is the conversions ad set ``j`` gains per
+    conversion of ad set ``i`` (``(A, A)``: the rate times ``j``'s share of its channel).
+    ``stages[c]`` lists channel ``c``'s funnel stages as (name, count per conversion).
+    """
+
+    fee_factor: FloatArray
+    commission: FloatArray
+    stage_cost: FloatArray
+    halo: FloatArray
+    stages: tuple[tuple[tuple[str, float], ...], ...]
+    baseline: Baseline | None = None
+
+    @property
+    def plain(self) -> bool:
+        """True when cost is spend and no halo moves conversions (today's model)."""
+        return bool(
+            np.all(self.fee_factor == 1)
+            and not np.any(self.commission)
+            and not np.any(self.stage_cost)
+            and not np.any(self.halo)
+        )
+
+    @property
+    def has_halo(self) -> bool:
+        return bool(np.any(self.halo))
+
+
+@dataclass(frozen=True)
 class CompiledScenario:
     """A validated scenario as arrays; read-only, shared by every engine and the studio.
 
@@ -78,6 +123,7 @@ class CompiledScenario:
     calendar: Calendar  # the days' dates and the events as day spans
     decay: FloatArray  # (A,)
     creatives: CreativeMix  # the rotation's expected mix per (ad set, day)
+    money: Money  # what spend costs the advertiser (CONTRACT.md 1c)
     current: Split | None = None
     labels: dict[str, str] = field(default_factory=dict)
 

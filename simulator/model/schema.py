@@ -86,6 +86,28 @@ class AdstockSpec(Strict):
     decay: Decay
 
 
+class FeesSpec(Strict):
+    """What the agency or platform adds to media spend, and what it returns (返点)."""
+
+    service_fee: Annotated[float, Field(ge=0, le=10)] = 0.0  # share of media spend
+    rebate: Share = 0.0  # share of media spend returned
+
+
+class HaloSpec(Strict):
+    """Conversions this channel brings to another one (种草 -> search), per own conversion."""
+
+    to: Id
+    conversions_per_conversion: Annotated[float, Field(ge=0, le=100)]
+
+
+class BaselineSpec(Strict):
+    """Organic sales over the horizon with zero paid spend; paid results add to it."""
+
+    conversions: Annotated[float, Field(ge=0, le=1e12)]
+    aov: Money
+    new_customer_rate: Share = 1.0
+
+
 class ChannelSpec(Strict):
     id: Id
     label: str | None = None
@@ -102,6 +124,9 @@ class ChannelSpec(Strict):
     adstock: AdstockSpec | None = None
     segments: list[Id | TargetingSpec] | None = None
     creatives: list[CreativeSpec] | None = None
+    fees: FeesSpec | None = None
+    commission: Share = 0.0  # CPS: share of the channel's revenue paid out
+    halo: list[HaloSpec] | None = None
 
 
 class BudgetSpec(Strict):
@@ -154,6 +179,7 @@ class ScenarioSpec(Strict):
     )
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
     customer_base: Count | None = None
+    baseline: BaselineSpec | None = None
     ltv: RetentionSpec | None = None
     segments: list[SegmentSpec] | None = None
     channels: Annotated[list[ChannelSpec], Field(min_length=1)]

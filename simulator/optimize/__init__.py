@@ -16,7 +16,7 @@ from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
-from simulator.optimize.lineitems import build_problem
+from simulator.optimize.lineitems import build_problem, cost_map
 from simulator.optimize.problem import Allocation, Problem
 from simulator.results import Result, outcome_result
 
@@ -26,7 +26,15 @@ def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
     (:mod:`simulator.optimize.exact.solver`). A daily plan's whole units are already fixed
     by the plan by total (:func:`_whole_unit_totals`), so its items are continuous."""
     units = np.zeros(problem.n) if daily else np.asarray(cs.unit_cost, dtype=float)
+    if not daily and not cs.money.plain:  # items are in cost: a unit costs fee * price
+        units = units * cs.money.fee_factor
     return solve_problem(problem, units)
+
+
+def spend_of(cs: CompiledScenario, x: np.ndarray, daily: bool) -> np.ndarray:
+    """The solver's items are costs where cost is not spend: back to spend by ``K^-1``."""
+    cmap = cost_map(cs, daily)
+    return np.asarray(x, dtype=float) if cmap is None else cmap.to_spend(x)
 
 
 def _whole_unit_totals(
@@ -42,7 +50,7 @@ def _whole_unit_totals(
     unit_ad_sets = np.nonzero(cs.unit_cost > 0)[0]
     if not unit_ad_sets.size:
         return None
-    x = solve(cs, build_problem(cs), daily=False).x
+    x = spend_of(cs, solve(cs, build_problem(cs), daily=False).x, daily=False)
     totals = cs.channel_sum(x)
     unit_channels = sorted({int(c) for c in cs.ad_set_channel[unit_ad_sets]})
     names = ", ".join(f"{cs.channel_ids[c]} {totals[c]:,.0f}" for c in unit_channels)
@@ -69,7 +77,7 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     fixed, pinned = whole if whole is not None else (None, None)
     problem = build_problem(scenario, daily=daily, pinned=pinned)
     alloc = solve(scenario, problem, daily)
-    x = np.asarray(alloc.x, dtype=float)
+    x = spend_of(scenario, alloc.x, daily)
     if daily:
         plan_ad = x.reshape(scenario.horizon_days, scenario.n_ad_sets).T
         split = Split(plan_ad.sum(axis=1), plan_ad)

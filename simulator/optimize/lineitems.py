@@ -28,6 +28,7 @@ from simulator.model.compiled import CompiledScenario
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
 from simulator.model.targets import TARGETS
+from simulator.optimize.cost_space import CostMap, in_cost_space
 from simulator.optimize.problem import FloorConstraint, Group, Problem, RatioConstraint
 
 
@@ -217,8 +218,16 @@ def build_problem(
         weights = {k: c + r for k, (c, r) in terms.items()}
     else:
         weights = {k: np.stack([c, r]) for k, (c, r) in terms.items()}
+    if cs.money.has_halo:  # a source's own conversions also bring the receivers' value
+        for k in terms:
+            received = cs.money.halo @ _per_conversion(cs, k)
+            extra = np.tile(received, copies)
+            if aov_curves is None:
+                weights[k] = weights[k] + extra
+            else:
+                weights[k] = weights[k] + np.stack([extra, np.zeros(n)])
     ratios, floors = target_constraints(cs.targets, weights)
-    return Problem(
+    problem = Problem(
         curves=curves,
         lower=lower,
         upper=upper,
@@ -231,6 +240,46 @@ def build_problem(
         minimize_spend=cs.objective == "min_spend",
         aov_curves=aov_curves,
     )
+    cmap = cost_map(cs, daily)
+    return problem if cmap is None else in_cost_space(problem, cmap)
+
+
+def _per_conversion(cs: CompiledScenario, metric: str) -> FloatArray:
+    """What one (halo) conversion of each ad set adds to a line metric, ``(A,)``."""
+    ncr, aov, repeat = cs.new_customer_rate, cs.aov, cs.repeat_revenue
+    return {
+        "revenue": aov,
+        "conversions": np.ones(cs.n_ad_sets),
+        "new_customers": ncr,
+        "profit": aov * cs.margin,
+        "ltv": ncr * repeat + aov,
+        "first_order_ltv": ncr * repeat + ncr * aov,
+        "min_spend": aov,
+    }[metric]
+
+
+def cost_map(cs: CompiledScenario, daily: bool = False) -> CostMap | None:
+    """Each line item's cost ``f x + c C(x)`` (None where cost is spend: today's model).
+
+    ``c`` is the commission on the item's revenue (at the day's order value for a daily
+    item), its stage costs, and the commission its halo earns the receiving channels.
+    Where ``aov_multiplier`` events make a plan's revenue its own curve, the commission is
+    read at the base aov: an approximation the certificate re-checks on the engine.
+    """
+    money = cs.money
+    if money.plain:
+        return None
+    copies = cs.horizon_days if daily else 1
+    if daily:
+        curves, aov = daily_curves(cs)
+    else:
+        curves, _ = static_curves(cs)
+        aov = np.tile(cs.aov, copies)
+    halo_commission = money.halo @ (money.commission * cs.aov)
+    per_conversion = np.tile(money.commission, copies) * aov + np.tile(
+        money.stage_cost + halo_commission, copies
+    )
+    return CostMap(np.tile(money.fee_factor, copies), per_conversion, curves)
 
 
 def target_constraints(

@@ -43,7 +43,7 @@ SERIES_RUNS = 10 * CHUNK_RUNS
 # Past this size of the per-run table the caller is warned before the simulation starts.
 TABLE_WARN_BYTES = 1 << 30
 # Kept per channel and run; a channel's spend is the same in every run, its roi derived.
-CHANNEL_COLUMNS = ("spend", "revenue", "conversions", "new_customers")
+CHANNEL_COLUMNS = ("spend", "cost", "revenue", "conversions", "new_customers")
 # The same in every run (the budget is committed; randomness changes what it buys).
 CONSTANT = ("spend",)
 
@@ -71,7 +71,7 @@ def channel_metric(name: str, column: Callable[[str], FloatArray]) -> FloatArray
     """One of ``CHANNEL_METRICS`` of every run from a channel's columns."""
     if name != "roi":
         return column(name)
-    return roi(column("revenue"), column("spend"))
+    return roi(column("revenue"), column("cost"))
 
 
 def channel_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str, FloatArray]]:
@@ -81,6 +81,7 @@ def channel_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str,
         idx = np.nonzero(inputs.cs.ad_set_channel == c)[0]
         per[cid] = {
             "spend": np.full(out.spend.shape, float(out.daily_spend[idx].sum())),
+            "cost": out.cost[:, idx].sum(axis=1),
             "revenue": out.revenue[:, idx].sum(axis=1),
             "conversions": out.conversions[:, idx].sum(axis=1),
             "new_customers": out.new_customers[:, idx].sum(axis=1),
