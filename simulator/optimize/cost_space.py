@@ -99,7 +99,9 @@ class CostCurve(Curve):
     def scaled(self, out: FloatArray, inp: FloatArray) -> CostCurve:
         """``out * C~(inp * y)``: the inner curve times ``out``, costs over ``inp``."""
         return CostCurve(
-            self.inner.scaled(out, 1.0), self.fee / inp, self.per_conversion / (inp * out)
+            self.inner.scaled(out, np.ones_like(out)),
+            self.fee / inp,
+            self.per_conversion / (inp * out),
         )
 
     @property
@@ -135,7 +137,7 @@ class CostMap:
     def wrap(self, curves: CurveSet) -> CurveSet:
         """A profile of the items (conversions, aov-weighted conversions) in cost."""
         if self.linear:
-            return curves.scaled(1.0, 1.0 / self.fee)
+            return curves.scaled(np.ones_like(self.fee), 1.0 / self.fee)
         return CurveSet(
             ((CostCurve(curves, self.fee, self.per_conversion), np.arange(curves.n)),), curves.n
         )

@@ -77,11 +77,13 @@ def channel_metric(name: str, column: Callable[[str], FloatArray]) -> FloatArray
 def channel_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str, FloatArray]]:
     """Each channel's per-run columns ``(R,)`` (spend: the same in every run)."""
     per: dict[str, dict[str, FloatArray]] = {}
+    plain = inputs.cs.money.plain
     for c, cid in enumerate(inputs.cs.channel_ids):
         idx = np.nonzero(inputs.cs.ad_set_channel == c)[0]
+        spend = np.full(out.spend.shape, float(out.daily_spend[idx].sum()))
         per[cid] = {
-            "spend": np.full(out.spend.shape, float(out.daily_spend[idx].sum())),
-            "cost": out.cost[:, idx].sum(axis=1),
+            "spend": spend,
+            "cost": spend if plain else out.cost[:, idx].sum(axis=1),
             "revenue": out.revenue[:, idx].sum(axis=1),
             "conversions": out.conversions[:, idx].sum(axis=1),
             "new_customers": out.new_customers[:, idx].sum(axis=1),
