@@ -35,6 +35,25 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "split": "The plan in place now: what-ifs and change limits compare against it.",
         "sweep": "Batch only: field path -> list of values; one run per combination.",
         "description": "Free text for people; ignored by adsim.",
+        "baseline": "Organic sales with zero paid spend; paid results stay incremental.",
+    },
+    "BaselineSpec": {
+        "conversions": "Organic conversions over the horizon (>= 0).",
+        "aov": "Revenue per organic conversion (> 0).",
+        "new_customer_rate": "Share of organic conversions that are new customers (default 1).",
+    },
+    "FeesSpec": {
+        "service_fee": "Agency or platform fee, a share of media spend on top of it (default 0).",
+        "rebate": "返点: share of media spend returned (default 0); 1 + fee - rebate > 0.",
+    },
+    "HaloSpec": {
+        "to": "The channel that receives the halo conversions (not this one).",
+        "conversions_per_conversion": "Conversions it gains per conversion here (>= 0).",
+    },
+    "StageSpec": {
+        "name": "Stage name, e.g. register, join_group, first_order.",
+        "rate": "Share of the previous stage (or of clicks) that reaches this one (0..1].",
+        "cost_each": "Cost per person reaching this stage (a giveaway, a coupon); default 0.",
     },
     "BudgetSpec": {
         "total": "Total budget over the horizon (> 0).",
@@ -65,6 +84,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "adstock": "Carry-over of a day's effect to later days.",
         "segments": "Segments the channel aims at: ids, or {id, share} of its reach.",
         "creatives": "Creatives the channel rotates and learns from.",
+        "fees": "Service fee and rebate on media spend: part of the channel's cost.",
+        "commission": "CPS commission: share of the channel's revenue paid out (default 0).",
+        "halo": "Conversions this channel brings to other channels, per own conversion.",
     },
     "HillSpec": {
         "type": _TYPE,
@@ -97,9 +119,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "unit_price": "Price of one unit: a post, a board, a staff-day (pricing flat).",
         "impressions_per_unit": "Impressions one unit buys (pricing flat).",
         "ctr": "Clicks per impression (0..1).",
-        "cvr": "Conversions per click (0..1).",
+        "cvr": "Conversions per click (0..1); leave out when stages are given.",
         "audience": "People the channel can reach; caps reach.",
         "max_frequency": "Impressions per person at most (default 3).",
+        "stages": "Steps after the click (注册 -> 进群 -> 首单); give these or cvr.",
     },
     "RetentionSpec": {
         "repeat_rate": "Expected repeat orders of a new customer in the first period.",
