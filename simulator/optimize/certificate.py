@@ -77,8 +77,9 @@ class Certificate:
 
 
 def objective_total(cs: CompiledScenario, tot: dict[str, FloatArray]) -> float:
-    """The scenario's objective as the engine computes it (spend for ``min_spend``)."""
-    key = {"min_spend": "spend"}.get(cs.objective, cs.objective)
+    """The scenario's objective as the engine computes it (cost for ``min_spend``: the
+    least budget, and the budget is on cost)."""
+    key = {"min_spend": "cost"}.get(cs.objective, cs.objective)
     return float(tot[key][0])
 
 

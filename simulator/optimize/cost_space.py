@@ -76,8 +76,8 @@ class CostCurve(Curve):
         g = self.inner.derivative(self.spend(s))
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             out = g / (self.fee + self.per_conversion * g)
-        # an infinite first marginal (a hill at 0) costs 1 / c per conversion at most
-        return np.asarray(np.where(np.isinf(g), 1.0 / self.per_conversion, out))
+            # an infinite first marginal (a hill at 0) costs 1 / c per conversion at most
+            return np.asarray(np.where(np.isinf(g), 1.0 / self.per_conversion, out))
 
     def inverse_derivative(self, g: FloatArray) -> FloatArray:
         """Cost where the slope is ``g``: ``C'(x) = f g / (1 - c g)``; 0 where ``c g >= 1``."""
@@ -85,7 +85,7 @@ class CostCurve(Curve):
         room = 1.0 - self.per_conversion * g
         with np.errstate(invalid="ignore", divide="ignore"):
             inner_g = np.where(room > 0, self.fee * g / np.where(room > 0, room, 1.0), np.inf)
-        x = self.inner.inverse_derivative(inner_g)
+            x = self.inner.inverse_derivative(inner_g)
         return np.where(room > 0, self.cost(np.where(room > 0, x, 0.0)), 0.0)
 
     def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:

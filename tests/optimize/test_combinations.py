@@ -78,11 +78,11 @@ class Oracle:
         cs = self.cs
         o = evaluate_plan(cs, plans) if daily else evaluate_spend(cs, plans)
         tot = totals(cs, o)
-        key = {"min_spend": "spend"}.get(cs.objective, cs.objective)
+        key = {"min_spend": "cost"}.get(cs.objective, cs.objective)
         spend = plans.sum(axis=-1) if daily else plans
         per_channel = cs.channel_sum(spend)
         ok = spend.min(axis=-1) >= -1e-9
-        ok &= tot["spend"] <= cs.budget * (1 + 1e-9)
+        ok &= tot["cost"] <= cs.budget * (1 + 1e-9)  # the budget is on cost (CONTRACT 1c)
         ok &= np.all(per_channel >= self.lo * (1 - 1e-9) - 1e-6, axis=-1)
         ok &= np.all(per_channel <= self.hi * (1 + 1e-9) + 1e-6, axis=-1)
         unit = cs.unit_cost > 0
