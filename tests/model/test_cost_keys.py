@@ -183,4 +183,5 @@ def test_compiled_arrays(write: Write) -> None:
     np.testing.assert_allclose(m.commission, [0.0, 0.05])
     np.testing.assert_allclose(m.stage_cost, [0.0, 3 / 0.2 + 10])  # per own conversion
     np.testing.assert_allclose(m.halo, [[0.0, 0.3], [0.0, 0.0]])
-    assert m.baseline is not None and m.baseline.revenue == 50_000
+    assert m.baseline is not None
+    assert m.baseline.revenue == 50_000

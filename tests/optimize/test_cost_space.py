@@ -101,7 +101,8 @@ def _best_by_grid(cs, objective: str) -> float:
 def test_halo_stages_commission_against_a_grid(write: Write) -> None:
     cs = load_scenario(write(TWO))
     rec = optimize(cs)
-    assert rec.status == "optimal" and rec.certificate.checked
+    assert rec.status == "optimal"
+    assert rec.certificate.checked
     assert rec.totals["cost"] == pytest.approx(cs.budget, rel=1e-9)
     grid = _best_by_grid(cs, "revenue")
     assert rec.totals["revenue"] >= grid * (1 - 1e-9)
@@ -114,7 +115,8 @@ def test_roi_target_on_cost_against_a_grid(write: Write) -> None:
     )
     cs = load_scenario(write(text))
     rec = optimize(cs)
-    assert rec.status == "optimal" and rec.certificate.checked
+    assert rec.status == "optimal"
+    assert rec.certificate.checked
     assert rec.totals["roi"] >= 2.3 * (1 - 1e-9)
     assert rec.totals["roi"] == pytest.approx(rec.totals["revenue"] / rec.totals["cost"])
     assert rec.totals["cost"] < cs.budget  # the target binds, not the budget
@@ -137,7 +139,8 @@ def test_daily_plan_with_fees_is_certified(write: Write) -> None:
     cs = load_scenario(write(text))
     total = optimize(cs)
     daily = optimize(cs, plan="daily")
-    assert daily.status == "optimal" and daily.certificate.checked
+    assert daily.status == "optimal"
+    assert daily.certificate.checked
     assert daily.totals["cost"] <= cs.budget * (1 + 1e-9)
     assert daily.totals["revenue"] >= total.totals["revenue"] * (1 - 1e-9)
 
