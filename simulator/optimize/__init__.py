@@ -95,6 +95,14 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     return result
 
 
+def _budget_used(cs: CompiledScenario, result: Result) -> float:
+    """What the plan takes of the budget: its spend, or its cost where cost is not spend."""
+    assert result.split is not None
+    if cs.money.plain:
+        return float(result.split.spend.sum())
+    return float(result.totals["cost"])
+
+
 def _describe(
     cs: CompiledScenario, alloc: Allocation, result: Result, daily: bool, fixed: frozenset[int]
 ) -> None:
@@ -116,7 +124,9 @@ def _describe(
         failed = alloc.infeasibility.constraint if alloc.infeasibility else "the targets"
         result.message = infeasible_message(cs, alloc, result.totals)
     else:
-        result.message = only_allows(cs, float(split.spend.sum()), binding)
-    result.explanations = explain(cs, split.spend, active, binding, failed, split.daily)
+        result.message = only_allows(cs, _budget_used(cs, result), binding)
+    result.explanations = explain(
+        cs, split.spend, active, binding, failed, split.daily, used=_budget_used(cs, result)
+    )
     if failed is not None:
         result.explanations.insert(0, result.message)

@@ -50,6 +50,10 @@ _RULES: list[tuple[str, Replacement]] = [
     (rf"grows from {N} to {N} \(([^)]*)\): ", r"由 \1 增至 \2（\3）："),
     (rf"shrinks from {N} to {N} \(([^)]*)\): ", r"由 \1 减至 \2（\3）："),
     (
+        rf"(now )?each extra yuan of cost adds {N} in (\w+)",
+        lambda m: f"{_now(m)}每多 1 元成本增加 {m.group(2)} {_noun(m, 3)}",
+    ),
+    (
         rf"(now )?each extra yuan adds {N} in (\w+)",
         lambda m: f"{_now(m)}每多投 1 元增加 {m.group(2)} {_noun(m, 3)}",
     ),
@@ -99,6 +103,11 @@ _RULES: list[tuple[str, Replacement]] = [
         ),
     ),
     (rf"^Spends {N} of the {N} budget: ", r"预算 \2 中只花 \1："),
+    (rf"^Costs {N} of the {N} budget: ", r"预算 \2 中只用成本 \1："),
+    (
+        rf"^([\w\-]+) also brings {N} ([\w\-]+) conversions per conversion$",
+        r"\1 每带来一次转化，还为 \3 带来 \2 次转化",
+    ),
     (rf"spending more would pull ROI below the {N} target", r"再多投会使 ROI 低于目标 \1"),
     (rf"spending more would push CAC above the {N} target", r"再多投会使 CAC 高于目标 \1"),
     (
@@ -118,6 +127,7 @@ _RULES: list[tuple[str, Replacement]] = [
         lambda m: f"{_zh_targets(m.group(1))} 只允许花费预算 {m.group(3)} 中的 {m.group(2)}",
     ),
     (rf"^{N} is the least spend that meets every target", r"\1 是达到全部目标的最低花费"),
+    (rf"^{N} is the least cost that meets every target", r"\1 是达到全部目标的最低成本"),
     (
         rf"^({'|'.join(TARGETS)}) {N} cannot be met",
         lambda m: f"{t(m.group(1), 'zh')} {m.group(2)} 无法达到",
@@ -126,6 +136,7 @@ _RULES: list[tuple[str, Replacement]] = [
     (rf"the lowest reachable CAC is {N}", r"可达到的最低 CAC 为 \1"),
     (rf"the highest reachable LTV/CAC is {N}", r"可达到的最高 LTV/CAC 为 \1"),
     (rf", at a spend of {N}", r"（花费 \1 时）"),
+    (rf", at a cost of {N}", r"（成本 \1 时）"),
     (r"; it is only approached as spend falls to 0", "；仅在花费趋于 0 时接近"),
     (
         rf"the most (revenue|conversions|new customers) reachable within the budget and "
