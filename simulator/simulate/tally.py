@@ -50,15 +50,22 @@ CONSTANT = ("spend",)
 Derive = Callable[[str, Callable[[str], FloatArray]], FloatArray]
 
 
-def table_bytes(n_channels: int, runs: int) -> int:
+def kept_columns(columns: tuple[str, ...], plain: bool) -> tuple[str, ...]:
+    """The columns a table stores: without fees, commission or stage costs, cost is the
+    spend column itself (``RunTable.column``), so it takes no memory."""
+    return tuple(c for c in columns if c != "cost") if plain else columns
+
+
+def table_bytes(n_channels: int, runs: int, plain: bool = True) -> int:
     """Bytes of the per-run table that ``simulate`` keeps for ``runs`` runs (at most)."""
-    per_channel = len(CHANNEL_COLUMNS) - len(CONSTANT)
-    return 8 * runs * (len(COLUMNS) - len(CONSTANT) + n_channels * per_channel)
+    per_channel = len(kept_columns(CHANNEL_COLUMNS, plain)) - len(CONSTANT)
+    own = len(kept_columns(COLUMNS, plain)) - len(CONSTANT)
+    return 8 * runs * (own + n_channels * per_channel)
 
 
-def table_warning(n_channels: int, runs: int) -> str | None:
+def table_warning(n_channels: int, runs: int, plain: bool = True) -> str | None:
     """A sentence for stderr when the per-run table needs more than ``TABLE_WARN_BYTES``."""
-    need = table_bytes(n_channels, runs)
+    need = table_bytes(n_channels, runs, plain)
     if need <= TABLE_WARN_BYTES:
         return None
     return (
@@ -141,6 +148,8 @@ class RunTable(MutableMapping[str, FloatArray]):
         self.watch.remove(name)
 
     def column(self, name: str) -> FloatArray:
+        if name == "cost" and name not in self.stored and name not in self.constant:
+            return self.column("spend")  # a table without cost: cost is spend (no fees)
         if name in self.constant:
             return np.full(self.runs, self.constant[name])
         if name in self.undefined:
@@ -185,9 +194,12 @@ class Tally:
             )
             if not np.isfinite(rates).any()
         )
-        self.per_run = RunTable(runs, COLUMNS, METRICS, derive_metric, undefined)
+        plain = inputs.cs.money.plain
+        self.columns = kept_columns(COLUMNS, plain)
+        self.per_run = RunTable(runs, self.columns, METRICS, derive_metric, undefined)
+        channel_columns = kept_columns(CHANNEL_COLUMNS, plain)
         self.channels = {
-            cid: RunTable(runs, CHANNEL_COLUMNS, CHANNEL_METRICS, channel_metric)
+            cid: RunTable(runs, channel_columns, CHANNEL_METRICS, channel_metric)
             for cid in inputs.cs.channel_ids
         }
         self.met = 0
@@ -206,7 +218,7 @@ class Tally:
         self.per_run.fill(lo, columns)
         for cid, values in channel_columns(self.inputs, out).items():
             self.channels[cid].fill(lo, values)
-        chunk = RunTable(hi - lo, COLUMNS, METRICS, derive_metric)
+        chunk = RunTable(hi - lo, self.columns, METRICS, derive_metric)
         chunk.fill(0, columns)
         self.met += int(targets_met(self.inputs.cs.active_targets(), chunk).sum())
         keep = max(0, min(hi, self.daily_revenue.shape[0]) - lo)
