@@ -164,10 +164,10 @@ def _finish(cs: CompiledScenario, **parts: FloatArray) -> Outcome:
     money = cs.money
     halo_in = np.zeros_like(own)
     if money.has_halo:
-        halo_in = own @ money.halo
+        halo_in = money.received(own)
         revenue = revenue + halo_in * cs.aov
         with np.errstate(invalid="ignore"):
-            marginal = marginal + parts["marginal_conversions"] * (money.halo @ cs.aov)
+            marginal = marginal + parts["marginal_conversions"] * money.brought(cs.aov)
     conversions = own + halo_in if money.has_halo else own
     spend = parts["spend"]
     cost = spend
@@ -201,7 +201,7 @@ def by_source(cs: CompiledScenario, o: Outcome) -> Outcome:
     own = o.conversions - halo_in
 
     def moved(per_ad_set: FloatArray, each: FloatArray) -> FloatArray:
-        return np.asarray(per_ad_set - halo_in * each + own * (money.halo @ each))
+        return np.asarray(per_ad_set - halo_in * each + own * money.brought(each))
 
     ncr, aov = cs.new_customer_rate, cs.aov
     return Outcome(

@@ -138,17 +138,23 @@ def _money(spec: ScenarioSpec, b: _AdSetBuilder) -> Money:
     channel = np.array([r["channel"] for r in b.rows], dtype=np.intp)
     share = b.column("share")
     index = {ch.id: c for c, ch in enumerate(spec.channels)}
-    halo = np.zeros((len(b.rows), len(b.rows)))
+    pairs: list[tuple[int, int, float]] = []
     for c, ch in enumerate(spec.channels):
         for h in ch.halo or []:
-            to = channel == index[h.to]  # the receiver's ad sets, in their default shares
-            halo[np.ix_(channel == c, to)] = h.conversions_per_conversion * share[to]
+            to = np.nonzero(channel == index[h.to])[0]  # its ad sets, in their default shares
+            pairs += [
+                (int(i), int(j), h.conversions_per_conversion * float(share[j]))
+                for i in np.nonzero(channel == c)[0]
+                for j in to
+            ]
     base = spec.baseline
     return Money(
         fee_factor=b.column("fee"),
         commission=b.column("commission"),
         stage_cost=b.column("stage_cost"),
-        halo=halo,
+        halo_from=np.array([p[0] for p in pairs], dtype=np.intp),
+        halo_to=np.array([p[1] for p in pairs], dtype=np.intp),
+        halo_rate=np.array([p[2] for p in pairs], dtype=float),
         stages=tuple(
             tuple((name, n) for name, n, _ in ch.response.stage_shares()) for ch in spec.channels
         ),

@@ -50,15 +50,19 @@ class Money:
     """Cost of each ad set beyond its media spend, and the halo between ad sets.
 
     ``cost = spend * fee_factor + commission * revenue + stage_cost * own conversions``
-    (shapes ``(A,)``); ``halo[i, j]`` is the conversions ad set ``j`` gains per
-    conversion of ad set ``i`` (``(A, A)``: the rate times ``j``'s share of its channel).
-    ``stages[c]`` lists channel ``c``'s funnel stages as (name, count per conversion).
+    (shapes ``(A,)``). Halo is a list of pairs, not an ``(A, A)`` matrix (10,000 ad sets
+    would need 800 MB): ad set ``halo_to[p]`` gains ``halo_rate[p]`` conversions per
+    conversion of ad set ``halo_from[p]`` (the rate times the receiver's share of its
+    channel). ``stages[c]`` lists channel ``c``'s funnel stages as (name, count per
+    conversion).
     """
 
     fee_factor: FloatArray
     commission: FloatArray
     stage_cost: FloatArray
-    halo: FloatArray
+    halo_from: IntArray
+    halo_to: IntArray
+    halo_rate: FloatArray
     stages: tuple[tuple[tuple[str, float], ...], ...]
     baseline: Baseline | None = None
 
@@ -69,12 +73,25 @@ class Money:
             np.all(self.fee_factor == 1)
             and not np.any(self.commission)
             and not np.any(self.stage_cost)
-            and not np.any(self.halo)
+            and not self.has_halo
         )
 
     @property
     def has_halo(self) -> bool:
-        return bool(np.any(self.halo))
+        return bool(np.any(self.halo_rate))
+
+    def received(self, own: FloatArray) -> FloatArray:
+        """Halo conversions each ad set receives from ``own`` conversions ``(..., A)``."""
+        out = np.zeros_like(own)
+        np.add.at(out.T, self.halo_to, (own[..., self.halo_from] * self.halo_rate).T)
+        return out
+
+    def brought(self, each: FloatArray) -> FloatArray:
+        """What one own conversion of each ad set brings its receivers, ``each`` being the
+        worth of one conversion at each ad set ``(A,)``: ``(A,)``."""
+        worth = self.halo_rate * np.asarray(each, dtype=float)[self.halo_to]
+        out = np.bincount(self.halo_from, weights=worth, minlength=len(self.fee_factor))
+        return np.asarray(out, dtype=float)
 
 
 @dataclass(frozen=True)

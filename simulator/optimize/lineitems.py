@@ -220,7 +220,7 @@ def build_problem(
         weights = {k: np.stack([c, r]) for k, (c, r) in terms.items()}
     if cs.money.has_halo:  # a source's own conversions also bring the receivers' value
         for k in terms:
-            received = cs.money.halo @ _per_conversion(cs, k)
+            received = cs.money.brought(_per_conversion(cs, k))
             extra = np.tile(received, copies)
             if aov_curves is None:
                 weights[k] = weights[k] + extra
@@ -275,7 +275,7 @@ def cost_map(cs: CompiledScenario, daily: bool = False) -> CostMap | None:
     else:
         curves, _ = static_curves(cs)
         aov = np.tile(cs.aov, copies)
-    halo_commission = money.halo @ (money.commission * cs.aov)
+    halo_commission = money.brought(money.commission * cs.aov)
     per_conversion = np.tile(money.commission, copies) * aov + np.tile(
         money.stage_cost + halo_commission, copies
     )

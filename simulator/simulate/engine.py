@@ -237,7 +237,7 @@ class Simulation:
         money, cs = self.x.cs.money, self.x.cs
         if not money.has_halo:
             return
-        halo = poisson(self.rng, self.out.conversions @ money.halo)
+        halo = poisson(self.rng, money.received(self.out.conversions))
         self.out.halo_conversions = halo
         self.out.conversions += halo
         self.out.revenue += halo * cs.aov

@@ -182,6 +182,9 @@ def test_compiled_arrays(write: Write) -> None:
     np.testing.assert_allclose(m.fee_factor, [1.0, 1.0])
     np.testing.assert_allclose(m.commission, [0.0, 0.05])
     np.testing.assert_allclose(m.stage_cost, [0.0, 3 / 0.2 + 10])  # per own conversion
-    np.testing.assert_allclose(m.halo, [[0.0, 0.3], [0.0, 0.0]])
+    assert (m.halo_from.tolist(), m.halo_to.tolist()) == ([0], [1])
+    np.testing.assert_allclose(m.halo_rate, [0.3])
+    np.testing.assert_allclose(m.received(np.array([[10.0, 5.0]])), [[0.0, 3.0]])
+    np.testing.assert_allclose(m.brought(np.array([1.0, 200.0])), [60.0, 0.0])
     assert m.baseline is not None
     assert m.baseline.revenue == 50_000
