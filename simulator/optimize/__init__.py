@@ -12,6 +12,7 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.optimize.certificate import certified_status, certify
+from simulator.optimize.cost_space import whole_units_in_cost
 from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
@@ -26,15 +27,31 @@ def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
     (:mod:`simulator.optimize.exact.solver`). A daily plan's whole units are already fixed
     by the plan by total (:func:`_whole_unit_totals`), so its items are continuous."""
     units = np.zeros(problem.n) if daily else np.asarray(cs.unit_cost, dtype=float)
-    if not daily and not cs.money.plain:  # items are in cost: a unit costs fee * price
-        units = units * cs.money.fee_factor
-    return solve_problem(problem, units)
+    cmap = None if daily else cost_map(cs, daily)
+    if cmap is None:
+        return solve_problem(problem, units)
+    # items are in cost: a unit costs fee * price where cost is linear in spend; where
+    # commission or stage costs bend it, whole units are branched on in cost space
+    curved = (units > 0) & (cmap.per_conversion > 0)
+    linear_units = np.where(curved, 0.0, units * cmap.fee)
+    if not curved.any():
+        return solve_problem(problem, linear_units)
+    return whole_units_in_cost(
+        problem, cmap, units, curved, lambda p: solve_problem(p, linear_units)
+    )
 
 
 def spend_of(cs: CompiledScenario, x: np.ndarray, daily: bool) -> np.ndarray:
     """The solver's items are costs where cost is not spend: back to spend by ``K^-1``."""
     cmap = cost_map(cs, daily)
-    return np.asarray(x, dtype=float) if cmap is None else cmap.to_spend(x)
+    if cmap is None:
+        return np.asarray(x, dtype=float)
+    spend = cmap.to_spend(x)
+    if daily:
+        return spend
+    unit = cs.unit_cost  # K^-1 of a whole number of units' cost lands within rounding of it
+    counts = np.round(spend / np.where(unit > 0, unit, 1.0))
+    return np.where(unit > 0, counts * unit, spend)
 
 
 def _whole_unit_totals(

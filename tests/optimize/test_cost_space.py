@@ -172,3 +172,48 @@ def test_whole_units_with_fees_cost_fee_times_price(write: Write) -> None:
             tot = totals(cs, evaluate_spend(cs, np.array([20_000.0 * k, feed])))
             best = max(best, float(tot["revenue"][0]))
     assert rec.totals["revenue"] == pytest.approx(best, rel=1e-9)
+
+
+GROUND = """\
+name: ground
+budget: {total: 100000}
+channels:
+  - id: ground
+    response:
+      type: funnel
+      pricing: flat
+      unit_price: 3000
+      impressions_per_unit: 2000
+      ctr: 0.1
+      audience: 50000
+      stages:
+        - {name: register, rate: 0.5, cost_each: 3}
+        - {name: first_order, rate: 0.25, cost_each: 10}
+    aov: 150
+  - id: feed
+    response: {type: exponential, max_conversions: 800, scale: 60000}
+    aov: 100
+"""
+
+
+def test_staff_days_with_stage_costs_against_every_count(write: Write) -> None:
+    # a staff-day bought whole, whose stage costs make its cost bend: branch and bound
+    cs = load_scenario(write(GROUND))
+    rec = optimize(cs)
+    assert rec.status == "optimal"
+    assert rec.certificate.checked
+    days = rec.allocation["ground"] / 3000
+    assert days == round(days)
+    best = -np.inf
+    for k in range(40):  # every whole number of staff-days, feed takes the rest of the cost
+        spend = np.array([3000.0 * k, 0.0])
+        lo, hi = 0.0, 2e5
+        for _ in range(80):
+            spend[1] = 0.5 * (lo + hi)
+            over = totals(cs, evaluate_spend(cs, spend))["cost"][0] > cs.budget
+            lo, hi = (lo, spend[1]) if over else (spend[1], hi)
+        spend[1] = lo
+        tot = totals(cs, evaluate_spend(cs, spend))
+        if tot["cost"][0] <= cs.budget:
+            best = max(best, float(tot["revenue"][0]))
+    assert rec.totals["revenue"] == pytest.approx(best, rel=1e-9)
