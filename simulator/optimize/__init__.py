@@ -6,6 +6,7 @@ solver; S-curves to the envelope method, which also reports a proven upper bound
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
-from simulator.optimize.lineitems import build_problem, cost_map
+from simulator.optimize.lineitems import bent_limits, build_problem, cost_bends, cost_map
 from simulator.optimize.problem import Allocation, Problem
 from simulator.results import Result, outcome_result
 
@@ -75,6 +76,12 @@ def _whole_unit_totals(
         f"whole-unit channels keep the totals of the best plan by total ({names}); "
         "their days and every other channel are planned by day"
     )
+    bent = [cs.channel_ids[c] for c in unit_channels if cost_bends(cs)[cs.ad_sets_of(c)].any()]
+    if bent:
+        notes.append(
+            f"{', '.join(bent)}: spent evenly over the days (commission or stage costs make "
+            "their cost bend, so their days are not planned one by one)"
+        )
     channels = {c: float(totals[c]) for c in unit_channels}
     return channels, {int(a): float(x[a]) for a in unit_ad_sets}
 
@@ -101,6 +108,11 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     else:
         split = Split(x)
     cert = certify(scenario, problem, alloc, split, daily)
+    bent = bent_limits(scenario, daily)
+    if bent and cert.checked:  # the limit was read at the fee alone: feasible, not proven
+        names = ", ".join(bent)
+        why = f"optimality not proven: the spend limits of {names} sum items whose cost bends"
+        cert = dataclasses.replace(cert, checked=False, gap_bound=None, failures=(why,))
     result = outcome_result(scenario, split, status=certified_status(alloc.status, cert))
     result.certificate = cert
     if not cert.checked:

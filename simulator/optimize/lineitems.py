@@ -186,6 +186,7 @@ def build_problem(
         capped = np.isfinite(cap)
         upper = np.minimum(upper, np.where(capped, np.where(capped, cap, 0.0) * share, np.inf))
     groups = []
+    bends = cost_bends(cs)
     # each channel's items from one stable sort: a scan of all items per channel is
     # quadratic (10,000 channels x 300,000 daily items)
     order = np.argsort(channel_of, kind="stable")
@@ -197,6 +198,9 @@ def build_problem(
         if own:  # one group per pinned ad set (groups are disjoint: the channel's is implied)
             for a in cs.ad_sets_of(c).tolist():
                 items = idx[ad_set_of[idx] == a]
+                if a in pinned and bends[a]:  # a sum of bent costs is no sum of spends
+                    lower[items] = upper[items] = pinned[a] / cs.horizon_days
+                    continue
                 lo_a, hi_a = (pinned[a], pinned[a]) if a in pinned else (0.0, float(hi[c]))
                 groups.append(Group(cs.ad_set_ids[a], items, lo_a, hi_a))
         elif idx.size == 1:
@@ -256,6 +260,35 @@ def _per_conversion(cs: CompiledScenario, metric: str) -> FloatArray:
         "first_order_ltv": ncr * repeat + ncr * aov,
         "min_spend": aov,
     }[metric]
+
+
+def cost_bends(cs: CompiledScenario) -> npt.NDArray[np.bool_]:
+    """Ad sets whose cost is not linear in spend (commission, stage costs, or commission
+    their halo earns): ``(A,)``. A daily plan spends such a whole-unit ad set's pinned
+    total evenly over its days (a sum of their bent costs is not a sum of spends)."""
+    money = cs.money
+    per_conversion = money.commission + money.stage_cost + money.brought(money.commission * cs.aov)
+    return np.asarray(per_conversion > 0)
+
+
+def bent_limits(cs: CompiledScenario, daily: bool) -> list[str]:
+    """Channels whose spend limit sums several items (ad sets, or days) whose cost bends:
+    no limit on their costs equals it, so it is read at the fee alone (see
+    :func:`simulator.optimize.cost_space.in_cost_space`) and the answer is not proven best.
+    """
+    if cs.money.plain:
+        return []
+    lo, hi = channel_bounds(cs)
+    bends = cost_bends(cs)
+    out = []
+    for c, cid in enumerate(cs.channel_ids):
+        ad_sets = cs.ad_sets_of(c)
+        several = daily or ad_sets.size > 1
+        fee = float(np.max(cs.money.fee_factor[ad_sets]))
+        limited = lo[c] > 0 or hi[c] * fee < cs.budget
+        if several and limited and bends[ad_sets].any():
+            out.append(cid)
+    return out
 
 
 def cost_map(cs: CompiledScenario, daily: bool = False) -> CostMap | None:
