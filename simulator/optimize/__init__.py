@@ -12,13 +12,19 @@ from typing import Any
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.optimize.certificate import certified_status, certify
+from simulator.optimize.certificate import Certificate, certified_status, certify
 from simulator.optimize.cost_space import whole_units_in_cost
 from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
-from simulator.optimize.lineitems import bent_limits, build_problem, cost_bends, cost_map
+from simulator.optimize.lineitems import (
+    bent_limits,
+    build_problem,
+    commission_read_high,
+    cost_bends,
+    cost_map,
+)
 from simulator.optimize.problem import Allocation, Problem
 from simulator.results import Result, outcome_result
 
@@ -108,11 +114,7 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     else:
         split = Split(x)
     cert = certify(scenario, problem, alloc, split, daily)
-    bent = bent_limits(scenario, daily)
-    if bent and cert.checked:  # the limit was read at the fee alone: feasible, not proven
-        names = ", ".join(bent)
-        why = f"optimality not proven: the spend limits of {names} sum items whose cost bends"
-        cert = dataclasses.replace(cert, checked=False, gap_bound=None, failures=(why,))
+    cert = _cost_caveats(scenario, daily, cert)
     result = outcome_result(scenario, split, status=certified_status(alloc.status, cert))
     result.certificate = cert
     if not cert.checked:
@@ -130,6 +132,22 @@ def _budget_used(cs: CompiledScenario, result: Result) -> float:
     if cs.money.plain:
         return float(result.split.spend.sum())
     return float(result.totals["cost"])
+
+
+def _cost_caveats(cs: CompiledScenario, daily: bool, cert: Certificate) -> Certificate:
+    """Where the cost model of the line items is conservative rather than exact, the plan
+    is feasible but not proven best: the certificate says so (status ``feasible``)."""
+    why = []
+    bent = bent_limits(cs, daily)
+    if bent:  # the limit was read at the fee alone
+        why.append(f"the spend limits of {', '.join(bent)} sum items whose cost bends")
+    if commission_read_high(cs, daily):
+        why.append("commission is read at the highest order value of the sale days")
+    if not why:
+        return cert
+    # a bound proven on the line items' conservative costs bounds nothing of the scenario's
+    failures = (*cert.failures, *(f"optimality not proven: {w}" for w in why))
+    return dataclasses.replace(cert, checked=False, gap_bound=None, failures=failures)
 
 
 def _describe(

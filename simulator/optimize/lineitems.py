@@ -291,13 +291,22 @@ def bent_limits(cs: CompiledScenario, daily: bool) -> list[str]:
     return out
 
 
+def commission_read_high(cs: CompiledScenario, daily: bool) -> bool:
+    """Whether a plan by total pays commission on revenue whose order value varies by day
+    (``aov_multiplier`` events): its cost is then no fixed multiple of conversions."""
+    money = cs.money
+    paid = np.any(money.commission > 0) or np.any(money.brought(money.commission) > 0)
+    return not daily and bool(paid) and bool(np.any(cs.aov_mult != 1))
+
+
 def cost_map(cs: CompiledScenario, daily: bool = False) -> CostMap | None:
     """Each line item's cost ``f x + c C(x)`` (None where cost is spend: today's model).
 
     ``c`` is the commission on the item's revenue (at the day's order value for a daily
     item), its stage costs, and the commission its halo earns the receiving channels.
-    Where ``aov_multiplier`` events make a plan's revenue its own curve, the commission is
-    read at the base aov: an approximation the certificate re-checks on the engine.
+    Where ``aov_multiplier`` events make a plan by total's revenue its own curve, the
+    commission is read at the highest order value of the days (:func:`commission_read_high`):
+    the plan then never costs more than the optimiser believes, but is not proven best.
     """
     money = cs.money
     if money.plain:
@@ -307,7 +316,7 @@ def cost_map(cs: CompiledScenario, daily: bool = False) -> CostMap | None:
         curves, aov = daily_curves(cs)
     else:
         curves, _ = static_curves(cs)
-        aov = np.tile(cs.aov, copies)
+        aov = cs.aov * (cs.aov_mult.max(axis=1) if commission_read_high(cs, daily) else 1.0)
     halo_commission = money.brought(money.commission * cs.aov)
     per_conversion = np.tile(money.commission, copies) * aov + np.tile(
         money.stage_cost + halo_commission, copies

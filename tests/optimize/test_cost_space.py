@@ -217,3 +217,19 @@ def test_staff_days_with_stage_costs_against_every_count(write: Write) -> None:
         if tot["cost"][0] <= cs.budget:
             best = max(best, float(tot["revenue"][0]))
     assert rec.totals["revenue"] == pytest.approx(best, rel=1e-9)
+
+
+def test_commission_on_sale_day_order_values_is_feasible_not_claimed_optimal(
+    write: Write,
+) -> None:
+    # the order value varies by day, so commission is read at the highest: never over budget
+    text = TWO.replace(
+        "name: halo\n",
+        "name: halo\nhorizon_days: 10\nevents:\n"
+        "  - {name: sale, start: 1, end: 3, aov_multiplier: 1.5}\n",
+    )
+    rec = optimize(load_scenario(write(text)))
+    assert rec.status == "feasible"
+    assert rec.totals["cost"] <= 100_000 * (1 + 1e-9)
+    assert any("highest order value" in f for f in rec.certificate.failures)
+    assert rec.upper_bound is None
