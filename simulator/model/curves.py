@@ -130,6 +130,10 @@ class Curve:
             width = np.where(up, 2.0 * width, width)
             hi = np.where(up, np.minimum(hi + width, top), hi)
             h_hi = np.where(up, h(hi), h_hi)
+        # no root right of floor (marginal there already at most g) or none below top:
+        # the answer is that end, with no steps spent on it
+        lo = np.where(h_hi > 0, hi, lo)
+        hi = np.where(h_lo > 0, hi, lo)
         kept = np.zeros(self.size, dtype=np.int8)  # -1: lo kept last time, +1: hi
         for _ in range(200):
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

@@ -250,15 +250,24 @@ def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]
     wl = wh = 1.0
     side = 0
     span = hi[1] - lo[1]  # a gap this much smaller than the bracket's is the root's rounding
-    for _ in range(100):
-        if hi[0] - lo[0] <= 1e-13 * max(1.0, abs(lo[0])) or hi[1] == 0.0:
+    widths = [np.inf, np.inf]  # the bracket's width one and two steps ago
+    for _ in range(200):
+        width = hi[0] - lo[0]
+        if width <= 1e-13 * max(1.0, abs(lo[0])) or hi[1] == 0.0:
             break
         vl, vh = lo[1] * wl, hi[1] * wh
         t = (lo[0] * vh - hi[0] * vl) / (vh - vl)
-        if t >= hi[0] and wh == 1.0:  # hi's own gap is nil next to lo's: hi is the root
+        # a gap flat over most of the bracket (the budget's price absorbing the
+        # multiplier) stalls regula falsi even with the weights: bisect whenever two
+        # steps did not halve the bracket
+        bisect = width > 0.5 * widths[0]
+        widths = [widths[1], width]
+        if bisect:
+            t = 0.5 * (lo[0] + hi[0])
+        if t >= hi[0] and wh == 1.0 and not bisect:  # hi's own gap is nil next to lo's
             break
         near = -lo[1] <= 1e-13 * span  # lo is the root but for rounding: step just past it
-        if near or (t <= lo[0] and wl == 1.0):  # (or the root is within rounding of lo)
+        if not bisect and (near or (t <= lo[0] and wl == 1.0)):  # (or within rounding)
             past = 2.0 * -lo[1] * (hi[0] - lo[0]) / (hi[1] - lo[1])  # twice the secant's
             t = min(lo[0] + past + 4.0 * abs(float(np.spacing(lo[0]))), 0.5 * (lo[0] + hi[0]))
         if not lo[0] < t < hi[0]:
