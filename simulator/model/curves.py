@@ -312,6 +312,8 @@ class Hill(Curve, kind="hill", spec=HillSpec):
             return _HillConstants(
                 log_peak=np.log(m * k / h),
                 k_plus_1=k + 1.0,
+                k_minus_1=k - 1.0,
+                two_k=2.0 * k,
                 one_minus_k=1.0 - k,
                 bends=k < 1.0,
                 flat=k >= 1.0,
@@ -322,22 +324,25 @@ class Hill(Curve, kind="hill", spec=HillSpec):
 
     def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
         """``s / f'(u)`` at ``u = log(s / h)``: one log and one exp, no derivative."""
-        k = self.shape
+        c = self._newton
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            z = k * np.log(np.maximum(_as(s), 0.0) / self.half_saturation)
+            z = self.shape * np.log(np.maximum(_as(s), 0.0) / self.half_saturation)
             e = np.exp(-np.abs(z))
-            df = (k - 1.0) - 2.0 * k * np.where(z >= 0.0, 1.0, e) / (1.0 + e)
+            df = c.k_minus_1 - c.two_k * np.where(z >= 0.0, 1.0, e) / (1.0 + e)
             return np.where(df < 0.0, s / df, 0.0)
 
 
 @dataclass(frozen=True)
 class _HillConstants:
     """Per-item constants of Hill's Newton (shapes ``(n,)``): ``log(m k / h)``, the two
-    bounds' slopes, which items bend (``k < 1``) or are flat at 0 (``k >= 1``, marginal
-    ``m / h`` there) and each item's step tolerance (see :func:`_hill_newton`)."""
+    bounds' slopes, ``k - 1`` and ``2 k`` (for ``f'``), which items bend (``k < 1``) or
+    are flat at 0 (``k >= 1``, marginal ``m / h`` there) and each item's step tolerance
+    (see :func:`_hill_newton`)."""
 
     log_peak: FloatArray
     k_plus_1: FloatArray
+    k_minus_1: FloatArray
+    two_k: FloatArray
     one_minus_k: FloatArray
     bends: npt.NDArray[np.bool_]
     flat: npt.NDArray[np.bool_]
@@ -440,6 +445,8 @@ class Exponential(Curve, kind="exponential", spec=ExponentialSpec):
 
     def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
         """``C' / C'' = -scale`` everywhere."""
+        if np.shape(s) == self.scale.shape:  # the allocator's case: nothing to broadcast
+            return -self.scale
         return np.broadcast_to(-self.scale, np.broadcast_shapes(np.shape(s), self.scale.shape))
 
 
