@@ -237,7 +237,7 @@ class Hill(Curve, kind="hill", spec=HillSpec):
         r = self._ratio(s)
         with np.errstate(invalid="ignore"):
             v = self.max_conversions * r / (1.0 + r)
-        return np.where(np.isinf(r), self.max_conversions * np.ones_like(r), v)
+        return np.where(np.isinf(r), self.max_conversions, v)  # broadcast, not ones_like
 
     def derivative(self, s: FloatArray) -> FloatArray:
         s = np.maximum(_as(s), 0.0)
@@ -248,7 +248,7 @@ class Hill(Curve, kind="hill", spec=HillSpec):
             log_d = np.log(m * k / h) + (k - 1.0) * u - 2.0 * np.logaddexp(0.0, k * u)
             d = np.exp(log_d)
         at_zero = np.where(k < 1.0, np.inf, np.where(k == 1.0, m / h, 0.0))
-        return np.where(s > 0.0, d, at_zero * np.ones_like(s))
+        return np.where(s > 0.0, d, at_zero)  # at_zero broadcasts over s's shape
 
     def scaled(self, out: FloatArray, inp: FloatArray) -> Hill:
         return Hill(self.max_conversions * out, self.half_saturation / inp, self.shape * 1.0)
@@ -403,7 +403,7 @@ def _hill_newton(
         else:
             out[idx] = u
         if not go.all():
-            keep = np.flatnonzero(go)
+            keep = go.nonzero()[0]
             idx = keep if idx is None else idx[keep]
             a, k, u, tol = a[keep], k[keep], u[keep], tol[keep]
             if not idx.size:

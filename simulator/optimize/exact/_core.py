@@ -206,10 +206,12 @@ class Core:
         grouped, own = self.grouped, self.own
 
         def f(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-            te = np.full(self.curves.n, t[0])
             if thi.size:
-                te = np.where(grouped, np.clip(te, thi[own], tlo[own]), te)
-            x, sl = self._respond(coef, np.exp(te))
+                te = np.full(self.curves.n, t[0])
+                price = np.exp(np.where(grouped, np.clip(te, thi[own], tlo[own]), te))
+            else:  # one price for every item: one exp (the same number per element)
+                price = np.full(self.curves.n, np.exp(t[0]))
+            x, sl = self._respond(coef, price)
             if thi.size:
                 fix_hi = grouped & (t[0] < thi[own])
                 fix_lo = grouped & (t[0] > tlo[own])
