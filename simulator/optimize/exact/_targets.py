@@ -113,7 +113,8 @@ class Allocator:
         """Whether target ``k`` alone can be met: one solve that spares a futile search."""
         if k not in self._reachable:
             sol = self.core.solve(self.w[k], float(self.rho[k]))
-            ok = self.gap(k, sol.x) >= -self.tol(k, sol.x)
+            gap, tol = self.slack(k, sol.x)
+            ok = gap >= -tol
             self._reachable[k] = ok and (k >= len(self.p.ratios) or sol.x.sum() > 0)
         return self._reachable[k]
 
@@ -125,7 +126,8 @@ class Allocator:
             sol = self.nested(active, np.zeros(k_all))
             if sol is None:
                 return None
-            bad = [k for k in range(k_all) if self.gap(k, sol.x) < -self.tol(k, sol.x)]
+            slacks = [self.slack(k, sol.x) for k in range(k_all)]
+            bad = [k for k, (gap, tol) in enumerate(slacks) if gap < -tol]
             n_ratio = len(self.p.ratios)
             if not bad and (n_ratio == 0 or sol.x.sum() > 0 or self.p.minimize_spend):
                 return sol
