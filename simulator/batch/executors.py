@@ -3,7 +3,8 @@
 All three keep the same contract (``Executor``): take a picklable module-level function
 and items, and yield ``(item, result or exception)`` as runs complete, with a bounded
 number in flight so Ctrl-C stops promptly and memory stays flat on long batches. The
-results travel back to the caller, which is the only writer of the output folder.
+results travel back to the caller, which is the only writer of the output folder. Dask
+sends runs in small groups (``chunks.py``) to pay its per-task price once per group.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import signal
+import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from simulator import about
+from simulator.batch.chunks import chunk_size, run_chunk
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -154,25 +158,38 @@ class DaskExecutor:
     def map_unordered(
         self, fn: Callable[[T], R], items: Iterable[T]
     ) -> Generator[tuple[T, R | BaseException], None, None]:
-        pending = iter(items)
-        in_flight: dict[Any, T] = {}
+        """Runs go out in groups (``chunks.chunk_size``: one Dask task's price is paid per
+        group) and come back one outcome per run as each group completes."""
+        pending = deque(items)
+        solo: deque[T] = deque()  # members of a group that failed as a whole, one by one
+        in_flight: dict[Any, list[T]] = {}
         window = 2 * self.workers
-        completed = _distributed().as_completed(loop=self._client.loop)
+        completed = _distributed().as_completed(
+            loop=self._client.loop, with_results=True, raise_errors=False
+        )
+        started, done = time.monotonic(), 0
         try:
-            for item in pending:
-                self._submit(fn, item, in_flight, completed)
-                if len(in_flight) >= window:
-                    break
-            for future in completed:
-                item = in_flight.pop(future)
-                try:
-                    outcome: R | BaseException = future.result()
-                except Exception as exc:  # the run's own errors are records already
-                    outcome = exc
-                yield item, outcome
-                for item in pending:
-                    self._submit(fn, item, in_flight, completed)
-                    break
+            while True:
+                pace = (time.monotonic() - started) * self.workers / done if done else None
+                while len(in_flight) < window and (solo or pending):
+                    if solo:
+                        chunk = [solo.popleft()]
+                    else:
+                        size = chunk_size(len(pending), self.workers, pace)
+                        chunk = [pending.popleft() for _ in range(size)]
+                    self._submit(fn, chunk, in_flight, completed)
+                if not in_flight:
+                    return
+                future, result = next(completed)
+                chunk = in_flight.pop(future)
+                outcome = result[1] if future.status == "error" else result
+                if not isinstance(outcome, BaseException):
+                    done += len(chunk)
+                    yield from zip(chunk, outcome, strict=True)
+                elif len(chunk) > 1:  # workers lost, or a result that would not travel
+                    solo.extend(chunk)
+                else:
+                    yield chunk[0], outcome
         finally:
             if in_flight:
                 self._client.cancel(list(in_flight))
@@ -192,9 +209,11 @@ class DaskExecutor:
                 "; ".join(problems) + ": install the same adsim-budget on client and workers"
             )
 
-    def _submit(self, fn: Callable[[T], R], item: T, in_flight: dict[Any, T], ac: Any) -> None:
-        future = self._client.submit(fn, item, pure=False)
-        in_flight[future] = item
+    def _submit(
+        self, fn: Callable[[T], R], chunk: list[T], in_flight: dict[Any, list[T]], ac: Any
+    ) -> None:
+        future = self._client.submit(run_chunk, fn, chunk, pure=False)
+        in_flight[future] = chunk
         ac.add(future)
 
     def close(self) -> None:
