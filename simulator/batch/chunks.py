@@ -28,6 +28,9 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+# (runs not yet sent, worker threads, seconds per run or None) -> runs in the next task
+ChunkSizes = Callable[[int, int, float | None], int]
+
 TARGET_TASK_S = 1.0
 TAIL_FACTOR = 4
 MAX_CHUNK = 16

@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from simulator import about
-from simulator.batch.chunks import chunk_size, run_chunk
+from simulator.batch.chunks import ChunkSizes, chunk_size, run_chunk
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -136,6 +136,30 @@ def worker_engine() -> str:
     return about.engine_fingerprint()
 
 
+PROFILE_OFF = "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"
+
+
+def worker_profiles() -> bool:
+    """Whether the Dask worker where this runs samples a profile of its tasks (for the
+    dashboard): by default every 10 ms, in the worker's event loop, under the GIL."""
+    return bool(importlib.import_module("dask").config.get("distributed.worker.profile.enabled"))
+
+
+def profiling_advice(profiles: dict[str, bool]) -> list[str]:
+    """A note for the user when workers profile: on the 2-core reference machine the
+    sampling took a quarter to a half more CPU per run than the runs themselves (the
+    stacks of the optimiser and the simulation are deep), more than all of Dask's other
+    costs together. It is the workers' own setting, so this only says how to change it."""
+    profiling = sorted(address for address, on in profiles.items() if on)
+    if not profiling:
+        return []
+    return [
+        f"{len(profiling)} of {len(profiles)} Dask workers sample a profile every few ms "
+        f"(distributed.worker.profile.enabled), which slows each run; start them with "
+        f"{PROFILE_OFF} for a faster batch"
+    ]
+
+
 class DaskExecutor:
     """The same runs on an existing ``dask.distributed`` cluster, given its scheduler address.
 
@@ -144,7 +168,8 @@ class DaskExecutor:
     code would make rows that do not match their input hash. ``VersionMismatch`` says which.
     """
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, sizes: ChunkSizes = chunk_size) -> None:
+        self._sizes = sizes  # runs per task; tests fix it to show it changes no byte
         self._client = _distributed().Client(address, set_as_default=False, timeout="10s")
         try:
             self._check_versions()
@@ -154,6 +179,7 @@ class DaskExecutor:
         info = self._client.scheduler_info()
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         self.workers = max(1, threads)
+        self.advice = profiling_advice(self._client.run(worker_profiles))
 
     def map_unordered(
         self, fn: Callable[[T], R], items: Iterable[T]
@@ -175,7 +201,7 @@ class DaskExecutor:
                     if solo:
                         chunk = [solo.popleft()]
                     else:
-                        size = chunk_size(len(pending), self.workers, pace)
+                        size = self._sizes(len(pending), self.workers, pace)
                         chunk = [pending.popleft() for _ in range(size)]
                     self._submit(fn, chunk, in_flight, completed)
                 if not in_flight:
