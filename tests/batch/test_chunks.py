@@ -99,6 +99,15 @@ def scheduler() -> Iterator[str]:
         yield cluster.scheduler_address
 
 
+def test_workers_that_profile_get_the_note(scheduler: str) -> None:
+    executor = DaskExecutor(scheduler)  # Dask's default: workers sample a profile
+    try:
+        (note,) = executor.advice
+    finally:
+        executor.close()
+    assert note.startswith("1 of 1 Dask workers sample a profile")
+
+
 @pytest.fixture(scope="module")
 def small_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
     """Four runs, the last one bad, and the bytes one in-process worker writes for them."""
