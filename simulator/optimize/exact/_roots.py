@@ -28,7 +28,9 @@ from simulator.model.curves import FloatArray, IntArray
 
 T_MIN, T_MAX = -690.0, 690.0  # log-price limits: exp stays finite and positive
 _RTOL = 1e-14  # a root with one end of its bracket open must hit its target this closely
-_RTOL_BRACKETED = 1e-11  # with both ends known the interpolation meets it exactly anyway
+_RTOL_BRACKETED = (
+    1e-14  # the last residual, shared by secants, must be too small to tilt a marginal
+)
 
 BoolArray = npt.NDArray[np.bool_]
 PriceFn = Callable[[FloatArray], tuple[FloatArray, FloatArray, FloatArray]]
