@@ -344,7 +344,7 @@ def optimize_nonconcave(problem: Problem, incumbent: float = -np.inf) -> Allocat
     best = _Best()
     if items.size > _MAX_PATTERN_ITEMS:
         _many(p, best, relaxed, items, start, tangent, bend)
-        return _answer(best, relaxed)
+        return _answer(p, best, relaxed)
     relaxed_on = relaxed.x[items] >= bend[items]
     for on in _patterns(items.size, relaxed_on):
         lo, up, curves = _fix(p, items, on, bend)
@@ -373,15 +373,38 @@ def optimize_nonconcave(problem: Problem, incumbent: float = -np.inf) -> Allocat
     # every split has each item off, on (past its inflection: exact patterns) or, for some
     # item k, below its inflection (k's branch bound): the largest of these bounds it
     top = min(bound, max(best.score, *partial_bounds))
-    return _answer(best, relaxed, -top if p.minimize_spend else top)
+    return _answer(p, best, relaxed, -top if p.minimize_spend else top)
 
 
-def _answer(best: _Best, relaxed: Allocation, bound: float | None = None) -> Allocation:
-    """The best true point, with a proven bound (default: the envelope's optimum)."""
+def _answer(p: Problem, best: _Best, relaxed: Allocation, bound: float | None = None) -> Allocation:
+    """The best true point, with a proven bound (default: the envelope's optimum).
+
+    The patterns put each S-curve item at its start or past its inflection, and at most
+    one item in between; a split with several items in between (a pinned total spread over
+    days whose caps keep each day below the inflection) is none of them. Finding no
+    pattern then proves nothing: the envelope's own answer keeps every linear constraint,
+    so where it also meets the targets on the true curves it is the answer (its bound
+    unproven, so the certificate says ``feasible``); only otherwise ``infeasible``.
+    """
     bound = relaxed.objective if bound is None else bound
-    if best.sol is None:
-        return replace(relaxed, status="infeasible", objective=-np.inf, upper_bound=bound)
-    return replace(best.sol, upper_bound=bound)
+    if best.sol is not None:
+        return replace(best.sol, upper_bound=bound)
+    if _meets_targets(p, relaxed.x):
+        return replace(relaxed, objective=p.objective_value(relaxed.x), upper_bound=bound)
+    return replace(relaxed, status="infeasible", objective=-np.inf, upper_bound=bound)
+
+
+def _meets_targets(p: Problem, x: FloatArray) -> bool:
+    """Whether ``x`` meets every ratio and floor on the true curves (to 1e-9)."""
+    spend = float(np.sum(x))
+    for r in p.ratios:
+        got, need = float(p.item_values(r.weights, x).sum()), r.rho * spend
+        if spend <= 0 or got < need - 1e-9 * max(abs(need), 1.0):
+            return False
+    for f in p.floors:
+        if float(p.item_values(f.weights, x).sum()) < f.floor - 1e-9 * max(abs(f.floor), 1.0):
+            return False
+    return True
 
 
 def _many(
