@@ -392,7 +392,8 @@ def test_a_daily_plan_held_below_every_inflection_is_not_called_infeasible(
     rec = optimize(cs, plan="daily")
     doc = rec.to_json()
     assert doc["status"] == "feasible"  # a bound remains: optimality is not proven
-    assert rec.split is not None and rec.split.daily is not None
+    assert rec.split is not None
+    assert rec.split.daily is not None
     assert rec.split.daily.sum() == pytest.approx(80000.0, rel=1e-12)
     assert rec.split.daily.max() <= 44000.0 * (1 + 1e-12)
     assert doc["upper_bound"] >= doc["totals"]["new_customers"]
