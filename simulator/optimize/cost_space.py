@@ -89,6 +89,24 @@ class CostCurve(Curve):
             x = self.inner.inverse_derivative(inner_g)
         return np.where(room > 0, self.cost(np.where(room > 0, x, 0.0)), 0.0)
 
+    def right_inverse_derivative(self, g: FloatArray, floor: FloatArray) -> FloatArray:
+        """The S-curve's right branch in cost: the inner curve's at ``C'(x) = f g / (1 - c g)``.
+
+        Mapped through ``K`` once, instead of the generic root search on ``derivative``
+        (each of whose calls would invert ``K`` by Newton: nested loops, minutes per plan).
+        """
+        g = np.broadcast_to(np.asarray(g, dtype=float), (self.size,))
+        floor = np.broadcast_to(np.asarray(floor, dtype=float), (self.size,))
+        room = 1.0 - self.per_conversion * g
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            inner_g = np.where(room > 0, self.fee * g / np.where(room > 0, room, 1.0), np.inf)
+        x_floor = self.spend(floor)
+        x = np.empty(self.size)
+        for curve, idx in self.inner:
+            x[idx] = curve.right_inverse_derivative(inner_g[idx], x_floor[idx])
+        # no spend has a marginal cost-return of g or more where c g >= 1: the floor
+        return np.asarray(np.where(room > 0, np.maximum(self.cost(x), floor), floor))
+
     def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
         """``dy / dlog g = K'(x) * (dx / dlog h) / (1 - c g)`` with ``h = C'(x)``."""
         x = self.spend(s)

@@ -233,3 +233,26 @@ def test_commission_on_sale_day_order_values_is_feasible_not_claimed_optimal(
     assert rec.totals["cost"] <= 100_000 * (1 + 1e-9)
     assert any("highest order value" in f for f in rec.certificate.failures)
     assert rec.upper_bound is None
+
+
+def test_the_right_branch_in_cost_is_the_generic_root() -> None:
+    """CostCurve's own right inverse (one map through K) equals the generic root search
+    on its derivative, and its marginal there is g."""
+    from simulator.model.curve_set import CurveSet
+    from simulator.model.curves import Curve, Hill
+    from simulator.optimize.cost_space import CostCurve
+
+    rng = np.random.default_rng(3)
+    n = 30
+    hills = [
+        Hill(np.array([rng.uniform(1e3, 1e4)]), np.array([rng.uniform(1e4, 1e5)]),
+             np.array([rng.uniform(1.3, 3.0)]))
+        for _ in range(n)
+    ]  # fmt: skip
+    cc = CostCurve(CurveSet.of(hills), rng.uniform(0.9, 1.2, n), rng.uniform(0.0, 30.0, n))
+    floor = cc.cost(np.full(n, 1.2e5))  # right of every inflection
+    g = cc.derivative(floor) * rng.uniform(0.01, 0.99, n)
+    own = cc.right_inverse_derivative(g, floor)
+    generic = Curve.right_inverse_derivative(cc, g, floor)
+    np.testing.assert_allclose(own, generic, rtol=1e-12)
+    np.testing.assert_allclose(cc.derivative(own), g, rtol=1e-12)
