@@ -121,6 +121,7 @@ class Curve:
         lo = np.log(np.maximum(floor, 1e-300))
         top = np.maximum(lo, 0.0) + 700.0
         h_lo = h(lo)
+        at_floor = ~(h_lo > 0)  # the marginal at the floor is already at most g
         hi, width = np.minimum(lo + 1.0, top), np.ones_like(lo)
         h_hi = h(hi)
         for _ in range(12):  # steps 1, 2, 4, ... reach any top within 700 of lo
@@ -156,7 +157,8 @@ class Curve:
             kept = np.where(right, -1, np.where(left, 1, kept)).astype(np.int8)
             exact = (np.abs(h_u) <= 1e-15) & open_  # the marginal matched to rounding
             lo, hi = np.where(exact, u, lo), np.where(exact, u, hi)
-        return np.asarray(np.exp(0.5 * (lo + hi)), dtype=float)
+        root = np.exp(0.5 * (lo + hi))
+        return np.asarray(np.where(at_floor & (floor > 0), floor, root), dtype=float)
 
     # --- shared behaviour ---------------------------------------------------------
     @property

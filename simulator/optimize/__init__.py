@@ -82,7 +82,8 @@ def _whole_unit_totals(
         f"whole-unit channels keep the totals of the best plan by total ({names}); "
         "their days and every other channel are planned by day"
     )
-    bent = [cs.channel_ids[c] for c in unit_channels if cost_bends(cs)[cs.ad_sets_of(c)].any()]
+    bends = cost_bends(cs)
+    bent = [cs.channel_ids[c] for c in unit_channels if bends[cs.ad_sets_of(c)].any()]
     if bent:
         notes.append(
             f"{', '.join(bent)}: spent evenly over the days (commission or stage costs make "

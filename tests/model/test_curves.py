@@ -345,3 +345,25 @@ def test_hill_inverse_is_the_same_number_per_item_and_broadcast() -> None:
     fresh = Hill(c.max_conversions * out, c.half_saturation / inp, c.shape * 1.0)
     assert np.array_equal(child.inverse_derivative(g[1]), fresh.inverse_derivative(g[1]))
     assert np.array_equal(child.inverse_slope(start, g[1]), fresh.inverse_slope(start, g[1]))
+
+
+def test_the_generic_right_inverse_finds_the_closed_forms_root() -> None:
+    """The default right branch (bracket + Illinois on log C', used by summed and cost-space
+    curves) lands on Hill's and Logistic's own closed-form roots, and on the floor where
+    no spend past it has a marginal as high as g."""
+    from simulator.model.curves import Curve, Logistic
+
+    rng = np.random.default_rng(7)
+    n = 40
+    hill = Hill(rng.uniform(1e2, 1e4, n), rng.uniform(1e3, 1e6, n), rng.uniform(1.2, 4.0, n))
+    logistic = Logistic(
+        rng.uniform(1e2, 1e4, n), rng.uniform(1e3, 1e6, n), rng.uniform(1.0, 8.0, n)
+    )
+    for curve in (hill, logistic):
+        floor = curve.inflection()
+        g = curve.derivative(floor) * rng.uniform(1e-6, 0.999, n)
+        generic = Curve.right_inverse_derivative(curve, g, floor)
+        np.testing.assert_allclose(generic, curve.right_inverse_derivative(g, floor), rtol=1e-12)
+        above = curve.derivative(floor) * 2.0  # higher than any marginal right of the floor
+        at_floor = Curve.right_inverse_derivative(curve, above, floor)
+        np.testing.assert_array_equal(at_floor, floor)

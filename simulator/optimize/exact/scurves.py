@@ -43,6 +43,7 @@ import numpy.typing as npt
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
+from simulator.optimize.exact._targets import Allocator
 from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.problem import Allocation, Problem
 
@@ -395,16 +396,11 @@ def _answer(p: Problem, best: _Best, relaxed: Allocation, bound: float | None = 
 
 
 def _meets_targets(p: Problem, x: FloatArray) -> bool:
-    """Whether ``x`` meets every ratio and floor on the true curves (to 1e-9)."""
-    spend = float(np.sum(x))
-    for r in p.ratios:
-        got, need = float(p.item_values(r.weights, x).sum()), r.rho * spend
-        if spend <= 0 or got < need - 1e-9 * max(abs(need), 1.0):
-            return False
-    for f in p.floors:
-        if float(p.item_values(f.weights, x).sum()) < f.floor - 1e-9 * max(abs(f.floor), 1.0):
-            return False
-    return True
+    """Whether ``x`` meets every ratio and floor on the true curves, by the allocator's
+    own slack and tolerance (zero spend meets no ratio)."""
+    al = Allocator(p)
+    met = all(gap >= -tol for gap, tol in (al.slack(k, x) for k in range(len(al.names))))
+    return met and (not p.ratios or float(np.sum(x)) > 0)
 
 
 def _many(

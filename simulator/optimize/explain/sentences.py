@@ -96,12 +96,10 @@ def halo_lines(cs: CompiledScenario) -> list[str]:
     if not cs.money.has_halo:
         return []
     out = []
-    money = cs.money
     for j, cid in enumerate(cs.channel_ids):
-        first = money.halo_from == int(cs.ad_sets_of(j)[0])
-        per_ad_set = np.zeros(cs.n_ad_sets)
-        np.add.at(per_ad_set, money.halo_to[first], money.halo_rate[first])
-        rates = cs.channel_sum(per_ad_set)  # the receivers' shares sum to the rate
+        one = np.zeros(cs.n_ad_sets)
+        one[cs.ad_sets_of(j)[0]] = 1.0  # one conversion of the channel's first ad set
+        rates = cs.channel_sum(cs.money.received(one))  # the receivers' shares sum to the rate
         out += [
             f"{cid} also brings {rate:g} {cs.channel_ids[k]} conversions per conversion."
             for k, rate in enumerate(rates)
