@@ -13,8 +13,8 @@ import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.optimize.certificate import Certificate, certified_status, certify
-from simulator.optimize.cost_space import whole_units_in_cost
 from simulator.optimize.exact.solver import solve_problem
+from simulator.optimize.exact.units import UnitGrid, optimize_lumpy
 from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
@@ -40,12 +40,15 @@ def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
     # items are in cost: a unit costs fee * price where cost is linear in spend; where
     # commission or stage costs bend it, whole units are branched on in cost space
     curved = (units > 0) & (cmap.per_conversion > 0)
-    linear_units = np.where(curved, 0.0, units * cmap.fee)
     if not curved.any():
-        return solve_problem(problem, linear_units)
-    return whole_units_in_cost(
-        problem, cmap, units, curved, lambda p: solve_problem(p, linear_units)
+        return solve_problem(problem, units * cmap.fee)
+    safe = np.where(units > 0, units, 1.0)
+    grid = UnitGrid(
+        units,
+        level=lambda counts: cmap.to_cost(counts * units),
+        count=lambda cost: cmap.to_spend(cost) / safe,
     )
+    return optimize_lumpy(problem, units, grid=grid)
 
 
 def spend_of(cs: CompiledScenario, x: np.ndarray, daily: bool) -> np.ndarray:

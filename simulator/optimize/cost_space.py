@@ -13,7 +13,6 @@ whole units (of ``f * unit_cost``) map exactly.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy.typing as npt
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
-from simulator.optimize.problem import Allocation, Group, Problem
+from simulator.optimize.problem import Group, Problem
 
 _NEWTON_STEPS = 80
 
@@ -185,75 +184,3 @@ def in_cost_space(problem: Problem, cmap: CostMap) -> Problem:
         upper=np.asarray(upper),
         groups=tuple(groups),
     )
-
-
-Relax = Callable[[Problem], Allocation]
-
-
-def whole_units_in_cost(
-    problem: Problem,
-    cmap: CostMap,
-    unit: FloatArray,
-    curved: npt.NDArray[np.bool_],
-    relax: Relax,
-    max_nodes: int = 2_000,
-) -> Allocation:
-    """Whole units of items whose cost is not linear in spend (a staff-day with stage
-    costs): branch and bound on their unit counts, in cost space.
-
-    ``K`` is not linear, so ``n`` units cost ``K(n * unit)``, not ``n`` times a price,
-    and the uniform unit grid of :mod:`simulator.optimize.exact.units` does not apply.
-    A node bounds an item's cost between ``K(floor * unit)`` and ``K(ceil * unit)`` of its
-    relaxed count (the problem stays convex in cost, so each relaxation's optimum, or its
-    proven ``upper_bound``, bounds every whole split below it); a leaf pins every such
-    item at a whole number of units. ``relax`` solves a node (the other whole-unit items
-    by their own solver).
-    """
-    sign = -1.0 if problem.minimize_spend else 1.0
-    best: Allocation | None = None
-    best_score, nodes, root = -np.inf, 0, None
-    stack = [(np.asarray(problem.lower, dtype=float), np.asarray(problem.upper, dtype=float))]
-    safe = np.where(unit > 0, unit, 1.0)
-
-    def cost_of(j: int, count: float) -> float:
-        x = np.zeros(problem.n)
-        x[j] = count * unit[j]
-        return float(cmap.to_cost(x)[j])
-
-    while stack and nodes < max_nodes:
-        lo, hi = stack.pop()
-        sol = relax(replace(problem, lower=lo, upper=hi))
-        nodes += 1
-        root = root or sol
-        if sol.status != "optimal":
-            continue
-        bound = sol.objective if sol.upper_bound is None else sol.upper_bound
-        if sign * bound <= best_score + 1e-12 * abs(best_score):
-            continue
-        counts = cmap.to_spend(sol.x) / safe
-        frac = curved & (np.abs(counts - np.round(counts)) > 1e-7)
-        if not frac.any():
-            pinned = np.where(curved, [cost_of(j, c) for j, c in enumerate(np.round(counts))], 0)
-            leaf = relax(
-                replace(
-                    problem, lower=np.where(curved, pinned, lo), upper=np.where(curved, pinned, hi)
-                )
-            )
-            nodes += 1
-            if leaf.status == "optimal" and sign * leaf.objective > best_score:
-                best, best_score = leaf, sign * leaf.objective
-            continue
-        j = int(np.nonzero(frac)[0][0])
-        down, up = np.floor(counts[j]), np.floor(counts[j]) + 1
-        hi_down, lo_up = hi.copy(), lo.copy()
-        hi_down[j], lo_up[j] = cost_of(j, down), cost_of(j, up)
-        children = (
-            [(lo, hi_down), (lo_up, hi)] if counts[j] - down > 0.5 else [(lo_up, hi), (lo, hi_down)]
-        )
-        stack += [(a, b) for a, b in children if np.all(a <= b)]
-    if best is None:
-        assert root is not None
-        return root if root.status != "optimal" else replace(root, status="infeasible")
-    active = tuple("unit" if c else a for c, a in zip(curved, best.active, strict=True))
-    proven = not stack and best.upper_bound is None
-    return replace(best, active=active, upper_bound=None if proven else best_score * sign)
