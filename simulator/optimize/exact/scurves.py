@@ -235,12 +235,13 @@ def _partial(p: Problem, best: _Best, curves: Profiles, j: int, lo_j: float, hi_
         return best.offer(p, curves, lo, up)
 
     room = p.budget - (base_lo.sum() - base_lo[j])  # all that is left: short money's answer
-    grid = np.linspace(lo_j, min(hi_j, room), _PARTIAL_GRID + 1)[1:]
-    scores = [score(float(s)) for s in grid]
-    k = int(np.argmax(scores))
-    if not np.isfinite(scores[k]):
+    grid = np.linspace(lo_j, min(hi_j, room), _PARTIAL_GRID + 1)
+    scores = [score(float(s)) for s in grid[1:]]  # lo_j itself is the "off" pattern
+    k = int(np.argmax(scores)) + 1
+    if not np.isfinite(scores[k - 1]):
         return
-    a, b = float(grid[max(k - 1, 0)]), float(grid[min(k + 1, grid.size - 1)])
+    # the bracket reaches down to lo_j: the best spend can lie below the first grid step
+    a, b = float(grid[k - 1]), float(grid[min(k + 1, grid.size - 1)])
     r = (np.sqrt(5.0) - 1.0) / 2.0
     c, d = b - r * (b - a), a + r * (b - a)
     fc, fd = score(c), score(d)
