@@ -20,6 +20,7 @@ BUNDLE = (
     ".streamlit/config.toml",
     "scenarios/*.yaml",
     "scenarios/*.csv",
+    "scenarios/adsim.schema.json",
     "scenarios/batch/*.yaml",
 )
 

@@ -93,3 +93,32 @@ def test_the_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["schema"]) == 0
     out = capsys.readouterr().out
     assert json.loads(out) == json.loads(json.dumps(scenario_schema()))
+
+
+SCHEMA_FILE = ROOT / "scenarios" / "adsim.schema.json"
+MODELINE = "# yaml-language-server: $schema="
+
+
+def test_the_shipped_schema_file_is_what_adsim_schema_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Editors read scenarios/adsim.schema.json; it must not drift from the model.
+
+    After changing the scenario model: `adsim schema > scenarios/adsim.schema.json`.
+    """
+    assert main(["schema"]) == 0
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == capsys.readouterr().out
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_bundled_scenario_names_the_schema_on_its_first_line(path: Path) -> None:
+    """The modeline resolves (relative to the scenario, as the YAML extension reads it) to
+    the shipped schema, which validates the scenario."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith(MODELINE), first
+    target = (path.parent / first.removeprefix(MODELINE).strip()).resolve()
+    assert target == SCHEMA_FILE.resolve()
+    schema = json.loads(target.read_text(encoding="utf-8"))
+    data, _ = read_yaml(path)  # dates stay text, as an editor reads them
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    assert errors == []
