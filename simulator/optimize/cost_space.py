@@ -57,8 +57,10 @@ class CostCurve(Curve):
         for _ in range(_NEWTON_STEPS):
             k = self.cost(x) - y
             lo, hi = np.where(k < 0, x, lo), np.where(k > 0, x, hi)
-            slope = self.fee + self.per_conversion * self.inner.derivative(x)
             with np.errstate(invalid="ignore", divide="ignore"):
+                # 0 * inf (no per-conversion cost, a hill's infinite first marginal) is
+                # nan: the step is then not finite and the bisection takes over
+                slope = self.fee + self.per_conversion * self.inner.derivative(x)
                 step = x - k / slope
             inside = np.isfinite(step) & (step > lo) & (step < hi)
             new = np.where(inside, step, 0.5 * (lo + hi))
