@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.model.curve_set import CurveSet
-from simulator.model.curves import Curve, FloatArray, IntArray
+from simulator.model.curves import Curve, FloatArray, IntArray, Linear
 from simulator.optimize.problem import Group, Problem
 
 _NEWTON_STEPS = 80
@@ -39,7 +39,8 @@ class CostCurve(Curve):
 
     def cost(self, x: FloatArray) -> FloatArray:
         """``K(x)``: what spending ``x`` costs."""
-        return np.asarray(self.fee * x + self.per_conversion * self.inner.value(x))
+        bent = self.per_conversion * np.where(self.per_conversion > 0, self.inner.value(x), 0.0)
+        return np.asarray(self.fee * x + bent)  # no 0 * inf where an uncapped curve has none
 
     def spend(self, y: FloatArray) -> FloatArray:
         """``K^-1(y)``: safeguarded Newton on the increasing ``K`` inside ``[0, y / fee]``.
@@ -155,12 +156,34 @@ class CostMap:
         return self._curve().spend(np.asarray(y, dtype=float))
 
     def wrap(self, curves: CurveSet) -> CurveSet:
-        """A profile of the items (conversions, aov-weighted conversions) in cost."""
+        """A profile of the items (conversions, aov-weighted conversions) in cost.
+
+        Where cost is linear in spend the item stays its own family, rescaled: no
+        per-conversion cost (fees only: ``y = f x``), or a linear curve below its cap
+        (``y = (f + c r) x``, and past the cap only the fee grows). The allocator then
+        sees their flat marginals as flat; only the rest read through :class:`CostCurve`.
+        """
         if self.linear:
             return curves.scaled(np.ones_like(self.fee), 1.0 / self.fee)
-        return CurveSet(
-            ((CostCurve(curves, self.fee, self.per_conversion), np.arange(curves.n)),), curves.n
-        )
+        slope0 = self.curves.derivative(np.zeros(self.curves.n))
+        parts: list[tuple[Curve, IntArray]] = []
+        for curve, idx in curves:
+            idx = np.asarray(idx, dtype=np.intp)
+            fee, per = self.fee[idx], self.per_conversion[idx]
+            if isinstance(curve, Linear):
+                parts.append(
+                    (curve.scaled(np.ones(idx.size), 1.0 / (fee + per * slope0[idx])), idx)
+                )
+                continue
+            plain = per == 0
+            if plain.any():
+                k = np.nonzero(plain)[0]
+                parts.append((curve.take(k).scaled(np.ones(k.size), 1.0 / fee[k]), idx[k]))
+            if (~plain).any():
+                k = np.nonzero(~plain)[0]
+                inner = CurveSet(((curve.take(k), np.arange(k.size)),), int(k.size))
+                parts.append((CostCurve(inner, fee[k], per[k]), idx[k]))
+        return CurveSet(tuple(parts), curves.n)
 
 
 def in_cost_space(problem: Problem, cmap: CostMap) -> Problem:

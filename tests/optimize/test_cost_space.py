@@ -109,6 +109,46 @@ def test_halo_stages_commission_against_a_grid(write: Write) -> None:
     assert rec.totals["revenue"] <= grid * (1 + 1e-5)  # the grid gets close
 
 
+CPC = "type: funnel, pricing: cpc, cpc: 2, ctr: 0.02, cvr: 0.5"
+BENT_AND_LINEAR = """\
+name: bent-and-linear
+budget: {{total: 100000}}
+channels:
+  - id: a
+    response: {{type: hill, max_conversions: 900, half_saturation: 20000, shape: 0.8}}
+    aov: 100
+    fees: {{service_fee: 0.05, rebate: 0.1}}
+    commission: 0.1
+  - id: b
+    response: {{{b_response}}}
+    aov: 50
+{b_keys}"""
+
+
+@pytest.mark.parametrize(
+    ("b_response", "b_keys"),
+    [
+        (CPC, ""),  # a flat marginal beside a bent cost: once spent without limit (inf)
+        (CPC, "    commission: 0.2\n"),  # linear cost with commission: y = (f + c r) x
+        ("type: linear, cost_per_conversion: 4, max_conversions: 3000", "    commission: 0.2\n"),
+    ],
+    ids=["plain", "commission", "capped"],
+)
+def test_a_linear_channel_beside_commission_against_a_grid(
+    write: Write, b_response: str, b_keys: str
+) -> None:
+    """The capped case: past the cap only the fee grows, so its cost curve stays linear."""
+    cs = load_scenario(write(BENT_AND_LINEAR.format(b_response=b_response, b_keys=b_keys)))
+    rec = optimize(cs)
+    assert rec.status == "optimal"
+    assert rec.certificate.checked
+    assert all(np.isfinite(v) for v in rec.allocation.values())
+    assert rec.totals["cost"] <= cs.budget * (1 + 1e-9)
+    grid = _best_by_grid(cs, "revenue")
+    assert rec.totals["revenue"] >= grid * (1 - 1e-9)
+    assert rec.totals["revenue"] <= grid * (1 + 1e-4)
+
+
 def test_roi_target_on_cost_against_a_grid(write: Write) -> None:
     text = TWO.replace(
         "budget: {total: 100000}\n", "budget: {total: 100000}\ntargets: {roi_min: 2.3}\n"
