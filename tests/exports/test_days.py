@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,17 +99,24 @@ def test_a_total_plan_keeps_the_contracts_csv_and_no_weekly_file(
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["plan.csv"]
 
 
-def test_halo_lands_in_the_receivers_days_as_in_its_totals(write: Callable[..., Path]) -> None:
-    """Each channel's days sum to its totals, halo received included (CONTRACT.md 1c)."""
-    cs = load_scenario(write(MONEY_DAILY))
-    result = optimize(cs, plan="daily")
-    rows = _read(PLAN_KINDS["csv"].render(PlanExport(cs, result)))
-    search = result.channels["search"]
-    assert search["halo_conversions"] > 1  # the test means something
+def test_halo_lands_in_the_receivers_days_as_in_its_totals(
+    write: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each channel's days sum to its totals, halo received included (CONTRACT.md 1c):
+    ``adsim optimize --plan daily --out plan.csv`` against its own JSON."""
+    path, out = write(MONEY_DAILY), tmp_path / "plan.csv"
+    code = main(["optimize", str(path), "--plan", "daily", "--format", "json", "--out", str(out)])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    rows = _read(out.read_bytes())
+    cs = load_scenario(path)
+    assert doc["channels"]["search"]["halo_conversions"] > 1  # the test means something
     for cid in cs.channel_ids:
         for key in ("conversions", "revenue"):
             days = sum(float(r[key]) for r in rows if r["channel"] == cid)
-            assert days == pytest.approx(result.channels[cid][key], rel=1e-9), (cid, key)
+            assert days == pytest.approx(doc["channels"][cid][key], rel=1e-9), (cid, key)
+    result = optimize(cs, plan="daily")
+    assert result.allocation == pytest.approx(doc["allocation"], rel=1e-12)
     # day by day: the receiver's own landed conversions plus 0.3 of what notes landed
     halo_line = "    halo: [{to: search, conversions_per_conversion: 0.3}]\n"
     assert halo_line in MONEY_DAILY

@@ -59,3 +59,25 @@ def test_the_optimum_levels_the_marginal_per_cost(write: Write) -> None:
     assert got["notes"] == pytest.approx(got["search"], rel=1e-4)
     raw = [rec.channels[c]["marginal_roi"] for c in cs.channel_ids]
     assert raw[0] != pytest.approx(raw[1], rel=1e-2)  # per spend they differ
+
+
+def test_ad_sets_and_their_channel_by_the_closed_form(write: Write) -> None:
+    """Without halo or stages, d cost / d spend = fee factor + commission x marginal ROI, so
+    the marginal per yuan of cost is m / (f + c m), for each ad set and for the channel."""
+    from tests.test_evaluate import SEGMENTS
+
+    line = "  - id: douyin_feed\n"
+    assert line in SEGMENTS
+    text = SEGMENTS.replace(
+        line, line + "    fees: {service_fee: 0.1, rebate: 0.02}\n    commission: 0.07\n"
+    )
+    cs = load_scenario(write(text, "segs.yaml"))
+    split = {"douyin_feed/women_18_35": 30000, "douyin_feed/men_18_35": 10000, "coupon_sms": 5000}
+    res = evaluate(cs, split)
+    got = marginal_roi_per_cost(cs, res)
+    f, c = 1 + 0.1 - 0.02, 0.07
+    for key in ("douyin_feed/women_18_35", "douyin_feed/men_18_35", "douyin_feed"):
+        m = (res.ad_sets.get(key) or res.channels[key])["marginal_roi"]
+        assert got[key] == pytest.approx(m / (f + c * m), rel=1e-5), key
+    assert got["coupon_sms"] == pytest.approx(res.channels["coupon_sms"]["marginal_roi"], rel=1e-5)
+    assert got["douyin_feed/women_18_35"] != pytest.approx(got["douyin_feed/men_18_35"], rel=1e-3)
