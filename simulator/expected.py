@@ -121,6 +121,10 @@ def evaluate_plan(
     if not series:
         return out
     conv_series, rev_series = _land(cs, produced), _land(cs, produced * value)
+    if cs.money.has_halo:  # a receiver's day holds the halo its sources landed that day
+        halo = np.swapaxes(cs.money.received(np.swapaxes(conv_series, -1, -2)), -1, -2)
+        conv_series = conv_series + halo
+        rev_series = rev_series + halo * cs.aov[:, None]
     return Outcome(
         **{**out.__dict__, "daily_conversions": conv_series, "daily_revenue": rev_series}
     )

@@ -365,3 +365,34 @@ def test_batch_outputs_get_the_shared_file_mode(
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {
         p.name: "0o644" for p in files
     }
+
+
+def test_the_table_shows_cost_and_marginal_roi_per_yuan_of_cost(
+    capsys: pytest.CaptureFixture[str], write: Callable[..., Path], core_file: Path
+) -> None:
+    from simulator import evaluate, load_scenario
+    from tests.money_scenario import MONEY, SPLIT
+    from tests.optimize.test_marginal_per_cost import search_by_hand
+
+    path = write(MONEY)
+    split = write("allocation: {notes: 50000, search: 40000}\n", "split.yaml")
+    code, out, _ = run(capsys, "evaluate", str(path), "--split", str(split))
+    assert code == 0
+    head = next(line for line in out.splitlines() if "channel" in line)
+    assert [c.strip() for c in head.strip("┃ ").split("┃")][1:4] == [
+        "spend (CNY)",
+        "cost (CNY)",
+        "share",
+    ]
+    res = evaluate(load_scenario(path), SPLIT)
+    search = next(line for line in out.splitlines() if line.startswith("│ search"))
+    cells = [c.strip() for c in search.strip("│ ").split("│")]
+    assert cells[2] == f"{res.channels['search']['cost']:,.0f}"
+    assert cells[2] != cells[1]  # fees, commission and stage costs
+    assert cells[-1] == f"{search_by_hand(40_000):,.2f}"
+    assert cells[-1] != f"{res.channels['search']['marginal_roi']:,.2f}"  # not per spend
+    total = next(line for line in out.splitlines() if line.startswith("│ total"))
+    assert f"{res.totals['cost']:,.0f}" in total
+    code, out, _ = run(capsys, "optimize", str(core_file))
+    assert "spend (CNY)" in out
+    assert "cost (" not in out  # cost is spend: the table is as before

@@ -8,13 +8,14 @@ from simulator.app_pages.state import lang, remove_variant_cb
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio import format as fmt
+from simulator.studio import money
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
 from simulator.studio.variants import MAX_VARIANTS, describe, falls_short, placed_text
 
 # The engine's what-if note on a split above the budget (simulator/model/split.py).
 BUDGET_WARNING = "the split spends "
-KPIS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "profit")
+KPIS = money.CARD_KPIS
 CSS = """<style>
 div[class*="st-key-kpi_ok_"]{background:#f1faf5;border-left:6px solid #2e9e5b}
 div[class*="st-key-kpi_bad_"]{background:#fdf3f2;border-left:6px solid #d64545}
@@ -46,15 +47,18 @@ def _metrics(
     result: Result,
     deltas: dict[str, float | None],
     over_budget: bool = False,
+    keys: tuple[str, ...] = KPIS,
 ) -> None:
     shown = fmt.defined(result.totals)  # no ratio beside a spend shown as ¥0
-    for key in KPIS:
+    lg = lang()
+    for key in keys:
         better = fmt.BETTER[key]
         st.metric(
-            t(key, lang()),
+            money.kpi_label(cs, key, lg),
             fmt.metric(key, shown.get(key), cs.currency),
             delta=fmt.delta(key, deltas.get(key), cs.currency),
             delta_color="off" if better == 0 else ("inverse" if better < 0 else "normal"),
+            help=money.kpi_help(cs, key, lg),
         )
     for w in result.warnings:
         if not (over_budget and w.startswith(BUDGET_WARNING)):  # the breach says it, in words
@@ -75,7 +79,9 @@ def _limits(cs: CompiledScenario, col: Column) -> None:
         )
 
 
-def kpi_card(cs: CompiledScenario, col: Column, title: str, i: int) -> None:
+def kpi_card(
+    cs: CompiledScenario, col: Column, title: str, i: int, keys: tuple[str, ...] = KPIS
+) -> None:
     """One column's card; its container key carries the status for the CSS colours.
 
     The title is held to two lines (the full title on hover), so a long variant's card
@@ -102,7 +108,7 @@ def kpi_card(cs: CompiledScenario, col: Column, title: str, i: int) -> None:
             st.info(t("optimize_pending", lang()))
             return
         over = any(b.kind == "over_budget" for b in col.breaches)
-        _metrics(cs, col.result, col.deltas, over)
+        _metrics(cs, col.result, col.deltas, over, keys)
 
 
 def comparison(cs: CompiledScenario, columns: list[Column]) -> list[str]:
@@ -113,7 +119,8 @@ def comparison(cs: CompiledScenario, columns: list[Column]) -> list[str]:
         describe(c.variant, lg, cs.labels, i, c.actual_percent) for i, c in enumerate(columns)
     ]
     boxes = st.columns(1 + MAX_VARIANTS)
+    keys = money.card_kpis(cs, [c.result for c in columns])  # cost, total ROI where they mean
     for i, (box, col) in enumerate(zip(boxes, columns, strict=False)):
         with box:  # the card's title is the asked change; what was placed is said below it
-            kpi_card(cs, col, describe(col.variant, lg, cs.labels, i), i)
+            kpi_card(cs, col, describe(col.variant, lg, cs.labels, i), i, keys)
     return titles

@@ -17,6 +17,8 @@ from simulator.app_pages.fan import fan_tab
 from simulator.app_pages.front import front_tab
 from simulator.app_pages.state import lang
 from simulator.model.compiled import CompiledScenario
+from simulator.studio import format as fmt
+from simulator.studio import money
 from simulator.studio.compare import Column
 from simulator.studio.curves import CurveSample, channel_upper, sample_alone
 from simulator.studio.i18n import t
@@ -102,8 +104,9 @@ def split_tab(cs: CompiledScenario, done: Done) -> None:
     chart(figures.split_figure(alloc, cs.labels, cs.currency, lang()), "fig_split")
 
 
-def funnel_tab(done: Done) -> None:
-    """One funnel per plan, side by side (stacked on a phone)."""
+def funnel_tab(cs: CompiledScenario, done: Done) -> None:
+    """One funnel per plan, side by side (stacked on a phone); then, for each channel with
+    funnel stages, its stages' counts per plan (clicks → 注册 → 进群 → 首单)."""
     from simulator.studio import figures
 
     lg = lang()
@@ -113,6 +116,14 @@ def funnel_tab(done: Done) -> None:
         with cells[i % len(cells)]:
             chart(figures.funnel_figure(title, totals, lg, i), f"fig_funnel_{i}")
     st.caption(t("funnel_note", lg))
+    results = [(ti, c.result) for ti, c in done if c.result]
+    for cid in money.staged_channels(cs):
+        st.markdown(f"**{fmt.plain(t('funnel_stages', lg, channel=cs.labels.get(cid, cid)))}**")
+        cells = st.columns(max(1, min(len(results), 4)))
+        for i, (title, result) in enumerate(results):
+            with cells[i % len(cells)]:
+                fig = figures.stages_figure(title, money.stage_rows(result, cid, lg), lg, i)
+                chart(fig, f"fig_stages_{cid}_{i}")
 
 
 def _optimiser(col: Column) -> bool:
@@ -128,7 +139,7 @@ def charts(cs: CompiledScenario, columns: list[Column], titles: list[str], ident
     draw: tuple[Callable[[], None], ...] = (
         lambda: curves_tab(cs, columns, titles, identity),
         lambda: split_tab(cs, done),
-        lambda: funnel_tab(done),
+        lambda: funnel_tab(cs, done),
         lambda: fan_tab(cs, done, identity),
         lambda: daily_tab(cs, identity),
         lambda: front_tab(cs, identity, plans, columns, titles),

@@ -1,5 +1,6 @@
 """The comparison table: plans as columns, KPIs as rows, deltas against the baseline;
-below it one plan's channels (spend, share, change, ROI, marginal ROI, binding limit)."""
+below it one plan's channels (spend, cost where it differs, share, change, halo received,
+ROI, marginal ROI per yuan of cost, binding limit)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 from simulator.app_pages.state import lang
 from simulator.model.compiled import CompiledScenario
 from simulator.studio import format as fmt
+from simulator.studio import money
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
 from simulator.studio.table import Cell, ChannelRow, channel_table, kpi_table
@@ -36,7 +38,7 @@ def kpis(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> None
     lg = lang()
     rows = kpi_table(cs, columns)
     titles = unique(titles)
-    body = {t("kpi", lg): [t(_ROW_LABEL.get(key, key), lg) for key in rows]}
+    body = {t("kpi", lg): [money.kpi_label(cs, _ROW_LABEL.get(key, key), lg) for key in rows]}
     for i, title in enumerate(titles):
         body[title] = [_text(cells[i], key, cs.currency) for key, cells in rows.items()]
     st.dataframe(body, hide_index=True, width="stretch", key="kpi_table")
@@ -52,22 +54,27 @@ def channels(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> 
         format_func=lambda i: titles[i],
         key="channel_plan",
     )
-    rows = channel_table(cs, columns[pick or 0], columns[0])
+    column = columns[pick or 0]
+    rows = channel_table(cs, column, columns[0])
     cur = cs.currency
-    st.dataframe(
-        {
-            t("channel", lg): [cs.labels.get(r.channel, r.channel) for r in rows],
-            t("spend", lg): [fmt.money(r.spend, cur) for r in rows],
-            t("channel_share", lg): ["–" if r.share is None else f"{r.share:.1%}" for r in rows],
-            t("channel_change", lg): [fmt.delta("spend", r.change, cur) or "–" for r in rows],
-            t("roi", lg): [fmt.ratio(r.roi) for r in rows],
-            t("marginal_roi", lg): [fmt.ratio(r.marginal_roi) for r in rows],
-            t("binding", lg): [_binding(r, cur, lg) for r in rows],
-        },
-        hide_index=True,
-        width="stretch",
-        key="channel_table",
-    )
+    body = {
+        t("channel", lg): [cs.labels.get(r.channel, r.channel) for r in rows],
+        t("spend", lg): [fmt.money(r.spend, cur) for r in rows],
+    }
+    if money.cost_differs([column.result]):
+        body[t("cost", lg)] = [fmt.money(r.cost, cur) for r in rows]
+    body |= {
+        t("channel_share", lg): ["–" if r.share is None else f"{r.share:.1%}" for r in rows],
+        t("channel_change", lg): [fmt.delta("spend", r.change, cur) or "–" for r in rows],
+    }
+    if money.has_halo(cs):
+        body[t("halo_conversions", lg)] = [fmt.count(r.halo_conversions) for r in rows]
+    body |= {
+        money.roi_label(cs, lg): [fmt.ratio(r.roi) for r in rows],
+        t("marginal_roi", lg): [fmt.ratio(r.marginal_roi) for r in rows],
+        t("binding", lg): [_binding(r, cur, lg) for r in rows],
+    }
+    st.dataframe(body, hide_index=True, width="stretch", key="channel_table")
 
 
 def table(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> None:

@@ -17,6 +17,7 @@ from simulator.io.errors import ScenarioError
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio import format as fmt
+from simulator.studio import money
 from simulator.studio.i18n import t
 from simulator.studio.wording import with_labels
 
@@ -49,7 +50,7 @@ def _totals_row(cs: CompiledScenario, title: str, shown: Result, other: Result |
         a, b = mine.get(key), theirs.get(key)
         diff = a - b if a is not None and b is not None else None
         box.metric(
-            t(key, lang()),
+            money.kpi_label(cs, key, lang()),  # "Incremental ROI" beside a baseline
             fmt.metric(key, a, cs.currency),
             delta=fmt.delta(key, diff, cs.currency),
             delta_color="inverse" if better < 0 else "normal",

@@ -15,7 +15,13 @@ import streamlit as st
 from simulator.app_pages.loading import bundled, default_file
 from simulator.app_pages.state import add_link_problems, lang, reset_edits, ss, studio
 from simulator.model.compiled import CompiledScenario
-from simulator.studio.edits import RATE_FIELDS, TARGET_FIELDS, channel_fields, edit_bounds
+from simulator.studio.edits import (
+    RATE_FIELDS,
+    TARGET_FIELDS,
+    channel_fields,
+    edit_bounds,
+    money_fields,
+)
 from simulator.studio.i18n import EN, LANGUAGE_NAMES, t
 from simulator.studio.share_fit import fit_scenario
 
@@ -156,6 +162,8 @@ def _channel_assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
                 step=0.001 if rate else max(f.value / 20, 0.01),
                 format="%.4f" if rate else "%.2f",
             )
+        for f in money_fields(data, cid):  # fees and commission: shares of spend, revenue
+            number_edit(field_label(f.name, lg), f.key, f.value, step=0.01, format="%.3f")
         st.button(t("reset_assumptions", lg), on_click=reset_edits, key="reset_edits")
 
 

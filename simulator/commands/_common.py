@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # rich loads when a table is printed: `--format json` never p
     from rich.console import Console, JustifyMethod
 
     from simulator.exports.registry import Registry
+    from simulator.model.compiled import CompiledScenario
 
 
 def add_format(p: argparse.ArgumentParser, default: str = "table") -> None:
@@ -57,53 +58,62 @@ def fmt(value: Any, kind: str = "money") -> str:
     return f"{value:,.0f}"
 
 
-def result_table(result: Result, currency: str) -> None:
-    """A readable table of a result: one row per channel (and ad set), then the totals."""
+def _cost_shown(result: Result) -> bool:
+    """Whether the table needs a cost column: some row pays more (or less) than its spend."""
+    rows = [result.totals, *result.channels.values(), *result.ad_sets.values()]
+    return any(r.get("cost", r["spend"]) != r["spend"] for r in rows)
+
+
+def result_table(result: Result, cs: CompiledScenario) -> None:
+    """A readable table of a result: one row per channel (and ad set), then the totals.
+
+    A cost column follows spend only where some cost differs from spend (fees, commission,
+    stage costs); ROI and CAC are the engine's (over cost), and the marginal ROI is per
+    yuan of cost, as the explanations say it (``marginal_roi_per_cost``).
+    """
     from rich.table import Table
 
+    from simulator.optimize.explain.marginals import marginal_roi_per_cost
+
     out = console()
+    marginal = marginal_roi_per_cost(cs, result)
+    with_cost = _cost_shown(result)
     title = f"{result.scenario} · {result.status}"
     table = Table(title=title, title_justify="left", show_footer=True)
-    cols: list[tuple[str, JustifyMethod, str | None]] = [
-        ("channel", "left", None),
-        (f"spend ({currency})", "right", "money"),
-        ("share", "right", None),
-        ("conversions", "right", "count"),
-        ("new cust.", "right", "count"),
-        ("revenue", "right", "money"),
-        ("ROI", "right", "ratio"),
-        ("CAC", "right", "ratio"),
-        ("marginal ROI", "right", "ratio"),
-    ]
     t = result.totals
-    spend_total = t["spend"] or 1.0
-    footer = [
-        "total",
-        fmt(t["spend"]),
-        "100%",
-        fmt(t["conversions"], "count"),
-        fmt(t["new_customers"], "count"),
-        fmt(t["revenue"]),
-        fmt(t["roi"], "ratio"),
-        fmt(t["cac"], "ratio"),
-        "",
+    cost_col: list[tuple[str, JustifyMethod, str]] = [
+        (f"cost ({cs.currency})", "right", fmt(t["cost"]))
     ]
-    for (name, justify, _), foot in zip(cols, footer, strict=True):
+    cols: list[tuple[str, JustifyMethod, str]] = [
+        ("channel", "left", "total"),
+        (f"spend ({cs.currency})", "right", fmt(t["spend"])),
+        *(cost_col if with_cost else []),
+        ("share", "right", "100%"),
+        ("conversions", "right", fmt(t["conversions"], "count")),
+        ("new cust.", "right", fmt(t["new_customers"], "count")),
+        ("revenue", "right", fmt(t["revenue"])),
+        ("ROI", "right", fmt(t["roi"], "ratio")),
+        ("CAC", "right", fmt(t["cac"], "ratio")),
+        ("marginal ROI", "right", ""),
+    ]
+    for name, justify, foot in cols:
         table.add_column(name, justify=justify, footer=foot, no_wrap=True)
-    rows = dict(result.channels)
+    spend_total = t["spend"] or 1.0
+    rows = {k: (k, row) for k, row in result.channels.items()}
     for key, row in result.ad_sets.items():
-        rows[f"  {key}"] = row
-    for name, row in rows.items():
+        rows[f"  {key}"] = (key, row)
+    for name, (key, row) in rows.items():
         table.add_row(
             name,
             fmt(row["spend"]),
+            *([fmt(row["cost"])] if with_cost else []),
             f"{row['spend'] / spend_total:.0%}",
             fmt(row["conversions"], "count"),
             fmt(row["new_customers"], "count"),
             fmt(row["revenue"]),
             fmt(row["roi"], "ratio"),
             fmt(row["cac"], "ratio"),
-            fmt(row["marginal_roi"], "ratio"),
+            fmt(marginal.get(key), "ratio"),
         )
     out.print(table)
     extra = [f"profit {fmt(t['profit'])}", f"LTV/CAC {fmt(t.get('ltv_cac'), 'ratio')}"]

@@ -31,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(result.to_json())
     else:
-        result_table(result, sc.currency)
+        result_table(result, sc)
     return 0

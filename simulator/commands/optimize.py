@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(result.to_json())
     else:
-        result_table(result, sc.currency)
+        result_table(result, sc)
     if result.status == "unverified":
         print(
             "error: the plan breaks a constraint the solver believed it kept "

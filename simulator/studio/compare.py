@@ -61,7 +61,8 @@ def deltas(result: Result, baseline: Result) -> dict[str, float | None]:
     """Each headline total minus the baseline's (None where either is undefined)."""
     out: dict[str, float | None] = {}
     mine, base = defined(result.totals), defined(baseline.totals)
-    for key in TOTAL_KEYS:
+    extra = [k for k in ("total_revenue", "total_roi") if k in mine]  # with a baseline
+    for key in (*TOTAL_KEYS, *extra):
         a, b = mine.get(key), base.get(key)
         ok = a is not None and b is not None and math.isfinite(a) and math.isfinite(b)
         out[key] = (a - b) if ok and a is not None and b is not None else None

@@ -25,6 +25,9 @@ Edits = Mapping[str, float | None]
 RESPONSE_FIELDS: dict[str, tuple[str, ...]] = {k: f.editable for k, f in FAMILIES.items()}
 TARGET_FIELDS = ("roi_min", "cac_max")
 RATE_FIELDS = frozenset({"ctr", "cvr"})  # shares: at most 1
+# What a channel costs beyond its spend (CONTRACT.md 1c), offered on every channel (0 when
+# the file leaves them out): edit key suffix -> the schema's highest value.
+MONEY_FIELDS: dict[str, float] = {"fees.service_fee": 10.0, "fees.rebate": 1.0, "commission": 1.0}
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,21 @@ def channel_fields(data: Mapping[str, Any], channel: str) -> list[Field]:
     return out
 
 
+def money_fields(data: Mapping[str, Any], channel: str) -> list[Field]:
+    """The fees and commission of ``channel``: its values, 0 where the file has none."""
+    ch = _channel(data, channel)
+    if ch is None:
+        return []
+    out = []
+    for path in MONEY_FIELDS:
+        node: Any = ch
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        value = float(node) if isinstance(node, int | float) else 0.0
+        out.append(Field(f"channels.{channel}.{path}", path.rsplit(".", 1)[-1], value))
+    return out
+
+
 def _channel(data: Mapping[str, Any], channel: str) -> dict[str, Any] | None:
     for ch in data.get("channels") or []:
         if isinstance(ch, dict) and str(ch.get("id")) == channel:
@@ -65,7 +83,8 @@ def editable_keys(data: Mapping[str, Any]) -> list[str]:
     keys = ["budget.total", *(f"targets.{name}" for name in TARGET_FIELDS)]
     for ch in data.get("channels") or []:
         if isinstance(ch, dict):
-            keys += [f.key for f in channel_fields(data, str(ch.get("id")))]
+            cid = str(ch.get("id"))
+            keys += [f.key for f in [*channel_fields(data, cid), *money_fields(data, cid)]]
     return keys
 
 
@@ -80,6 +99,9 @@ def edit_bounds(key: str) -> tuple[float, float | None]:
         return 1.0, None
     if key.startswith("targets."):
         return 0.0, None
+    money = key.split(".", 2)[-1] if key.startswith("channels.") else ""
+    if money in MONEY_FIELDS:  # a share: 0 is no fee (validation keeps 1 + fee - rebate > 0)
+        return 0.0, MONEY_FIELDS[money]
     return 1e-6, 1.0 if key.rsplit(".", 1)[-1] in RATE_FIELDS else None
 
 
@@ -105,7 +127,9 @@ def apply_edits(data: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
         else:
             raise KeyError(f"{key}: not an editable assumption")
         for part in path[:-1]:
-            node = node.setdefault(part, {})
+            if not isinstance(node.get(part), dict):  # ``fees:`` absent or left empty
+                node[part] = {}
+            node = node[part]
         if value is None:
             node.pop(path[-1], None)
         else:

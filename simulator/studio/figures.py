@@ -303,7 +303,21 @@ def funnel_figure(name: str, totals: Mapping[str, float], lang: str, i: int = 0)
     plain; one figure per plan, so plans never stack into one funnel.
     """
     stages = [t(st, lang) for st in FUNNEL_STAGES]
-    values = [totals.get(st) for st in FUNNEL_STAGES]
+    return _funnel(name, stages, [totals.get(st) for st in FUNNEL_STAGES], lang, i)
+
+
+def stages_figure(
+    name: str, stages: Sequence[tuple[str, float | None]], lang: str, i: int = 0
+) -> go.Figure:
+    """One channel's funnel stages in one plan (clicks -> 注册 -> 进群 -> 首单): ``stages`` are
+    (label, count) pairs top down, the counts the engine's ``channels.*.stages``."""
+    return _funnel(name, [s for s, _ in stages], [v for _, v in stages], lang, i)
+
+
+def _funnel(
+    name: str, stages: Sequence[str], values: Sequence[float | None], lang: str, i: int
+) -> go.Figure:
+    """A funnel of ``stages``, each with its count and its rate over the stage above."""
     x = [v if v is not None and math.isfinite(v) else 0.0 for v in values]
     text = [f"{x[0]:,.0f}"]
     for k in range(1, len(x)):
@@ -313,7 +327,7 @@ def funnel_figure(name: str, totals: Mapping[str, float], lang: str, i: int = 0)
         {
             "type": "funnel",
             "name": name,
-            "y": stages,
+            "y": list(stages),
             "x": x,
             "text": text,
             "textinfo": "text",

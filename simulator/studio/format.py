@@ -19,9 +19,23 @@ BETTER = {
     "roi": 1,
     "cac": -1,
     "profit": 1,
+    "total_revenue": 1,
+    "total_roi": 1,
 }
-MONEY = frozenset({"spend", "cost", "revenue", "profit", "cac", "ltv", "repeat_revenue"})
-RATIOS = frozenset({"roi", "ltv_cac", "marginal_roi"})
+MONEY = frozenset(
+    {
+        "spend",
+        "cost",
+        "revenue",
+        "profit",
+        "cac",
+        "ltv",
+        "repeat_revenue",
+        "baseline_revenue",
+        "total_revenue",
+    }
+)
+RATIOS = frozenset({"roi", "ltv_cac", "marginal_roi", "total_roi"})
 
 # Money is shown without decimals and customers as whole numbers, so up to half a unit a
 # card reads 0; a ratio over that 0 is no number (the optimiser's answer to an unreachable

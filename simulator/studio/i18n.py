@@ -250,6 +250,23 @@ EN: dict[str, str] = {
     "status_evaluated": "evaluated",
     "status_feasible": "feasible",
     "explanations_some_english": "Some sentences are in English.",
+    # money of CONTRACT.md 1c: cost beside spend, paid vs organic, halo, funnel stages
+    "roi_incremental": "Incremental ROI",
+    "roi_incremental_help": "Paid (incremental) revenue / cost, without the organic baseline.",
+    "total_roi": "Total ROI",
+    "total_roi_help": "Paid plus organic (baseline) revenue / cost.",
+    "baseline_revenue": "Organic revenue",
+    "total_revenue": "Total revenue",
+    "halo_conversions": "Halo conversions",
+    "cost_help": "What the advertiser pays: spend with service fees, less rebates, plus "
+    "commission on revenue and stage costs.",
+    "field_service_fee": "Service fee (share of spend)",
+    "field_rebate": "Rebate (share of spend)",
+    "field_commission": "Commission (share of revenue)",
+    "funnel_stages": "{channel}: funnel stages",
+    "stage_register": "Sign-ups",
+    "stage_join_group": "Joined group",
+    "stage_first_order": "First orders",
 }
 
 ZH: dict[str, str] = {
@@ -491,6 +508,21 @@ ZH: dict[str, str] = {
     "status_evaluated": "已评估",
     "status_feasible": "可行",
     "explanations_some_english": "部分说明为英文。",
+    "roi_incremental": "增量ROI",
+    "roi_incremental_help": "付费带来的增量 GMV / 成本，不含自然流量。",
+    "total_roi": "总ROI",
+    "total_roi_help": "（付费 + 自然流量）GMV / 成本。",
+    "baseline_revenue": "自然流量 GMV",
+    "total_revenue": "总 GMV",
+    "halo_conversions": "光环转化",
+    "cost_help": "广告主实际支付：花费加服务费、减返点，再加 GMV 佣金与环节成本。",
+    "field_service_fee": "服务费（占花费）",
+    "field_rebate": "返点（占花费）",
+    "field_commission": "佣金（占 GMV）",
+    "funnel_stages": "{channel}：漏斗环节",
+    "stage_register": "注册",
+    "stage_join_group": "进群",
+    "stage_first_order": "首单",
 }
 
 LABELS = {"en": EN, "zh": ZH}

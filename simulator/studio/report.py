@@ -23,6 +23,7 @@ from simulator.about import version
 from simulator.model.compiled import CompiledScenario
 from simulator.results import TOTAL_KEYS, Result
 from simulator.studio import format as fmt
+from simulator.studio import money
 from simulator.studio import report_data as data
 from simulator.studio.compare import Column
 from simulator.studio.curves import sample_curves
@@ -110,7 +111,8 @@ def _status(col: Column, lang: str) -> dict[str, str]:
 def kpi_data(cs: CompiledScenario, columns: Sequence[Column], lang: str) -> dict[str, Any]:
     """Rows of totals, one column per plan, with the delta against the baseline."""
     rows = []
-    for key in TOTAL_KEYS:
+    keys = TOTAL_KEYS + (money.BASELINE_TOTALS if money.has_baseline(cs) else ())
+    for key in keys:
         cells: list[tuple[str, str | None]] = []
         for c in columns:
             if c.result is None:
@@ -118,7 +120,7 @@ def kpi_data(cs: CompiledScenario, columns: Sequence[Column], lang: str) -> dict
                 continue
             value = fmt.metric(key, fmt.defined(c.result.totals).get(key), cs.currency)
             cells.append((value, fmt.delta(key, c.deltas.get(key), cs.currency)))
-        rows.append((t(key, lang), cells))
+        rows.append((money.roi_label(cs, lang) if key == "roi" else t(key, lang), cells))
     status = [_status(c, lang) for c in columns]
     return {"heads": _titles(cs, columns, lang), "rows": rows, "status": status}
 
@@ -224,6 +226,7 @@ def build_report(
     from_optimizer = rec is not None and variant is not None and variant.kind == "optimize"
     notes = [rec.message, *rec.explanations] if rec is not None and lang == "en" else []
     warnings = sorted({x for c in columns if c.result for x in c.result.warnings})
+    shown = data.channel_columns(cs, base, plan)
     if lang == "zh":  # the engine's warnings are English sentences: read back in Chinese
         from simulator.studio.explain_zh import channel_names, to_zh
 
@@ -249,9 +252,11 @@ def build_report(
             cert_ok=rec is not None and rec.certificate is not None and rec.certificate.checked,
             kpi=kpi_data(cs, columns, lang),
             channels_title=w("channels_title", lang, plan=titles[at], base=titles[0]),
-            channel_heads=data.channel_heads(lang),
-            channel_rows=data.channel_rows(cs, base, plan, rec if from_optimizer else None, lang),
-            total_cells=data.total_cells(cs, base, plan),
+            channel_heads=data.channel_heads(cs, shown, lang),
+            channel_rows=data.channel_rows(
+                cs, base, plan, rec if from_optimizer else None, lang, shown
+            ),
+            total_cells=data.total_cells(cs, base, plan, shown),
             changes_title=w("changes_title", lang, base=titles[0]),
             waterfall_title=w("waterfall_title", lang, base=titles[0], plan=titles[at]),
             ltv=_ltv(cs, plan, lang),

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario
+from simulator.optimize.explain.marginals import marginal_roi_per_cost
 from simulator.optimize.lineitems import channel_bounds
 from simulator.results import Result
 from simulator.studio import format as fmt
+from simulator.studio import money
 from simulator.studio.compare import Column
 from simulator.studio.daily import event_spans
 from simulator.studio.i18n import t
@@ -25,7 +27,21 @@ from simulator.studio.report_words import limit_word, w
 
 _SATURATED = 1e-9  # a marginal ROI this small: more spend buys nothing
 _KEPT = 0.05  # a move under 5% of the current spend reads as "kept" (as the optimiser says)
-CHANNEL_COLUMNS = ("spend", "share", "change", "conversions", "revenue", "roi", "marginal_roi")
+# every column the per-channel table can show; ``channel_columns`` picks the scenario's
+CHANNEL_COLUMNS = (
+    "spend",
+    "cost",
+    "share",
+    "change",
+    "conversions",
+    "halo_conversions",
+    "revenue",
+    "roi",
+    "marginal_roi",
+    "cac",
+    "limit",
+)
+_HEADS = {"share": "c_share", "change": "c_change", "limit": "c_limit"}
 
 
 @dataclass(frozen=True)
@@ -70,52 +86,78 @@ def _number(value: object) -> float | None:
     return None
 
 
-def channel_heads(lang: str) -> list[str]:
-    keys = ("spend", "c_share", "c_change", "conversions", "revenue", "roi", "marginal_roi")
-    return [w(k, lang) for k in (*keys, "cac", "c_limit")]
+def channel_columns(cs: CompiledScenario, base: Result, plan: Result) -> tuple[str, ...]:
+    """The table's columns: cost where some cost differs from spend, halo where any."""
+    skip = set()
+    if not money.cost_differs([base, plan]):
+        skip.add("cost")
+    if not money.has_halo(cs):
+        skip.add("halo_conversions")
+    return tuple(c for c in CHANNEL_COLUMNS if c not in skip)
+
+
+def channel_heads(cs: CompiledScenario, columns: Sequence[str], lang: str) -> list[str]:
+    """Column titles; the ROI is named the incremental one beside an organic baseline."""
+    return [money.roi_label(cs, lang) if c == "roi" else w(_HEADS.get(c, c), lang) for c in columns]
+
+
+def _cell(cs: CompiledScenario, key: str, value: object) -> Cell:
+    """A number as the table shows it, with its raw value."""
+    number = _number(value)
+    if key in ("conversions", "halo_conversions"):
+        return Cell(fmt.count(number), number)
+    if key in ("roi", "marginal_roi"):
+        return Cell(fmt.ratio(number), number)
+    return Cell(fmt.money(number, cs.currency, 2 if key == "cac" else 0), number)
 
 
 def channel_rows(
-    cs: CompiledScenario, base: Result, plan: Result, rec: Result | None, lang: str
+    cs: CompiledScenario,
+    base: Result,
+    plan: Result,
+    rec: Result | None,
+    lang: str,
+    columns: Sequence[str] = CHANNEL_COLUMNS,
 ) -> list[ChannelRow]:
-    """Spend, share, change against ``base``, outcomes, ratios, and what holds each channel."""
+    """Spend, share, change against ``base``, outcomes, ratios, and what holds each channel.
+
+    The marginal ROI is per yuan of cost (the engine's marginal over d cost / d spend),
+    what the optimiser levels; without fees it is the JSON's ``marginal_roi``.
+    """
     total = sum(plan.channels[c]["spend"] for c in cs.channel_ids) or 1.0
+    marginal = marginal_roi_per_cost(cs, plan)
     rows = []
     for cid in cs.channel_ids:
-        row = fmt.defined(plan.channels[cid])
+        row = fmt.defined(plan.channels[cid]) | {"marginal_roi": marginal.get(cid)}
         spend, before = plan.channels[cid]["spend"], base.channels[cid]["spend"]
         change = spend - before
         state = rec.channels[cid].get("active", "") if rec is not None else ""
-        cells = [
-            Cell(fmt.money(spend, cs.currency), spend),
-            Cell(f"{spend / total:.1%}", spend / total),
-            Cell(fmt.delta("spend", change, cs.currency) or "0", change),
-            Cell(fmt.count(row.get("conversions")), _number(row.get("conversions"))),
-            Cell(fmt.money(row.get("revenue"), cs.currency), _number(row.get("revenue"))),
-            Cell(fmt.ratio(row.get("roi")), _number(row.get("roi"))),
-            Cell(fmt.ratio(row.get("marginal_roi")), _number(row.get("marginal_roi"))),
-            Cell(fmt.money(row.get("cac"), cs.currency, 2), _number(row.get("cac"))),
-            Cell(limit_word(state, lang)),
-        ]
+        special = {
+            "share": Cell(f"{spend / total:.1%}", spend / total),
+            "change": Cell(fmt.delta("spend", change, cs.currency) or "0", change),
+            "limit": Cell(limit_word(state, lang)),
+        }
+        cells = [special.get(k) or _cell(cs, k, row.get(k)) for k in columns]
         rows.append(ChannelRow(cid, cs.labels.get(cid, cid), cells))
     return rows
 
 
-def total_cells(cs: CompiledScenario, base: Result, plan: Result) -> list[Cell]:
-    """The table's totals row, from the plan's own totals."""
+def total_cells(
+    cs: CompiledScenario, base: Result, plan: Result, columns: Sequence[str] = CHANNEL_COLUMNS
+) -> list[Cell]:
+    """The table's totals row, from the plan's own totals (halo: the channels' sum)."""
     tot = fmt.defined(plan.totals)
+    tot["halo_conversions"] = sum(
+        plan.channels[c].get("halo_conversions", 0.0) for c in cs.channel_ids
+    )
     change = plan.totals["spend"] - base.totals["spend"]
-    return [
-        Cell(fmt.money(plan.totals["spend"], cs.currency), plan.totals["spend"]),
-        Cell("100%"),
-        Cell(fmt.delta("spend", change, cs.currency) or "0", change),
-        Cell(fmt.count(tot.get("conversions")), _number(tot.get("conversions"))),
-        Cell(fmt.money(tot.get("revenue"), cs.currency), _number(tot.get("revenue"))),
-        Cell(fmt.ratio(tot.get("roi")), _number(tot.get("roi"))),
-        Cell(""),
-        Cell(fmt.money(tot.get("cac"), cs.currency, 2), _number(tot.get("cac"))),
-        Cell(""),
-    ]
+    special = {
+        "share": Cell("100%"),
+        "change": Cell(fmt.delta("spend", change, cs.currency) or "0", change),
+        "marginal_roi": Cell(""),
+        "limit": Cell(""),
+    }
+    return [special.get(k) or _cell(cs, k, tot.get(k)) for k in columns]
 
 
 def _target_text(name: str, bound: float, cs: CompiledScenario, lang: str) -> str:
@@ -172,7 +214,8 @@ def open_level(cs: CompiledScenario, rec: Result) -> float | None:
     A channel the budget holds but whose marginal is 0 is saturated (more spend buys
     nothing), not level with the others, so it is left out.
     """
-    marginals = [_number(rec.channels[c].get("marginal_roi")) for c in cs.channel_ids]
+    per_cost = marginal_roi_per_cost(cs, rec)  # what the optimiser levels: per yuan of cost
+    marginals = [per_cost.get(c) for c in cs.channel_ids]
     level = [
         m
         for c, m in zip(cs.channel_ids, marginals, strict=True)
@@ -205,20 +248,22 @@ def certificate_words(cs: CompiledScenario, rec: Result | None, lang: str) -> st
 
 
 def reasons(cs: CompiledScenario, base: Result, rec: Result, lang: str) -> list[str]:
-    """One sentence per channel: how it moved, what holds it, its marginal ROI."""
+    """One sentence per channel: how it moved, what holds it, its marginal ROI (per yuan
+    of cost, as the table)."""
     level = open_level(cs, rec)
+    per_cost = marginal_roi_per_cost(cs, rec)
     lines = []
     for cid in cs.channel_ids:
         row, label = rec.channels[cid], cs.labels.get(cid, cid)
         spend, before = row["spend"], base.channels[cid]["spend"]
         limit = limit_word(row.get("active", ""), lang)
-        m = fmt.ratio(_number(row.get("marginal_roi")))
+        m = fmt.ratio(per_cost.get(cid))
         after = fmt.money(spend, cs.currency)
-        saturated = spend > 0 and abs(_number(row.get("marginal_roi")) or 0.0) <= _SATURATED
+        saturated = spend > 0 and abs(per_cost.get(cid) or 0.0) <= _SATURATED
         if saturated:
             lines.append(w("why_saturated", lang, label=label, after=after))
         elif spend <= 0 and level is not None:
-            m0 = fmt.ratio(_number(row.get("marginal_roi")))
+            m0 = fmt.ratio(per_cost.get(cid))
             lines.append(w("why_paused", lang, label=label, m0=m0, level=f"{level:.2f}"))
         elif spend <= 0:
             lines.append(w("why_off", lang, label=label, limit=limit))

@@ -34,7 +34,7 @@ def change_figure(
 ) -> Figure:
     """Horizontal bars: each channel's spend in ``plan`` minus ``base`` (green up, red down)."""
     delta = [plan.channels[c]["spend"] - base.channels[c]["spend"] for c in cs.channel_ids]
-    names = [labels[c] for c in cs.channel_ids]
+    names = [labels.get(c, c) for c in cs.channel_ids]  # a channel without a label: its id
     bar = {
         "type": "bar",
         "orientation": "h",
@@ -80,7 +80,7 @@ def waterfall_figure(
     """
     ids, steps = waterfall_steps(cs, base, plan)
     start, end = base.totals["revenue"], plan.totals["revenue"]
-    x = [names[0], *(names[2] if c == "_other" else labels[c] for c in ids), names[1]]
+    x = [names[0], *(names[2] if c == "_other" else labels.get(c, c) for c in ids), names[1]]
     bases = [0.0, *(start + float(np.sum(steps[:k])) for k in range(len(steps))), 0.0]
     heights = [start, *steps, end]
     colors = [TOTAL, *(UP if s >= 0 else DOWN for s in steps), TOTAL]

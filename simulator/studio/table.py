@@ -11,8 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from simulator.model.compiled import CompiledScenario
+from simulator.optimize.explain.marginals import marginal_roi_per_cost
 from simulator.results import Result
 from simulator.studio import format as fmt
+from simulator.studio import money
 from simulator.studio.compare import Column
 
 KPI_ROWS = (
@@ -31,15 +33,16 @@ _SLACK = 0.5  # half a currency unit: a spend shown as its bound is at the bound
 
 
 def plan_marginal_roi(cs: CompiledScenario, result: Result) -> float | None:
-    """What the next yuan earns where it earns most: the largest marginal ROI among the
-    channels still below their max (None when every channel is full).
+    """What the next yuan earns where it earns most: the largest marginal ROI (per yuan of
+    cost) among the channels still below their max (None when every channel is full).
 
     For the optimiser's split this is the common marginal ROI of its unbounded channels.
     """
     best: float | None = None
+    per_cost = marginal_roi_per_cost(cs, result)  # per yuan of cost: what the optimiser levels
     for j, cid in enumerate(cs.channel_ids):
         row = result.channels.get(cid, {})
-        value = row.get("marginal_roi")
+        value = per_cost.get(cid)
         top = float(cs.channel_max[j])
         if value is None or not math.isfinite(value) or row.get("spend", 0.0) >= top - _SLACK:
             continue
@@ -47,10 +50,26 @@ def plan_marginal_roi(cs: CompiledScenario, result: Result) -> float | None:
     return best
 
 
-def kpi_values(cs: CompiledScenario, result: Result) -> dict[str, float | None]:
+def kpi_rows(cs: CompiledScenario, columns: Sequence[Column]) -> tuple[str, ...]:
+    """The table's rows: cost after spend where some cost differs from spend; organic,
+    total revenue and total ROI after the (incremental) ROI where there is a baseline."""
+    keys: list[str] = []
+    with_cost = money.cost_differs([c.result for c in columns])
+    for key in KPI_ROWS:
+        keys.append(key)
+        if key == "spend" and with_cost:
+            keys.append("cost")
+        if key == "roi" and money.has_baseline(cs):
+            keys += ["total_revenue", "total_roi"]
+    return tuple(keys)
+
+
+def kpi_values(
+    cs: CompiledScenario, result: Result, keys: Sequence[str] = KPI_ROWS
+) -> dict[str, float | None]:
     """The table's KPIs of one plan (ratios over a total shown as 0 are None)."""
     shown = fmt.defined(result.totals)
-    out = {key: shown.get(key) for key in KPI_ROWS if key != "marginal_roi"}
+    out = {key: shown.get(key) for key in keys if key != "marginal_roi"}
     out["marginal_roi"] = plan_marginal_roi(cs, result)
     return out
 
@@ -85,10 +104,11 @@ def kpi_table(
     ``p_met`` maps a column's key to its simulated probability of meeting every target;
     the row ``p_targets`` appears only when some column has one.
     """
-    values = [kpi_values(cs, c.result) if c.result else None for c in columns]
+    keys = kpi_rows(cs, columns)
+    values = [kpi_values(cs, c.result, keys) if c.result else None for c in columns]
     base = values[0] or {}
     rows: dict[str, list[Cell | None]] = {}
-    for key in KPI_ROWS:
+    for key in keys:
         rows[key] = [
             None if v is None else Cell(v[key], None if i == 0 else _minus(v[key], base[key]))
             for i, v in enumerate(values)
@@ -100,8 +120,9 @@ def kpi_table(
 
 @dataclass(frozen=True)
 class ChannelRow:
-    """One channel of one plan: spend, share of the plan, change, ROI, marginal ROI, and
-    which limit holds it (``max``, ``min``, ``zero`` or "")."""
+    """One channel of one plan: spend, share of the plan, change, ROI, marginal ROI (per
+    yuan of cost), which limit holds it (``max``, ``min``, ``zero`` or ""), its cost and
+    the halo conversions it receives (None where the scenario has none)."""
 
     channel: str
     spend: float
@@ -111,6 +132,8 @@ class ChannelRow:
     marginal_roi: float | None
     binding: str
     bound: float | None
+    cost: float | None = None
+    halo_conversions: float | None = None
 
 
 def _binding(spend: float, low: float, high: float) -> tuple[str, float | None]:
@@ -130,6 +153,7 @@ def channel_table(cs: CompiledScenario, column: Column, baseline: Column) -> lis
     result = column.result
     total = sum(float(r.get("spend", 0.0)) for r in result.channels.values())
     before = baseline.result.channels if baseline.result else {}
+    per_cost = marginal_roi_per_cost(cs, result)
     out = []
     for j, cid in enumerate(cs.channel_ids):
         row = fmt.defined(result.channels.get(cid, {}))
@@ -143,9 +167,11 @@ def channel_table(cs: CompiledScenario, column: Column, baseline: Column) -> lis
                 share=spend / total if total > 0 else None,
                 change=None if old is None else spend - float(old),
                 roi=row.get("roi"),
-                marginal_roi=row.get("marginal_roi"),
+                marginal_roi=per_cost.get(cid),
                 binding=binding,
                 bound=bound,
+                cost=row.get("cost"),
+                halo_conversions=row.get("halo_conversions"),
             )
         )
     return out

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from simulator import evaluate, load_scenario, optimize
 from simulator.cli import main
+from simulator.expected import evaluate_plan
 from simulator.exports import PLAN_KINDS, PlanExport, weekly_path
 from simulator.exports.csv import weekly
 from simulator.exports.days import DAY_COLUMNS, WEEK_COLUMNS
@@ -17,6 +20,7 @@ from simulator.io.errors import ScenarioError
 from simulator.io.split_csv import read_split_csv
 from simulator.model.load import load_split
 from tests.conftest import ROOT
+from tests.money_scenario import MONEY_DAILY
 
 
 def _read(data: bytes | str) -> list[dict[str, str]]:
@@ -93,3 +97,34 @@ def test_a_total_plan_keeps_the_contracts_csv_and_no_weekly_file(
     header = path.read_text().splitlines()[0]
     assert header == "id,spend,conversions,new_customers,revenue,roi,cac,marginal_roi"
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["plan.csv"]
+
+
+def test_halo_lands_in_the_receivers_days_as_in_its_totals(
+    write: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each channel's days sum to its totals, halo received included (CONTRACT.md 1c):
+    ``adsim optimize --plan daily --out plan.csv`` against its own JSON."""
+    path, out = write(MONEY_DAILY), tmp_path / "plan.csv"
+    code = main(["optimize", str(path), "--plan", "daily", "--format", "json", "--out", str(out)])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    rows = _read(out.read_bytes())
+    cs = load_scenario(path)
+    assert doc["channels"]["search"]["halo_conversions"] > 1  # the test means something
+    for cid in cs.channel_ids:
+        for key in ("conversions", "revenue"):
+            days = sum(float(r[key]) for r in rows if r["channel"] == cid)
+            assert days == pytest.approx(doc["channels"][cid][key], rel=1e-9), (cid, key)
+    result = optimize(cs, plan="daily")
+    assert result.allocation == pytest.approx(doc["allocation"], rel=1e-12)
+    # day by day: the receiver's own landed conversions plus 0.3 of what notes landed
+    halo_line = "    halo: [{to: search, conversions_per_conversion: 0.3}]\n"
+    assert halo_line in MONEY_DAILY
+    alone = load_scenario(write(MONEY_DAILY.replace(halo_line, ""), "alone.yaml"))
+    assert result.split is not None
+    own = evaluate_plan(alone, result.split.daily, series=True).daily_conversions
+    assert own is not None
+    s = cs.channel_ids.index("search")
+    for d in range(cs.horizon_days):
+        day = {r["channel"]: float(r["conversions"]) for r in rows if r["day"] == str(d + 1)}
+        assert day["search"] == pytest.approx(own[0, s, d] + 0.3 * day["notes"], rel=1e-12)

@@ -294,3 +294,63 @@ def test_no_english_sentence_in_chinese_mode(q4) -> None:
             text = text.replace(label, "")
         text = re.sub(r":[a-z\-]+\[|:material/\w+:|</?\w+[^>]*>", "", text)  # markdown directives
         assert not ENGLISH.search(text), text
+
+
+def _chinese_texts(app: AppTest) -> list[str]:
+    """Every caption, markdown, warning, card label and table header the page shows."""
+    frames = [str(c) for d in app.dataframe for c in [*d.value.columns, *d.value.iloc[:, 0]]]
+    return [
+        *(m.value for m in app.markdown),
+        *(c.value for c in app.caption),
+        *(w.value for w in app.warning),
+        *(m.label for m in app.metric),
+        *(m.help or "" for m in app.metric),
+        *(s.value for s in app.subheader),
+        *frames,
+    ]
+
+
+@pytest.mark.slow  # three runs of the whole page (~5 s)
+def test_money_is_shown_and_chinese_in_chinese_mode() -> None:
+    """Cost beside spend, 增量ROI and 总ROI, halo and funnel stages: the engine's numbers,
+    all in Chinese; fees and commission edited in the sidebar move the cards."""
+    import json
+
+    from simulator.io.yaml_loader import parse_yaml
+    from simulator.studio.edits import compile_edited
+    from tests.money_scenario import MONEY
+
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.file_uploader(key="upload").set_value(("money.yaml", MONEY.encode(), "text/yaml"))
+    app.segmented_control(key="lang").set_value("zh").run()
+    assert not app.exception
+    data, lines = parse_yaml(MONEY, "money.yaml")
+    cs = compile_edited(data, lines, "money.yaml", {})
+    plan = {"notes": 50_000.0, "search": 50_000.0}  # no split: the budget spread evenly
+    assert app.metric[0].value == "¥100,000"
+    totals = evaluate(cs, plan).totals
+    card = {m.label: m.value for m in app.metric}
+    assert card["成本"] == fmt.metric("cost", totals["cost"])
+    assert card["增量ROI"] == fmt.metric("roi", totals["roi"])
+    assert card["总ROI"] == fmt.metric("total_roi", totals["total_roi"])
+    labels = [m.label for m in app.metric]
+    assert labels[labels.index("花费") + 1] == "成本"
+    channels = app.dataframe[-1].value
+    assert "光环转化" in channels.columns
+    for text in _chinese_texts(app):
+        text = re.sub(r":[a-z\-]+\[|:material/\w+:|</?\w+[^>]*>", "", text.replace("\\", ""))
+        text = re.sub(r"\b(notes|search|halo|money\.yaml)\b", "", text)  # user text
+        assert not ENGLISH.search(text), text
+    app.session_state["charts"] = t("tab_funnel", "zh")
+    app.run()
+    stages = [json.loads(f.proto.spec)["data"][0] for f in app.get("plotly_chart")][-1]
+    assert stages["y"] == ["点击", "注册", "首单"]
+    assert stages["x"][1] == pytest.approx(
+        evaluate(cs, plan).channels["search"]["stages"]["register"]
+    )
+    app.selectbox(key="as_channel").set_value("search").run()
+    app.number_input(key="ed_channels.search.commission").set_value(0.2).run()
+    edited = compile_edited(data, lines, "money.yaml", {"channels.search.commission": 0.2})
+    card = {m.label: m.value for m in app.metric}
+    assert card["成本"] == fmt.metric("cost", evaluate(edited, plan).totals["cost"])
