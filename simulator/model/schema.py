@@ -27,6 +27,7 @@ from simulator.model.numbers import (
     Multiplier,
     OpenShare,
     PeriodDays,
+    Ratio,
     RepeatRate,
     Share,
     WindowDays,
@@ -102,11 +103,32 @@ class ChannelSpec(Strict):
     adstock: AdstockSpec | None = None
     segments: list[Id | TargetingSpec] | None = None
     creatives: list[CreativeSpec] | None = None
+    cac_max: Money | None = None  # the channel's own average CAC, at most this
+    roi_min: Ratio | None = None  # the channel's own ROI, at least this
+    min_active_spend: MoneyOrZero = 0.0  # 0, or at least this much (worth running)
+
+
+class GroupSpec(Strict):
+    """Channels that share a limit (推广 vs 运营, one agency's share): their sum in [min, max]."""
+
+    id: Id
+    channels: Annotated[list[Id], Field(min_length=1)]
+    min: MoneyOrZero = 0.0
+    max: Money | None = None
+
+
+class PeriodSpec(Strict):
+    """A sub-budget over days ``start..end`` (inclusive) that a plan's spend must respect."""
+
+    start: DayOrDate
+    end: DayOrDate
+    max: MoneyOrZero
 
 
 class BudgetSpec(Strict):
     total: Money
     max_change: MaxChange | None = None  # a share of the current spend
+    periods: list[PeriodSpec] | None = None
 
 
 # Each target is optional; its field (name, number type, so range and error text) comes
@@ -125,6 +147,11 @@ else:
             )
             for t in TARGETS.values()
         },
+        cac_basis=(
+            Literal["all", "acquisition"] | None,
+            Field(None, description="spend counted in CAC: all (default) or acquisition "
+                  "channels' only"),
+        ),
     )  # fmt: skip  # one field per row of the targets table, described from the row
 
 
@@ -157,6 +184,7 @@ class ScenarioSpec(Strict):
     ltv: RetentionSpec | None = None
     segments: list[SegmentSpec] | None = None
     channels: Annotated[list[ChannelSpec], Field(min_length=1)]
+    groups: list[GroupSpec] | None = None
     events: list[EventSpec] | None = None
     split: SplitSpec | None = None
     sweep: dict[str, list[Any]] | None = None

@@ -14,6 +14,7 @@ from simulator.model.compiled import CompiledScenario, Split
 from simulator.optimize.certificate import certified_status, certify
 from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.explain.active import channel_states
+from simulator.optimize.explain.limits import limit_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
 from simulator.optimize.lineitems import build_problem
@@ -98,6 +99,7 @@ def _describe(
     split = result.split
     assert split is not None  # outcome_result always keeps the split it evaluated
     states = channel_states(cs, cs.channel_sum(split.spend), alloc.active, daily, fixed)
+    states = limit_states(cs, split, result.channels, states)
     active = dict(zip(cs.channel_ids, states, strict=False))
     for cid, label in active.items():
         result.channels[cid]["active"] = label

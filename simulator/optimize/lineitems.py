@@ -28,6 +28,7 @@ from simulator.model.compiled import CompiledScenario
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
 from simulator.model.targets import TARGETS
+from simulator.optimize.limits import apply_limits
 from simulator.optimize.problem import FloorConstraint, Group, Problem, RatioConstraint
 
 
@@ -218,7 +219,7 @@ def build_problem(
     else:
         weights = {k: np.stack([c, r]) for k, (c, r) in terms.items()}
     ratios, floors = target_constraints(cs.targets, weights)
-    return Problem(
+    problem = Problem(
         curves=curves,
         lower=lower,
         upper=upper,
@@ -231,6 +232,7 @@ def build_problem(
         minimize_spend=cs.objective == "min_spend",
         aov_curves=aov_curves,
     )
+    return apply_limits(cs, problem, daily, weights)
 
 
 def target_constraints(

@@ -66,6 +66,34 @@ _RULES: list[tuple[str, Replacement]] = [
     (r"; the LTV/CAC target stops it growing", "；LTV/CAC 下限使其不再增加"),
     (r"it is saturated there: more spend buys nothing more", "已饱和：再投入不会带来更多"),
     (
+        rf"held where its own CAC reaches its cap of {N}; ",
+        r"保持在自身 CAC 达到其上限 \1 之处；",
+    ),
+    (
+        rf"held where its own ROI falls to its floor of {N}; ",
+        r"保持在自身 ROI 降到其下限 \1 之处；",
+    ),
+    (rf"runs at its minimum active spend of {N}; ", r"以最低启动花费 \1 投放；"),
+    (r"held by the ([\w\-]+) group's limit; ", r"受渠道组 \1 的限额约束；"),
+    (r"held by budget period (\d+)'s cap; ", r"受第 \1 个预算周期的上限约束；"),
+    (
+        rf"paused: its first customers cost {N}, above its cap of {N}",
+        r"暂停：最初的新客每个需 \1，高于其自身上限 \2",
+    ),
+    (
+        rf"paused: its first customers are never won, above its cap of {N}",
+        r"暂停：无法获得新客，其自身 CAC 上限为 \1",
+    ),
+    (
+        rf"paused: its first yuan returns {N} in revenue, below its own ROI floor of {N}",
+        r"暂停：首元投入仅带来 \1 收入，低于其自身 ROI 下限 \2",
+    ),
+    (
+        rf"paused: it runs at {N} or not at all \(min_active_spend\), and that much earns "
+        r"more in the other channels",
+        r"暂停：它要么投入至少 \1，要么不投（最低启动花费），而这笔钱投在其他渠道收益更高",
+    ),
+    (
         r"bought in whole units, so it cannot sit exactly level with the others; ",
         "按整单位购买，无法与其他渠道完全持平；",
     ),

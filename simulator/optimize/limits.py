@@ -1,0 +1,155 @@
+"""The planning limits of CONTRACT 1c as constraints on a line-item Problem's spend.
+
+Written on the Problem's spend (the curves' input), so a cost transform applied to the
+same Problem composes with them.
+
+- **Per-channel ratios** (``cac_max``, ``roi_min``): ``w C(x) >= rho x`` on a channel
+  alone. For a concave curve ``C(x) / x`` falls, so the feasible spends are ``[0, b]``:
+  an upper bound found by a vectorised bisection. An S-curve's ratio rises then falls:
+  ``{0} + [a, b]``, so ``a`` joins the channel's on-off minimum. A channel of several
+  items (segments, days) gets the bound on each item, which is sufficient but stricter
+  than the channel's own ratio: the certificate then does not claim ``optimal`` where
+  such a bound binds (:func:`simulator.optimize.certificate.certify`).
+- **Groups** over channels: a :class:`~simulator.optimize.problem.Group` of their items
+  where each channel is one item or its own group is no limit at all (dropped); nested
+  groups are refused with a located message (:class:`NestedGroups`).
+- **Periods**: spent evenly, a plan by total spends ``S * days / H`` in a period, so a
+  period is a cap on the total; a daily plan gets one group per period.
+- **On-off minimums** (``min_active_spend``): an :class:`~simulator.optimize.problem.OnOff`
+  per channel, solved by branch and bound (:mod:`simulator.optimize.exact.onoff`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from simulator.io.errors import UsageError
+from simulator.model.compiled import CompiledScenario
+from simulator.model.curves import FloatArray, IntArray
+from simulator.optimize.problem import Group, OnOff, Problem
+
+_GRID = 256  # points of the ratio scan, geometric over each item's range
+_BISECT = 80
+
+
+class NestedGroups(UsageError):
+    """A group that contains channel groups (a segmented channel or a daily plan with a
+    channel's own min or max): not planned exactly, so refused rather than guessed."""
+
+
+def ratio_interval(
+    p: Problem, weights: FloatArray, rho: float, index: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """Per item of ``index``, the spends ``[a, b]`` where ``w C(x) >= rho x`` (``b = 0``:
+    no positive spend meets it). Assumes the ratio ``w C(x) / x`` is unimodal in ``x``
+    (concave or S-shaped curves): the feasible set is one interval."""
+    hi = np.minimum(p.upper[index], p.budget)
+    frac = np.geomspace(1e-9, 1.0, _GRID)
+    xs = hi[None, :] * frac[:, None]  # (G, m)
+    ok = _meets(p, weights, rho, index, xs)
+    any_ok = ok.any(axis=0)
+    first = np.argmax(ok, axis=0)
+    last = _GRID - 1 - np.argmax(ok[::-1], axis=0)
+    cols = np.arange(index.size)
+    # b: between the last feasible grid point and the next; a: the first and the previous
+    b_in = xs[last, cols]
+    b_out = np.where(last + 1 < _GRID, xs[np.minimum(last + 1, _GRID - 1), cols], b_in)
+    a_in = xs[first, cols]
+    a_out = np.where(first > 0, xs[np.maximum(first - 1, 0), cols], 0.0)
+    for _ in range(_BISECT):
+        mid = 0.5 * (b_in + b_out)
+        m_ok = _meets(p, weights, rho, index, mid[None, :])[0]
+        b_in, b_out = np.where(m_ok, mid, b_in), np.where(m_ok, b_out, mid)
+        mid = 0.5 * (a_in + a_out)
+        m_ok = _meets(p, weights, rho, index, mid[None, :])[0]
+        a_in, a_out = np.where(m_ok, mid, a_in), np.where(m_ok, a_out, mid)
+    concave = p.curves.concave[index]
+    a = np.where(any_ok & ~concave & (first > 0), a_in, 0.0)
+    b = np.where(any_ok, b_in, 0.0)
+    return a, b
+
+
+def _meets(
+    p: Problem, weights: FloatArray, rho: float, index: IntArray, xs: FloatArray
+) -> np.ndarray:
+    """``w C(x) >= rho x`` for spends ``xs`` ``(G, m)`` of the items ``index``."""
+    w = p.rows(weights)
+    value = sum(w[k][index] * c.take(index).value(xs) for k, c in enumerate(p.profiles))
+    return np.asarray(value >= rho * xs * (1 + 1e-12))
+
+
+def apply_limits(
+    cs: CompiledScenario, p: Problem, daily: bool, weights: dict[str, FloatArray]
+) -> Problem:
+    """``p`` with the scenario's 1c limits; ``p`` itself where there are none."""
+    lim = cs.limits
+    if not (lim.any_ratio or lim.groups or lim.periods or np.any(lim.min_active > 0)):
+        return p
+    copies = cs.horizon_days if daily else 1
+    channel_of = np.tile(cs.ad_set_channel, copies)
+    upper, minimum = p.upper.copy(), lim.min_active.copy()
+    for name, bound, w, rho in (
+        ("cac_max", lim.cac_max, weights["new_customers"], 1.0 / lim.cac_max),
+        ("roi_min", lim.roi_min, weights["revenue"], lim.roi_min),
+    ):
+        del name
+        on = np.isfinite(bound) & (bound > 0)
+        for c in np.nonzero(on)[0].tolist():
+            idx = np.nonzero(channel_of == c)[0]
+            a, b = ratio_interval(p, w, float(rho[c]), idx)
+            upper[idx] = np.minimum(upper[idx], b)
+            minimum[c] = max(minimum[c], float(np.max(a, initial=0.0)))
+    p = replace(p, upper=upper, lower=np.minimum(p.lower, upper))
+    budget = p.budget
+    if lim.periods and not daily:  # spent evenly: a period holds days / H of the total
+        budget = min(budget, *(per.hi * cs.horizon_days / per.days for per in lim.periods))
+    groups = _user_groups(cs, p, channel_of, daily)
+    on_off = tuple(
+        OnOff(cs.channel_ids[c], np.nonzero(channel_of == c)[0], float(minimum[c]))
+        for c in range(cs.n_channels)
+        if minimum[c] > 0 and cs.channel_min[c] < minimum[c]
+    )
+    return replace(p, budget=budget, groups=groups, on_off=on_off)
+
+
+def _trivial(g: Group, budget: float) -> bool:
+    return g.lo <= 0 and g.hi >= budget
+
+
+def _user_groups(
+    cs: CompiledScenario, p: Problem, channel_of: IntArray, daily: bool
+) -> tuple[Group, ...]:
+    """The Problem's groups with the scenario's channel groups and periods added."""
+    lim = cs.limits
+    if not lim.groups and not (lim.periods and daily):
+        return p.groups
+    own = {g.name: g for g in p.groups}
+    keep = list(p.groups)
+    extra: list[Group] = []
+    for i, sg in enumerate(lim.groups):
+        items = np.nonzero(np.isin(channel_of, sg.channels))[0]
+        for c in sg.channels.tolist():
+            g = own.get(cs.channel_ids[c])
+            if g is None:
+                continue
+            if not _trivial(g, p.budget) or np.any(cs.limits.min_active[c] > 0):
+                raise NestedGroups(
+                    f"groups[{i}]: channel '{cs.channel_ids[c]}' has its own min or max over "
+                    "its segments or days inside this group; nested limits are not planned "
+                    "yet: drop the channel's min_spend/max_spend/min_active_spend, or plan by total"
+                )
+            keep.remove(g)
+        extra.append(Group(sg.id, items, sg.lo, sg.hi))
+    if lim.periods and daily:
+        if keep or extra:
+            raise NestedGroups(
+                "budget.periods: a daily plan with periods and channel groups (or a "
+                "channel's own min/max over its days) is not planned yet; plan by total"
+            )
+        day = np.repeat(np.arange(cs.horizon_days), cs.n_ad_sets) + 1
+        for k, per in enumerate(lim.periods):
+            items = np.nonzero((day >= per.first) & (day <= per.last))[0]
+            extra.append(Group(f"period:{k + 1}", items, 0.0, per.hi))
+    return (*keep, *extra)
