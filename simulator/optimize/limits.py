@@ -111,7 +111,24 @@ def apply_limits(
         for c in range(cs.n_channels)
         if minimum[c] > 0 and cs.channel_min[c] < minimum[c]
     )
+    _check_on_off(on_off, groups)
     return replace(p, budget=budget, groups=groups, on_off=on_off)
+
+
+def _check_on_off(on_off: tuple[OnOff, ...], groups: tuple[Group, ...]) -> None:
+    """An on-off channel of several items needs its own group (to hold its minimum) that
+    no other group overlaps; otherwise the limits nest."""
+    for choice in on_off:
+        if choice.index.size <= 1:
+            continue
+        idx = np.sort(choice.index)
+        if any(np.array_equal(np.sort(g.index), idx) for g in groups):
+            continue
+        if any(np.intersect1d(g.index, idx).size for g in groups):
+            raise NestedGroups(
+                f"channels: '{choice.name}' has min_active_spend (or an S-curve ratio limit) "
+                "inside a group or period of a daily plan; nested limits are not planned yet"
+            )
 
 
 def _trivial(g: Group, budget: float) -> bool:
@@ -143,6 +160,8 @@ def _user_groups(
             keep.remove(g)
         extra.append(Group(sg.id, items, sg.lo, sg.hi))
     if lim.periods and daily:
+        ids = set(cs.channel_ids)
+        keep = [g for g in keep if not (g.name in ids and _trivial(g, p.budget))]
         if keep or extra:
             raise NestedGroups(
                 "budget.periods: a daily plan with periods and channel groups (or a "
