@@ -35,10 +35,23 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "split": "The plan in place now: what-ifs and change limits compare against it.",
         "sweep": "Batch only: field path -> list of values; one run per combination.",
         "description": "Free text for people; ignored by adsim.",
+        "groups": "Channels that share a spend limit (推广 vs 运营, one agency): min and max.",
+    },
+    "GroupSpec": {
+        "id": _ID,
+        "channels": "Channel ids in the group; a channel belongs to one group at most.",
+        "min": "Least the group's channels spend together (default 0).",
+        "max": "Most the group's channels spend together (default the budget).",
+    },
+    "PeriodSpec": {
+        "start": "First day: a day number 1..horizon_days or a date (needs start_date).",
+        "end": "Last day (inclusive), as start.",
+        "max": "Most spend over these days, all channels together.",
     },
     "BudgetSpec": {
         "total": "Total budget over the horizon (> 0).",
         "max_change": "Share of its current spend a channel may move at most (0..1).",
+        "periods": "Sub-budgets over days (a month, a week) that a plan respects; no overlaps.",
     },
     "TargetsSpec": {
         "roi_min": "Revenue / cost must be at least this.",
@@ -65,6 +78,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "adstock": "Carry-over of a day's effect to later days.",
         "segments": "Segments the channel aims at: ids, or {id, share} of its reach.",
         "creatives": "Creatives the channel rotates and learns from.",
+        "cac_max": "The channel's own CAC must be at most this (or it spends 0).",
+        "roi_min": "The channel's own ROI must be at least this (or it spends 0).",
+        "min_active_spend": "The channel spends 0 or at least this (default 0: no minimum).",
     },
     "HillSpec": {
         "type": _TYPE,

@@ -25,6 +25,8 @@ def limit_states(
     """``states`` with each channel held by a 1c limit relabelled by that limit."""
     lim = cs.limits
     out = list(states)
+    if len(out) != cs.n_channels:  # no labels (an infeasible answer): nothing to name
+        return out
     spend = cs.channel_sum(split.spend)
     binding_groups = {}
     for g in lim.groups:
