@@ -41,7 +41,7 @@ wheel: $(STAMP)
 
 ## Set up and run the whole test suite.
 test: $(STAMP) browser postgres
-	$(VENV)/bin/pytest -n 2 -q
+	$(VENV)/bin/pytest -n 2 -q --durations=30
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .

@@ -13,6 +13,7 @@ same bytes.
 """
 
 import argparse
+import shutil
 import statistics
 import tempfile
 import time
@@ -64,9 +65,9 @@ def timed(make: Callable[[], Executor], folder: Path, out: Path, mc_runs: int) -
     return summary.executed / elapsed
 
 
-def median_rate(
+def rates_of(
     label: str, make: Callable[[], Executor], folder: Path, out: Path, args: argparse.Namespace
-) -> float:
+) -> list[float]:
     """The median of up to ``args.repeats`` timings, stopping early past the time cap."""
     print(label)
     start, rates = time.monotonic(), []
@@ -75,9 +76,16 @@ def median_rate(
             print(f"    (time cap {args.max_seconds:g} s reached after {i} repeats)")
             break
         rates.append(timed(make, folder, out / str(i), args.mc_runs))
-    rate = statistics.median(rates)
-    print(f"  {label}: median {rate:.2f} runs/s over {len(rates)} (min {min(rates):.2f})")
-    return rate
+    print(f"  {label}: {spread(rates)}")
+    return rates
+
+
+def spread(rates: list[float]) -> str:
+    """``median m runs/s over n (min a, max b)``."""
+    return (
+        f"median {statistics.median(rates):.2f} runs/s over {len(rates)} "
+        f"(min {min(rates):.2f}, max {max(rates):.2f})"
+    )
 
 
 def output(out: Path) -> dict[str, bytes]:
@@ -93,25 +101,39 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--batch-runs", type=int, default=48, help="runs in the batch (default 48)")
     p.add_argument("--mc-runs", type=int, default=1000, help="Monte Carlo runs per run")
     p.add_argument("--repeats", type=int, default=3, help="timings per set-up (median)")
+    p.add_argument("--rounds", type=int, default=1, help="alternations of 2 local vs dask")
     p.add_argument("--max-seconds", type=float, default=120.0, help="time cap per set-up")
     p.add_argument("--scheduler", help="a running Dask scheduler instead of a LocalCluster")
+    p.add_argument(
+        "--worker-profile",
+        action="store_true",
+        help="LocalCluster workers keep Dask's default profile sampling (every 10 ms)",
+    )
+    p.add_argument("--skip-inline", action="store_true", help="leave out the 1-worker timing")
     return p.parse_args(argv)
 
 
-def dask_rate(folder: Path, out: Path, args: argparse.Namespace) -> float:
-    """The median rate on the --scheduler cluster, or on a fresh 2-worker LocalCluster."""
+def dask_rates(folder: Path, out: Path, args: argparse.Namespace) -> list[float]:
+    """The rates on the --scheduler cluster, or on a fresh 2-worker LocalCluster."""
     if args.scheduler:
         make = lambda: DaskExecutor(args.scheduler)  # noqa: E731  # a one-line factory
-        return median_rate(f"dask at {args.scheduler}", make, folder, out, args)
+        return rates_of(f"dask at {args.scheduler}", make, folder, out, args)
+    import dask
     from distributed import LocalCluster
 
     start = time.perf_counter()
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, dashboard_address=":0", processes=True
-    ) as cluster:
+    # workers as the README starts them: no profile sampling (see executors.profiling_advice)
+    profile = {"distributed.worker.profile.enabled": args.worker_profile}
+    with (
+        dask.config.set(profile),
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=":0", processes=True
+        ) as cluster,
+    ):
         print(f"(LocalCluster start-up: {time.perf_counter() - start:.2f} s, not timed)")
         make = lambda: DaskExecutor(cluster.scheduler_address)  # noqa: E731  # as above
-        return median_rate("dask LocalCluster, 2 workers", make, folder, out, args)
+        label = "dask LocalCluster, 2 workers" + (" (profiling)" if args.worker_profile else "")
+        return rates_of(label, make, folder, out, args)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -121,26 +143,37 @@ def main(argv: list[str] | None = None) -> None:
         folder = root / "scenarios"
         n = write_batch(folder, args.batch_runs)
         print(f"batch: {n} runs (optimise + simulate {args.mc_runs} Monte Carlo runs each)")
-        rates = {
-            "w1": median_rate(
+        runs: dict[str, list[float]] = {"w2": [], "dask": []}
+        if not args.skip_inline:
+            runs["w1"] = rates_of(
                 "local, 1 worker (in process)", InlineExecutor, folder, root / "w1", args
-            ),
-            "w2": median_rate(
+            )
+        # the set-ups compared alternate, so a busy spell on a shared machine hits both
+        for i in range(args.rounds):
+            runs["w2"] += rates_of(
                 "local, 2 worker processes", lambda: LocalExecutor(2), folder, root / "w2", args
-            ),
-            "dask": dask_rate(folder, root / "dask", args),
-        }
+            )
+            runs["dask"] += dask_rates(folder, root / "dask", args)
+            if i + 1 < args.rounds:
+                shutil.rmtree(root / "w2")
+                shutil.rmtree(root / "dask")
+        for key, label in (("w1", "1 worker"), ("w2", "2 local"), ("dask", "dask")):
+            if key in runs:
+                print(f"{label}: {spread(runs[key])}")
+        rates = {k: statistics.median(v) for k, v in runs.items()}
         outputs = {k: output(root / k / "0") for k in rates}
+        first = next(iter(outputs))
         differ = sorted(
             name
-            for k in ("w2", "dask")
-            for name in set(outputs[k]) | set(outputs["w1"])
-            if outputs[k].get(name) != outputs["w1"].get(name)
+            for k in outputs
+            for name in set(outputs[k]) | set(outputs[first])
+            if outputs[k].get(name) != outputs[first].get(name)
         )
         overhead = 1.0 - rates["dask"] / rates["w2"]
+        w1 = rates.get("w1", float("nan"))
         print(
-            f"runs/s: 1 worker {rates['w1']:.2f}, 2 workers {rates['w2']:.2f}, "
-            f"dask {rates['dask']:.2f}; 2 workers / 1: {rates['w2'] / rates['w1']:.2f}x\n"
+            f"runs/s: 1 worker {w1:.2f}, 2 workers {rates['w2']:.2f}, "
+            f"dask {rates['dask']:.2f}; 2 workers / 1: {rates['w2'] / w1:.2f}x\n"
             f"dask overhead against 2 local processes: {100 * overhead:+.1f}% "
             f"({'within' if overhead < 0.10 else 'ABOVE'} the 10% aim)\n"
             f"identical result files: {not differ}"

@@ -35,7 +35,8 @@ class Outcome:
     """Expected outcomes per candidate and ad set; every array has shape ``(K, A)``."""
 
     spend: FloatArray
-    conversions: FloatArray
+    cost: FloatArray  # what the advertiser pays (CONTRACT.md 1c); ``spend`` without fees
+    conversions: FloatArray  # own plus halo received
     new_customers: FloatArray
     revenue: FloatArray
     gross_profit: FloatArray  # revenue * margin, before spend
@@ -44,6 +45,7 @@ class Outcome:
     clicks: FloatArray
     marginal_revenue: FloatArray  # d revenue / d spend, extra spend shaped like the plan
     carryover: FloatArray  # conversions produced in the horizon that land after it
+    halo_conversions: FloatArray  # received from other channels' halo (in ``conversions``)
     daily_conversions: FloatArray | None = None  # (K, A, H) landed per day
     daily_revenue: FloatArray | None = None  # (K, A, H)
 
@@ -78,6 +80,7 @@ def evaluate_spend(cs: CompiledScenario, spend: FloatArray) -> Outcome:
         impressions=spend * cs.impressions_per_spend,
         clicks=clicks,
         marginal=cs.aov * cs.curves.derivative(spend),
+        marginal_conversions=cs.curves.derivative(spend),
         carryover=np.zeros_like(spend),
     )
 
@@ -112,6 +115,7 @@ def evaluate_plan(
         impressions=(x * cs.impressions_per_spend[:, None] / m).sum(axis=-1),
         clicks=clicks,
         marginal=_weighted_slope(shape, slope * w * value),
+        marginal_conversions=_weighted_slope(shape, slope * w),
         carryover=(produced * (1.0 - w)).sum(axis=-1),
     )
     if not series:
@@ -149,19 +153,68 @@ def _land(cs: CompiledScenario, produced: FloatArray) -> FloatArray:
 
 
 def _finish(cs: CompiledScenario, **parts: FloatArray) -> Outcome:
-    conversions = parts["conversions"]
+    """Per-ad-set outcomes from the curves' own conversions: halo received, cost.
+
+    Halo is linear in the source's conversions: ad set ``j`` receives
+    ``sum_i own_i * halo[i, j]`` at its own aov and new-customer rate, and the source's
+    marginal revenue includes the halo revenue it brings. Stage costs are paid on a
+    channel's own (funnel) conversions; commission on all its revenue, halo included.
+    """
+    own, revenue, marginal = parts["conversions"], parts["revenue"], parts["marginal"]
+    money = cs.money
+    halo_in = np.zeros_like(own)
+    if money.has_halo:
+        halo_in = money.received(own)
+        revenue = revenue + halo_in * cs.aov
+        with np.errstate(invalid="ignore"):
+            marginal = marginal + parts["marginal_conversions"] * money.brought(cs.aov)
+    conversions = own + halo_in if money.has_halo else own
+    spend = parts["spend"]
+    cost = spend
+    if not money.plain:
+        cost = spend * money.fee_factor + money.commission * revenue + money.stage_cost * own
     new = conversions * cs.new_customer_rate
     return Outcome(
-        spend=parts["spend"],
+        spend=spend,
+        cost=cost,
         conversions=conversions,
         new_customers=new,
-        revenue=parts["revenue"],
-        gross_profit=parts["revenue"] * cs.margin,
+        revenue=revenue,
+        gross_profit=revenue * cs.margin,
         repeat_revenue=new * cs.repeat_revenue,
         impressions=parts["impressions"],
         clicks=parts["clicks"],
-        marginal_revenue=parts["marginal"],
+        marginal_revenue=marginal,
         carryover=parts["carryover"],
+        halo_conversions=halo_in,
+    )
+
+
+def by_source(cs: CompiledScenario, o: Outcome) -> Outcome:
+    """The same outcome with halo credited to the ad set that brought it, not the one it
+    landed on: each ad set's numbers then depend on its own spend alone (as the optimiser's
+    line items and the certificate's per-item slopes need). Totals are unchanged."""
+    money = cs.money
+    if not money.has_halo:
+        return o
+    halo_in = o.halo_conversions
+    own = o.conversions - halo_in
+
+    def moved(per_ad_set: FloatArray, each: FloatArray) -> FloatArray:
+        return np.asarray(per_ad_set - halo_in * each + own * money.brought(each))
+
+    ncr, aov = cs.new_customer_rate, cs.aov
+    return Outcome(
+        **{
+            **o.__dict__,
+            "conversions": moved(o.conversions, np.ones(cs.n_ad_sets)),
+            "new_customers": moved(o.new_customers, ncr),
+            "revenue": moved(o.revenue, aov),
+            "gross_profit": moved(o.gross_profit, aov * cs.margin),
+            "repeat_revenue": moved(o.repeat_revenue, ncr * cs.repeat_revenue),
+            "cost": moved(o.cost, money.commission * aov),
+            "halo_conversions": np.zeros_like(halo_in),
+        }
     )
 
 
@@ -195,20 +248,22 @@ def _sum_defined(values: FloatArray) -> FloatArray:
 def totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     """Scenario totals per candidate, each of shape ``(K,)``; definitions of CONTRACT.md."""
     spend, revenue = o.spend.sum(-1), o.revenue.sum(-1)
+    cost = spend if cs.money.plain else o.cost.sum(-1)
     new = o.new_customers.sum(-1)
     first_order_new = (o.revenue * cs.new_customer_rate).sum(-1)
     repeat = o.repeat_revenue.sum(-1)
-    # targets.cac_basis: acquisition leaves retention channels' spend out of CAC
-    cac_spend = spend if cs.limits.cac_basis == "all" else (o.spend * cs.cac_spend).sum(-1)
-    cac = _cac(cs, cac_spend, new)
-    ltv_per_customer = metrics.ltv_per_customer(first_order_new, repeat, new, _spent(cs, spend))
+    # targets.cac_basis: acquisition leaves retention channels' cost out of CAC
+    cac_cost = cost if cs.limits.cac_basis == "all" else (o.cost * cs.cac_spend).sum(-1)
+    cac = _cac(cs, cac_cost, new)
+    ltv_per_customer = metrics.ltv_per_customer(first_order_new, repeat, new, _spent(cs, cost))
     return {
         "spend": spend,
+        "cost": cost,
         "revenue": revenue,
         "conversions": o.conversions.sum(-1),
         "new_customers": new,
-        "profit": metrics.profit(o.gross_profit.sum(-1), spend),
-        "roi": _roi(cs, revenue, spend),
+        "profit": metrics.profit(o.gross_profit.sum(-1), cost),
+        "roi": _roi(cs, revenue, cost),
         "cac": cac,
         "ltv": revenue + repeat,
         "ltv_per_customer": ltv_per_customer,
@@ -218,6 +273,21 @@ def totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
         "impressions": _sum_defined(o.impressions),
         "clicks": _sum_defined(o.clicks),
         "carryover_after_horizon": o.carryover.sum(-1),
+    } | _baseline_totals(cs, revenue, cost)
+
+
+def _baseline_totals(
+    cs: CompiledScenario, revenue: FloatArray, cost: FloatArray
+) -> dict[str, FloatArray]:
+    """Organic revenue and paid + organic totals, only when a baseline is given."""
+    base = cs.money.baseline
+    if base is None:
+        return {}
+    total = revenue + base.revenue
+    return {
+        "baseline_revenue": np.full_like(revenue, base.revenue),
+        "total_revenue": total,
+        "total_roi": _roi(cs, total, cost),
     }
 
 
@@ -225,11 +295,12 @@ def per_ad_set(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     """Metrics per candidate and ad set, each ``(K, A)``."""
     return {
         "spend": o.spend,
+        "cost": o.cost,
         "revenue": o.revenue,
         "conversions": o.conversions,
         "new_customers": o.new_customers,
-        "roi": _roi(cs, o.revenue, o.spend),
-        "cac": _cac(cs, o.spend, o.new_customers),
+        "roi": _roi(cs, o.revenue, o.cost),
+        "cac": _cac(cs, o.cost, o.new_customers),
         "marginal_roi": o.marginal_revenue,
         "impressions": o.impressions,
         "clicks": o.clicks,
@@ -239,6 +310,7 @@ def per_ad_set(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
 def per_channel(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     """Metrics per candidate and channel, each ``(K, C)``; marginal ROI spend-weighted."""
     spend = cs.channel_sum(o.spend)
+    cost = spend if cs.money.plain else cs.channel_sum(o.cost)
     revenue, new = cs.channel_sum(o.revenue), cs.channel_sum(o.new_customers)
     weight = np.where(o.spend > 0, o.spend, 0.0)
     channel_weight = cs.channel_sum(weight)
@@ -248,14 +320,16 @@ def per_channel(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
         marginal = metrics.ratio(cs.channel_sum(weighted), cs.channel_sum(weight))
     return {
         "spend": spend,
+        "cost": cost,
         "revenue": revenue,
         "conversions": cs.channel_sum(o.conversions),
         "new_customers": new,
-        "roi": _roi(cs, revenue, spend),
-        "cac": _cac(cs, spend, new),
+        "roi": _roi(cs, revenue, cost),
+        "cac": _cac(cs, cost, new),
         "marginal_roi": marginal,
         "impressions": cs.channel_sum(np.nan_to_num(o.impressions)),
         "clicks": cs.channel_sum(np.nan_to_num(o.clicks)),
+        "halo_conversions": cs.channel_sum(o.halo_conversions),
     }
 
 

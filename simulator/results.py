@@ -14,8 +14,17 @@ import numpy as np
 from simulator.expected import evaluate_split, per_ad_set, per_channel, totals
 from simulator.model.compiled import CompiledScenario, Split
 
-CHANNEL_KEYS = ("spend", "revenue", "conversions", "new_customers", "roi", "cac", "marginal_roi")
-TOTAL_KEYS = ("spend", "revenue", "conversions", "new_customers", "profit", "roi", "cac")
+CHANNEL_KEYS = (
+    "spend",
+    "cost",
+    "revenue",
+    "conversions",
+    "new_customers",
+    "roi",
+    "cac",
+    "marginal_roi",
+)
+TOTAL_KEYS = ("spend", "cost", "revenue", "conversions", "new_customers", "profit", "roi", "cac")
 
 
 @dataclass
@@ -97,6 +106,7 @@ def outcome_result(
         cid = cs.channel_ids[j]
         channels[cid]["impressions"] = float(ch["impressions"][0, j])
         channels[cid]["clicks"] = float(ch["clicks"][0, j])
+    _money_rows(cs, ch, channels)
     ad_sets: dict[str, dict[str, Any]] = {}
     if cs.has_segments:
         ad = per_ad_set(cs, o)
@@ -122,6 +132,24 @@ def outcome_result(
         warnings=list(split.warnings) + cap_warnings(cs, split),
         split=split,
     )
+
+
+def _money_rows(
+    cs: CompiledScenario, ch: dict[str, np.ndarray], channels: dict[str, dict[str, Any]]
+) -> None:
+    """``halo_conversions`` (where a scenario has halo) and each funnel stage's count.
+
+    A stage's count is a fixed multiple of the channel's own conversions (those it made,
+    not the halo it received), so it is reported from them.
+    """
+    money = cs.money
+    for j, cid in enumerate(cs.channel_ids):
+        halo = float(ch["halo_conversions"][0, j])
+        if money.has_halo:
+            channels[cid]["halo_conversions"] = halo
+        if money.stages[j]:
+            own = float(ch["conversions"][0, j]) - halo
+            channels[cid]["stages"] = {name: own * n for name, n in money.stages[j]}
 
 
 def cap_warnings(cs: CompiledScenario, split: Split) -> list[str]:

@@ -70,6 +70,12 @@ def responses(draw: st.DrawFn, s_curve: bool) -> dict[str, Any]:
         "audience": draw(st.floats(2e5, 5e6)),
     }
     funnel[pricing] = {"cpm": 40.0, "cpc": 2.0, "cpa": 120.0}[pricing] * draw(st.floats(0.5, 2))
+    if draw(st.integers(0, 3)) == 0:  # stages after the click instead of one cvr
+        cvr = funnel.pop("cvr")
+        funnel["stages"] = [
+            {"name": "register", "rate": round(min(cvr * 5, 1.0), 4), "cost_each": 2.0},
+            {"name": "first_order", "rate": 0.2, "cost_each": round(draw(st.floats(0, 20)), 2)},
+        ]
     return funnel
 
 
@@ -106,6 +112,13 @@ def channels(draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str]) 
                 "fatigue": round(draw(st.floats(0, 0.3)), 3),
             },
         ]
+    if draw(st.integers(0, 2)) == 0:  # what a planning team pays (CONTRACT.md 1c)
+        ch["fees"] = {
+            "service_fee": round(draw(st.floats(0, 0.2)), 3),
+            "rebate": round(draw(st.floats(0, 0.3)), 3),
+        }
+    if draw(st.integers(0, 3)) == 0:
+        ch["commission"] = round(draw(st.floats(0.01, 0.3)), 3)
     return ch
 
 
@@ -123,6 +136,11 @@ def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
         "objective": draw(st.sampled_from(OBJECTIVES)),
         "channels": chans,
     }
+    if n > 1 and draw(st.integers(0, 2)) == 0:  # 种草 -> search
+        rate = round(draw(st.floats(0.05, 0.6)), 3)
+        chans[0]["halo"] = [{"to": chans[-1]["id"], "conversions_per_conversion": rate}]
+    if draw(st.integers(0, 3)) == 0:
+        doc["baseline"] = {"conversions": 5000.0, "aov": 150.0, "new_customer_rate": 0.3}
     if segment_ids:
         doc["segments"] = [
             {

@@ -122,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
     except VersionMismatch as exc:
         sys.stderr.write(f"adsim batch: --scheduler {args.scheduler}: {exc}\n")
         return 2
+    for note in getattr(executor, "advice", []):
+        sys.stderr.write(f"adsim batch: note: {note}\n")
     try:
         with _term_as_interrupt():
             summary = run_batch(args.paths, out, options, executor, progress, keep_studies=keep)

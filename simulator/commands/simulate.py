@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         if sc.current is None:
             raise UsageError(f"{args.file}: --current needs a 'split:' in the scenario")
         split = sc.current
-    big = table_warning(sc.n_channels, args.runs)
+    big = table_warning(sc.n_channels, args.runs, sc.money.plain)
     if big:
         warn(big)  # before the run, while there is still time to stop it
     result = simulate(

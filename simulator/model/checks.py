@@ -95,8 +95,34 @@ def _channel(spec: ScenarioSpec, i: int, ch: ChannelSpec, segment_ids: set[str])
                 f"{ch.max_spend:,.0f}; the channel could never run",
             )
         )
+    out += _money(spec, at, ch)
     if ch.unit_cost and ch.min_spend % ch.unit_cost:
         out.append(((*at, "min_spend"), f"must be a whole number of unit_cost {ch.unit_cost:g}"))
+    return out
+
+
+def _money(spec: ScenarioSpec, at: Path, ch: ChannelSpec) -> list[Problem]:
+    """Fees that would make media free or paid for, and halo to nowhere or to itself."""
+    out: list[Problem] = []
+    if ch.fees is not None and 1.0 + ch.fees.service_fee - ch.fees.rebate <= 0:
+        out.append(
+            (
+                (*at, "fees", "rebate"),
+                f"1 + service_fee - rebate must stay above 0 (got 1 + "
+                f"{ch.fees.service_fee:g} - {ch.fees.rebate:g})",
+            )
+        )
+    channel_ids = [c.id for c in spec.channels]
+    seen: set[str] = set()
+    for j, h in enumerate(ch.halo or []):
+        where = (*at, "halo", j, "to")
+        if h.to == ch.id:
+            out.append((where, f"a channel cannot bring halo to itself ('{h.to}')"))
+        elif h.to not in channel_ids:
+            out.append((where, f"unknown channel '{h.to}'; known: {', '.join(channel_ids)}"))
+        elif h.to in seen:
+            out.append((where, f"'{h.to}' is listed twice; give one rate per channel"))
+        seen.add(h.to)
     return out
 
 

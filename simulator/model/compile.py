@@ -9,7 +9,15 @@ from typing import Any
 import numpy as np
 
 from simulator.model.calendar import Calendar, build_calendar, resolve_day
-from simulator.model.compiled import CompiledScenario, Limits, Period, SpendGroup, Split
+from simulator.model.compiled import (
+    Baseline,
+    CompiledScenario,
+    Limits,
+    Money,
+    Period,
+    SpendGroup,
+    Split,
+)
 from simulator.model.creatives import build_mix
 from simulator.model.curve_set import CurveSet
 from simulator.model.family import CurveContext
@@ -110,6 +118,9 @@ class _AdSetBuilder:
                 "share": share,
                 "unit": ch.unit_cost or ch.response.whole_unit(),
                 "decay": ch.adstock.decay if ch.adstock else 0.0,
+                "fee": 1.0 + (ch.fees.service_fee - ch.fees.rebate if ch.fees else 0.0),
+                "commission": ch.commission,
+                "stage_cost": sum(n * cost for _, n, cost in ch.response.stage_shares()),
             }
         )
 
@@ -129,6 +140,37 @@ def _day_grid(cal: Calendar, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:
         cvr[rows, days] *= ev.cvr_multiplier
         aov[rows, days] *= ev.aov_multiplier
     return cost, cvr, aov
+
+
+def _money(spec: ScenarioSpec, b: _AdSetBuilder) -> Money:
+    """Fees, commission, stage costs, halo and the baseline as arrays over ad sets."""
+    channel = np.array([r["channel"] for r in b.rows], dtype=np.intp)
+    share = b.column("share")
+    index = {ch.id: c for c, ch in enumerate(spec.channels)}
+    pairs: list[tuple[int, int, float]] = []
+    for c, ch in enumerate(spec.channels):
+        for h in ch.halo or []:
+            to = np.nonzero(channel == index[h.to])[0]  # its ad sets, in their default shares
+            pairs += [
+                (int(i), int(j), h.conversions_per_conversion * float(share[j]))
+                for i in np.nonzero(channel == c)[0]
+                for j in to
+            ]
+    base = spec.baseline
+    return Money(
+        fee_factor=b.column("fee"),
+        commission=b.column("commission"),
+        stage_cost=b.column("stage_cost"),
+        halo_from=np.array([p[0] for p in pairs], dtype=np.intp),
+        halo_to=np.array([p[1] for p in pairs], dtype=np.intp),
+        halo_rate=np.array([p[2] for p in pairs], dtype=float),
+        stages=tuple(
+            tuple((name, n) for name, n, _ in ch.response.stage_shares()) for ch in spec.channels
+        ),
+        baseline=None
+        if base is None
+        else Baseline(base.conversions, base.aov, base.new_customer_rate),
+    )
 
 
 def spec_digest(spec: ScenarioSpec) -> str:
@@ -210,6 +252,7 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
             np.array([r["channel"] for r in b.rows], dtype=np.intp),
             spec.horizon_days,
         ),
+        money=_money(spec, b),
         labels={ch.id: ch.label for ch in spec.channels if ch.label},
         limits=compile_limits(spec),
     )
@@ -225,6 +268,7 @@ def compile_limits(spec: ScenarioSpec) -> Limits:
             np.array([index[cid] for cid in g.channels], dtype=np.intp),
             g.min,
             total if g.max is None else min(g.max, total),
+            g.label or "",
         )
         for g in spec.groups or []
     )

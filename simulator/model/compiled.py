@@ -34,17 +34,18 @@ class Split:
 
 @dataclass(frozen=True)
 class SpendGroup:
-    """``lo <= sum of the channels' spend <= hi`` (CONTRACT 1c ``groups:``)."""
+    """``lo <= sum of the channels' cost <= hi`` (CONTRACT 1c ``groups:``)."""
 
     id: str
     channels: IntArray  # indices into channel_ids
     lo: float
     hi: float
+    label: str = ""
 
 
 @dataclass(frozen=True)
 class Period:
-    """Spend on days ``first..last`` (1-based, inclusive) of every channel, at most ``hi``."""
+    """Cost on days ``first..last`` (1-based, inclusive) of every channel, at most ``hi``."""
 
     first: int
     last: int
@@ -75,6 +76,68 @@ class Limits:
     @property
     def any_ratio(self) -> bool:
         return bool(np.any(np.isfinite(self.cac_max)) or np.any(self.roi_min > 0))
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Organic sales over the horizon with zero paid spend (paid results add to it)."""
+
+    conversions: float
+    aov: float
+    new_customer_rate: float
+
+    @property
+    def revenue(self) -> float:
+        return self.conversions * self.aov
+
+
+@dataclass(frozen=True)
+class Money:
+    """Cost of each ad set beyond its media spend, and the halo between ad sets.
+
+    ``cost = spend * fee_factor + commission * revenue + stage_cost * own conversions``
+    (shapes ``(A,)``). Halo is a list of pairs, not an ``(A, A)`` matrix (10,000 ad sets
+    would need 800 MB): ad set ``halo_to[p]`` gains ``halo_rate[p]`` conversions per
+    conversion of ad set ``halo_from[p]`` (the rate times the receiver's share of its
+    channel). ``stages[c]`` lists channel ``c``'s funnel stages as (name, count per
+    conversion).
+    """
+
+    fee_factor: FloatArray
+    commission: FloatArray
+    stage_cost: FloatArray
+    halo_from: IntArray
+    halo_to: IntArray
+    halo_rate: FloatArray
+    stages: tuple[tuple[tuple[str, float], ...], ...]
+    baseline: Baseline | None = None
+
+    @property
+    def plain(self) -> bool:
+        """True when cost is spend and no halo moves conversions (today's model)."""
+        return bool(
+            np.all(self.fee_factor == 1)
+            and not np.any(self.commission)
+            and not np.any(self.stage_cost)
+            and not self.has_halo
+        )
+
+    @property
+    def has_halo(self) -> bool:
+        return bool(np.any(self.halo_rate))
+
+    def received(self, own: FloatArray) -> FloatArray:
+        """Halo conversions each ad set receives from ``own`` conversions ``(..., A)``."""
+        out = np.zeros_like(own)
+        np.add.at(out.T, self.halo_to, (own[..., self.halo_from] * self.halo_rate).T)
+        return out
+
+    def brought(self, each: FloatArray) -> FloatArray:
+        """What one own conversion of each ad set brings its receivers, ``each`` being the
+        worth of one conversion at each ad set ``(A,)``: ``(A,)``."""
+        worth = self.halo_rate * np.asarray(each, dtype=float)[self.halo_to]
+        out = np.bincount(self.halo_from, weights=worth, minlength=len(self.fee_factor))
+        return np.asarray(out, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -123,6 +186,7 @@ class CompiledScenario:
     calendar: Calendar  # the days' dates and the events as day spans
     decay: FloatArray  # (A,)
     creatives: CreativeMix  # the rotation's expected mix per (ad set, day)
+    money: Money  # what spend costs the advertiser (CONTRACT.md 1c)
     current: Split | None = None
     labels: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=lambda: Limits.none(0))

@@ -75,10 +75,12 @@ class CurveSet:
     def inverse_slope(self, s: FloatArray, g: FloatArray) -> FloatArray:
         """Each item's ``d s / d log g`` at ``s`` where ``C'(s) = g`` (see :class:`Curve`)."""
         s, g = np.asarray(s, dtype=float), np.asarray(g, dtype=float)
-        shape = np.broadcast_shapes(s.shape, g.shape, (self.n,))
+        shape = (self.n,)  # the allocator's case: one entry per item, nothing to broadcast
+        if s.shape != shape or g.shape != shape:
+            shape = np.broadcast_shapes(s.shape, g.shape, shape)
+            s = s if s.shape == shape else np.broadcast_to(s, shape)
+            g = g if g.shape == shape else np.broadcast_to(g, shape)
         out = np.empty(shape, dtype=float)
-        s = s if s.shape == shape else np.broadcast_to(s, shape)
-        g = g if g.shape == shape else np.broadcast_to(g, shape)
         for curve, idx in self._where:
             out[..., idx] = curve.inverse_slope(s[..., idx], g[..., idx])
         return out
@@ -89,7 +91,7 @@ class CurveSet:
         if start is None:
             return self._apply("inverse_derivative", g)
         g = np.asarray(g, dtype=float)
-        shape = np.broadcast_shapes(g.shape, (self.n,))
+        shape = g.shape if g.shape == (self.n,) else np.broadcast_shapes(g.shape, (self.n,))
         out = np.empty(shape, dtype=float)
         g = g if g.shape == shape else np.broadcast_to(g, shape)
         for curve, idx in self._where:

@@ -55,6 +55,12 @@ class ResponseSpec(Strict):
         """(impressions per unit of spend, ctr, cvr) to report; nan where not modelled."""
         return float("nan"), float("nan"), float("nan")
 
+    def stage_shares(self) -> tuple[tuple[str, float, float], ...]:
+        """(name, count per conversion, cost_each) of each stage after the click; none
+        by default. A stage's count is a fixed multiple of conversions, so its cost per
+        conversion is a constant (CONTRACT.md 1c)."""
+        return ()
+
 
 @dataclass(frozen=True)
 class CurveContext:

@@ -10,17 +10,27 @@ funnel compiles to ``Exponential`` and keeps the rates for reporting impressions
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
+from pydantic import Field
 
 from simulator.io.errors import Path
 from simulator.model.curves import Curve, Exponential, Linear
-from simulator.model.family import CurveContext, Problem, ResponseSpec, register
-from simulator.model.numbers import Count, Frequency, Money, Rate
+from simulator.model.family import CurveContext, Problem, ResponseSpec, Strict, register
+from simulator.model.numbers import Count, Frequency, Money, MoneyOrZero, Rate
 
 # Without a stated audience, a CPA buy is effectively unsaturated up to this many people.
 _UNBOUNDED_AUDIENCE = 1e12
+
+
+class StageSpec(Strict):
+    """One step after the click or contact (注册 -> 进群 -> 首单): its pass rate and the
+    cost paid per person who reaches it (a giveaway per sign-up, a coupon per order)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    rate: Rate
+    cost_each: MoneyOrZero = 0.0
 
 
 _PRICE_FIELD = {"cpm": "cpm", "cpc": "cpc", "cpa": "cpa", "flat": "unit_price"}
@@ -37,7 +47,8 @@ class FunnelSpec(ResponseSpec):
     unit_price: Money | None = None
     impressions_per_unit: Count | None = None
     ctr: Rate
-    cvr: Rate
+    cvr: Rate | None = None  # either cvr, or stages whose rates multiply to it
+    stages: Annotated[list[StageSpec], Field(min_length=1)] | None = None
     audience: Count | None = None
     max_frequency: Frequency = 3.0
 
@@ -49,7 +60,30 @@ class FunnelSpec(ResponseSpec):
             out.append(((*at, field), f"required when pricing is {self.pricing}"))
         if self.pricing == "flat" and self.impressions_per_unit is None:
             out.append(((*at, "impressions_per_unit"), "required when pricing is flat"))
+        if self.cvr is None and self.stages is None:
+            out.append(((*at, "cvr"), "required unless stages are given"))
+        if self.cvr is not None and self.stages is not None:
+            out.append(
+                ((*at, "cvr"), "give either cvr or stages (cvr is then their rates' product)")
+            )
         return out
+
+    @property
+    def conversion_rate(self) -> float:
+        """Conversions per click: ``cvr``, or the product of the stage rates."""
+        if self.stages is not None:
+            return float(np.prod([s.rate for s in self.stages]))
+        return float(self.cvr if self.cvr is not None else float("nan"))
+
+    def stage_shares(self) -> tuple[tuple[str, float, float], ...]:
+        """Stage k's count is clicks times the rates up to k, so per conversion it is
+        ``1 / (product of the later stages' rates)``."""
+        stages = self.stages or []
+        out = []
+        for k, st in enumerate(stages):
+            later = float(np.prod([s.rate for s in stages[k + 1 :]]))
+            out.append((st.name, 1.0 / later, st.cost_each))
+        return tuple(out)
 
     def whole_unit(self) -> float:
         """A flat fee per post or board is bought in whole units of that fee."""
@@ -121,7 +155,7 @@ def funnel_curve(
 
 def _rates(f: FunnelSpec, ctr_mult: float, cvr_mult: float) -> FunnelRates:
     ctr = min(f.ctr * ctr_mult, 1.0)
-    cvr = min(f.cvr * cvr_mult, 1.0)
+    cvr = min(f.conversion_rate * cvr_mult, 1.0)
     return FunnelRates(impressions_per_spend(f, ctr, cvr), ctr, cvr)
 
 

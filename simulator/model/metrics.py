@@ -58,6 +58,6 @@ def profit(gross_profit: Total, spend: Total) -> FloatArray:
 
 # Ratios of two totals that any table of totals can form (the search forms them of means).
 RATIOS_OF_TOTALS: dict[str, Callable[[Callable[[str], Total]], FloatArray]] = {
-    "roi": lambda total: roi(total("revenue"), total("spend")),
-    "cac": lambda total: cac(total("spend"), total("new_customers")),
+    "roi": lambda total: roi(total("revenue"), total("cost")),
+    "cac": lambda total: cac(total("cost"), total("new_customers")),
 }

@@ -87,6 +87,28 @@ class AdstockSpec(Strict):
     decay: Decay
 
 
+class FeesSpec(Strict):
+    """What the agency or platform adds to media spend, and what it returns (返点)."""
+
+    service_fee: Annotated[float, Field(ge=0, le=10)] = 0.0  # share of media spend
+    rebate: Share = 0.0  # share of media spend returned
+
+
+class HaloSpec(Strict):
+    """Conversions this channel brings to another one (种草 -> search), per own conversion."""
+
+    to: Id
+    conversions_per_conversion: Annotated[float, Field(ge=0, le=100)]
+
+
+class BaselineSpec(Strict):
+    """Organic sales over the horizon with zero paid spend; paid results add to it."""
+
+    conversions: Annotated[float, Field(ge=0, le=1e12)]
+    aov: Money
+    new_customer_rate: Share = 1.0
+
+
 class ChannelSpec(Strict):
     id: Id
     label: str | None = None
@@ -103,6 +125,9 @@ class ChannelSpec(Strict):
     adstock: AdstockSpec | None = None
     segments: list[Id | TargetingSpec] | None = None
     creatives: list[CreativeSpec] | None = None
+    fees: FeesSpec | None = None
+    commission: Share = 0.0  # CPS: share of the channel's revenue paid out
+    halo: list[HaloSpec] | None = None
     cac_max: Money | None = None  # the channel's own average CAC, at most this
     roi_min: Ratio | None = None  # the channel's own ROI, at least this
     min_active_spend: MoneyOrZero = 0.0  # 0, or at least this much (worth running)
@@ -112,6 +137,7 @@ class GroupSpec(Strict):
     """Channels that share a limit (推广 vs 运营, one agency's share): their sum in [min, max]."""
 
     id: Id
+    label: str | None = None  # how explanations name it (推广, 运营)
     channels: Annotated[list[Id], Field(min_length=1)]
     min: MoneyOrZero = 0.0
     max: Money | None = None
@@ -181,6 +207,7 @@ class ScenarioSpec(Strict):
     )
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
     customer_base: Count | None = None
+    baseline: BaselineSpec | None = None
     ltv: RetentionSpec | None = None
     segments: list[SegmentSpec] | None = None
     channels: Annotated[list[ChannelSpec], Field(min_length=1)]

@@ -6,18 +6,26 @@ solver; S-curves to the envelope method, which also reports a proven upper bound
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.optimize.certificate import certified_status, certify
+from simulator.optimize.certificate import Certificate, certified_status, certify
 from simulator.optimize.exact.solver import solve_problem
+from simulator.optimize.exact.units import UnitGrid, optimize_lumpy
 from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.limits import limit_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
-from simulator.optimize.lineitems import build_problem
+from simulator.optimize.lineitems import (
+    bent_limits,
+    build_problem,
+    commission_read_high,
+    cost_bends,
+    cost_map,
+)
 from simulator.optimize.problem import Allocation, Problem
 from simulator.results import Result, outcome_result
 
@@ -27,7 +35,34 @@ def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
     (:mod:`simulator.optimize.exact.solver`). A daily plan's whole units are already fixed
     by the plan by total (:func:`_whole_unit_totals`), so its items are continuous."""
     units = np.zeros(problem.n) if daily else np.asarray(cs.unit_cost, dtype=float)
-    return solve_problem(problem, units)
+    cmap = None if daily else cost_map(cs, daily)
+    if cmap is None:
+        return solve_problem(problem, units)
+    # items are in cost: a unit costs fee * price where cost is linear in spend; where
+    # commission or stage costs bend it, whole units are branched on in cost space
+    curved = (units > 0) & (cmap.per_conversion > 0)
+    if not curved.any():
+        return solve_problem(problem, units * cmap.fee)
+    safe = np.where(units > 0, units, 1.0)
+    grid = UnitGrid(
+        units,
+        level=lambda counts: cmap.to_cost(counts * units),
+        count=lambda cost: cmap.to_spend(cost) / safe,
+    )
+    return optimize_lumpy(problem, units, grid=grid)
+
+
+def spend_of(cs: CompiledScenario, x: np.ndarray, daily: bool) -> np.ndarray:
+    """The solver's items are costs where cost is not spend: back to spend by ``K^-1``."""
+    cmap = cost_map(cs, daily)
+    if cmap is None:
+        return np.asarray(x, dtype=float)
+    spend = cmap.to_spend(x)
+    if daily:
+        return spend
+    unit = cs.unit_cost  # K^-1 of a whole number of units' cost lands within rounding of it
+    counts = np.round(spend / np.where(unit > 0, unit, 1.0))
+    return np.where(unit > 0, counts * unit, spend)
 
 
 def _whole_unit_totals(
@@ -43,7 +78,7 @@ def _whole_unit_totals(
     unit_ad_sets = np.nonzero(cs.unit_cost > 0)[0]
     if not unit_ad_sets.size:
         return None
-    x = solve(cs, build_problem(cs), daily=False).x
+    x = spend_of(cs, solve(cs, build_problem(cs), daily=False).x, daily=False)
     totals = cs.channel_sum(x)
     unit_channels = sorted({int(c) for c in cs.ad_set_channel[unit_ad_sets]})
     names = ", ".join(f"{cs.channel_ids[c]} {totals[c]:,.0f}" for c in unit_channels)
@@ -51,6 +86,13 @@ def _whole_unit_totals(
         f"whole-unit channels keep the totals of the best plan by total ({names}); "
         "their days and every other channel are planned by day"
     )
+    bends = cost_bends(cs)
+    bent = [cs.channel_ids[c] for c in unit_channels if bends[cs.ad_sets_of(c)].any()]
+    if bent:
+        notes.append(
+            f"{', '.join(bent)}: spent evenly over the days (commission or stage costs make "
+            "their cost bend, so their days are not planned one by one)"
+        )
     channels = {c: float(totals[c]) for c in unit_channels}
     return channels, {int(a): float(x[a]) for a in unit_ad_sets}
 
@@ -70,13 +112,14 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     fixed, pinned = whole if whole is not None else (None, None)
     problem = build_problem(scenario, daily=daily, pinned=pinned)
     alloc = solve(scenario, problem, daily)
-    x = np.asarray(alloc.x, dtype=float)
+    x = spend_of(scenario, alloc.x, daily)
     if daily:
         plan_ad = x.reshape(scenario.horizon_days, scenario.n_ad_sets).T
         split = Split(plan_ad.sum(axis=1), plan_ad)
     else:
         split = Split(x)
     cert = certify(scenario, problem, alloc, split, daily)
+    cert = _cost_caveats(scenario, daily, cert)
     result = outcome_result(scenario, split, status=certified_status(alloc.status, cert))
     result.certificate = cert
     if not cert.checked:
@@ -86,6 +129,30 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     result.warnings.extend(notes)
     _describe(scenario, alloc, result, daily, frozenset(fixed or {}))
     return result
+
+
+def _budget_used(cs: CompiledScenario, result: Result) -> float:
+    """What the plan takes of the budget: its spend, or its cost where cost is not spend."""
+    assert result.split is not None
+    if cs.money.plain:
+        return float(result.split.spend.sum())
+    return float(result.totals["cost"])
+
+
+def _cost_caveats(cs: CompiledScenario, daily: bool, cert: Certificate) -> Certificate:
+    """Where the cost model of the line items is conservative rather than exact, the plan
+    is feasible but not proven best: the certificate says so (status ``feasible``)."""
+    why = []
+    bent = bent_limits(cs, daily)
+    if bent:  # the limit was read at the fee alone
+        why.append(f"the spend limits of {', '.join(bent)} sum items whose cost bends")
+    if commission_read_high(cs, daily):
+        why.append("commission is read at the highest order value of the sale days")
+    if not why:
+        return cert
+    # a bound proven on the line items' conservative costs bounds nothing of the scenario's
+    failures = (*cert.failures, *(f"optimality not proven: {w}" for w in why))
+    return dataclasses.replace(cert, checked=False, gap_bound=None, failures=failures)
 
 
 def _describe(
@@ -110,7 +177,9 @@ def _describe(
         failed = alloc.infeasibility.constraint if alloc.infeasibility else "the targets"
         result.message = infeasible_message(cs, alloc, result.totals)
     else:
-        result.message = only_allows(cs, float(split.spend.sum()), binding)
-    result.explanations = explain(cs, split.spend, active, binding, failed, split.daily)
+        result.message = only_allows(cs, _budget_used(cs, result), binding)
+    result.explanations = explain(
+        cs, split.spend, active, binding, failed, split.daily, used=_budget_used(cs, result)
+    )
     if failed is not None:
         result.explanations.insert(0, result.message)

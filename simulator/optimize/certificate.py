@@ -26,7 +26,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from simulator.expected import Outcome, evaluate_plan, evaluate_spend, evaluate_split, totals
+from simulator.expected import (
+    Outcome,
+    by_source,
+    evaluate_plan,
+    evaluate_spend,
+    evaluate_split,
+    totals,
+)
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curves import FloatArray, IntArray
 from simulator.model.targets import TARGETS, shortfall
@@ -71,8 +78,9 @@ class Certificate:
 
 
 def objective_total(cs: CompiledScenario, tot: dict[str, FloatArray]) -> float:
-    """The scenario's objective as the engine computes it (spend for ``min_spend``)."""
-    key = {"min_spend": "spend"}.get(cs.objective, cs.objective)
+    """The scenario's objective as the engine computes it (cost for ``min_spend``: the
+    least budget, and the budget is on cost)."""
+    key = {"min_spend": "cost"}.get(cs.objective, cs.objective)
     return float(tot[key][0])
 
 
@@ -84,8 +92,11 @@ def _violations(cs: CompiledScenario, split: Split, check_targets: bool) -> dict
     scale = max(cs.budget, 1e-300)
     spend_c = cs.channel_sum(split.spend)
     lo, hi = channel_bounds(cs)
+    cost = float(split.spend.sum())
+    if not cs.money.plain:  # the budget is on cost (CONTRACT.md 1c)
+        cost = float(totals(cs, evaluate_split(cs, split))["cost"][0])
     out = {
-        "budget": max(0.0, float(split.spend.sum()) - cs.budget) / scale,
+        "budget": max(0.0, cost - cs.budget) / scale,
         "negative spend": max(0.0, -float(np.min(split.spend, initial=0.0))) / scale,
         "min_spend": max(0.0, float(np.max(lo - spend_c, initial=0.0))) / scale,
         "max_spend": max(0.0, float(np.max(spend_c - hi, initial=0.0))) / scale,
@@ -175,7 +186,10 @@ def _one_sided(
     h = _STEP * np.maximum(np.abs(base), max(cs.budget, 1e-300) * 1e-3 / max(base.size, 1))
     down = np.maximum(base - h, 0.0)
 
+    plain = cs.money.plain
+
     def parts(o: Outcome) -> tuple[FloatArray, FloatArray]:
+        o = by_source(cs, o)
         value = sum(m * _metric(cs, o, name) for m, name, _ in terms)
         size = sum(abs(m) * _metric(cs, o, name) for m, name, _ in terms)
         return np.asarray(value, dtype=float), np.asarray(size, dtype=float)
@@ -183,8 +197,12 @@ def _one_sided(
     spend_coef = sum(m * coef for m, _, coef in terms)
     abs_coef = sum(abs(m) * coef for m, _, coef in terms)
     if not daily:
-        v, size = parts(evaluate_spend(cs, np.stack([down, base, base + h])))
+        o = evaluate_spend(cs, np.stack([down, base, base + h]))
+        v, size = parts(o)
         width_dn, width_up = base - down, h
+        if not plain:  # slopes per unit of cost: the items' variable (cost_space.py)
+            cost = by_source(cs, o).cost
+            width_dn, width_up = cost[1] - cost[0], cost[2] - cost[1]
         fwd = (v[2] - v[1]) / width_up - spend_coef
         with np.errstate(divide="ignore", invalid="ignore"):
             bwd = np.where(width_dn > 0, (v[1] - v[0]) / width_dn, np.inf) - spend_coef
@@ -195,12 +213,16 @@ def _one_sided(
     for t in range(hdays):
         cands = np.stack([base, base, base])
         cands[0, :, t], cands[2, :, t] = down[:, t], base[:, t] + h[:, t]
-        v, size = parts(evaluate_plan(cs, cands))
-        width_dn = base[:, t] - down[:, t]
-        fwd[t] = (v[2] - v[1]) / h[:, t] - spend_coef
+        o = evaluate_plan(cs, cands)
+        v, size = parts(o)
+        width_dn, width_up = base[:, t] - down[:, t], h[:, t]
+        if not plain:  # the day's cost moves with its spend alone (commission at its aov)
+            cost = by_source(cs, o).cost
+            width_dn, width_up = cost[1] - cost[0], cost[2] - cost[1]
+        fwd[t] = (v[2] - v[1]) / width_up - spend_coef
         with np.errstate(divide="ignore", invalid="ignore"):
             bwd[t] = np.where(width_dn > 0, (v[1] - v[0]) / width_dn, np.inf) - spend_coef
-        scale[t] = np.abs(size[2] - size[1]) / h[:, t] + abs_coef
+        scale[t] = np.abs(size[2] - size[1]) / width_up + abs_coef
     return fwd.ravel(), bwd.ravel(), scale.ravel()
 
 

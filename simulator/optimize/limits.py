@@ -1,20 +1,26 @@
-"""The planning limits of CONTRACT 1c as constraints on a line-item Problem's spend.
+"""The planning limits of CONTRACT 1c as constraints on a line-item Problem.
 
-Written on the Problem's spend (the curves' input), so a cost transform applied to the
-same Problem composes with them.
+Written on the Problem's item axis, which is cost where the scenario has fees,
+commission or stage costs (:mod:`simulator.optimize.cost_space`), so each limit reads
+what the contract says it reads: groups, periods and the channels' ROI and CAC are on
+cost; ``min_active_spend`` is media spend, mapped to the item's cost.
 
-- **Per-channel ratios** (``cac_max``, ``roi_min``): ``w C(x) >= rho x`` on a channel
-  alone. For a concave curve ``C(x) / x`` falls, so the feasible spends are ``[0, b]``:
+- **Per-channel ratios** (``cac_max``, ``roi_min``): ``w C(y) >= rho y`` on a channel
+  alone. For a concave curve ``C(y) / y`` falls, so the feasible costs are ``[0, b]``:
   an upper bound found by a vectorised bisection. An S-curve's ratio rises then falls:
   ``{0} + [a, b]``, so ``a`` joins the channel's on-off minimum. A channel of several
   items (segments, days) gets the bound on each item, which is sufficient but stricter
   than the channel's own ratio: the certificate then does not claim ``optimal`` where
-  such a bound binds (:func:`simulator.optimize.certificate.certify`).
+  such a bound binds (:func:`simulator.optimize.certificate.certify`). ``w`` counts the
+  channel's own conversions: halo it brings counts at the receiver, halo it receives
+  only helps (refused where the receiver pays commission on it).
 - **Groups** over channels: a :class:`~simulator.optimize.problem.Group` of their items
-  where each channel is one item or its own group is no limit at all (dropped); nested
-  groups are refused with a located message (:class:`NestedGroups`).
-- **Periods**: spent evenly, a plan by total spends ``S * days / H`` in a period, so a
-  period is a cap on the total; a daily plan gets one group per period.
+  (exact in cost: each item's variable is its cost); where each channel is one item or its
+  own group is no limit at all (dropped); nested groups are refused with a located message
+  (:class:`NestedGroups`).
+- **Periods**: spent evenly, a plan by total pays ``days / H`` of its cost in a period,
+  so a period is a cap on the total (refused where commission or stage costs meet events
+  or adstock: the days' shares differ); a daily plan gets one group per period.
 - **On-off minimums** (``min_active_spend``): an :class:`~simulator.optimize.problem.OnOff`
   per channel, solved by branch and bound (:mod:`simulator.optimize.exact.onoff`).
 """
@@ -28,6 +34,7 @@ import numpy as np
 from simulator.io.errors import UsageError
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray, IntArray
+from simulator.optimize.cost_space import CostMap
 from simulator.optimize.problem import Group, OnOff, Problem
 
 _GRID = 256  # points of the ratio scan, geometric over each item's range
@@ -81,20 +88,30 @@ def _meets(
 
 
 def apply_limits(
-    cs: CompiledScenario, p: Problem, daily: bool, weights: dict[str, FloatArray]
+    cs: CompiledScenario,
+    p: Problem,
+    daily: bool,
+    weights: dict[str, FloatArray],
+    cmap: CostMap | None = None,
 ) -> Problem:
-    """``p`` with the scenario's 1c limits; ``p`` itself where there are none."""
+    """``p`` with the scenario's 1c limits; ``p`` itself where there are none.
+
+    ``p`` is already in cost space where ``cmap`` is given (its items' axis is cost), so
+    groups, periods and the channels' ratios (revenue or new customers over cost) are
+    written on that axis; ``min_active_spend`` is media spend, mapped through ``cmap``.
+    ``weights`` are each item's own line metrics (no halo brought to others).
+    """
     lim = cs.limits
     if not (lim.any_ratio or lim.groups or lim.periods or np.any(lim.min_active > 0)):
         return p
+    _refuse_inexact(cs, daily, cmap)
     copies = cs.horizon_days if daily else 1
     channel_of = np.tile(cs.ad_set_channel, copies)
-    upper, minimum = p.upper.copy(), lim.min_active.copy()
-    for name, bound, w, rho in (
-        ("cac_max", lim.cac_max, weights["new_customers"], 1.0 / lim.cac_max),
-        ("roi_min", lim.roi_min, weights["revenue"], lim.roi_min),
+    upper, minimum = p.upper.copy(), np.zeros(cs.n_channels)
+    for bound, w, rho in (
+        (lim.cac_max, weights["new_customers"], 1.0 / lim.cac_max),
+        (lim.roi_min, weights["revenue"], lim.roi_min),
     ):
-        del name
         on = np.isfinite(bound) & (bound > 0)
         for c in np.nonzero(on)[0].tolist():
             idx = np.nonzero(channel_of == c)[0]
@@ -103,16 +120,71 @@ def apply_limits(
             minimum[c] = max(minimum[c], float(np.max(a, initial=0.0)))
     p = replace(p, upper=upper, lower=np.minimum(p.lower, upper))
     budget = p.budget
-    if lim.periods and not daily:  # spent evenly: a period holds days / H of the total
+    if lim.periods and not daily:  # spent evenly: a period holds days / H of the cost
         budget = min(budget, *(per.hi * cs.horizon_days / per.days for per in lim.periods))
     groups = _user_groups(cs, p, channel_of, daily)
+    need = lim.min_active > cs.channel_min
+    for c in np.nonzero(need)[0].tolist():
+        idx = np.nonzero(channel_of == c)[0]
+        minimum[c] = max(minimum[c], _active_cost(cs, cmap, idx, float(lim.min_active[c])))
     on_off = tuple(
         OnOff(cs.channel_ids[c], np.nonzero(channel_of == c)[0], float(minimum[c]))
         for c in range(cs.n_channels)
-        if minimum[c] > 0 and cs.channel_min[c] < minimum[c]
+        if minimum[c] > 0
     )
     _check_on_off(on_off, groups)
     return replace(p, budget=budget, groups=groups, on_off=on_off)
+
+
+def _active_cost(cs: CompiledScenario, cmap: CostMap | None, idx: IntArray, spend: float) -> float:
+    """The cost at which a channel's items reach ``spend`` of media: exact for one item
+    (its cost is increasing in spend) or for items whose cost is a fee times spend."""
+    if cmap is None:
+        return spend
+    if idx.size == 1:
+        x = np.zeros(cmap.fee.size)
+        x[idx] = spend
+        return float(cmap.to_cost(x)[idx[0]])
+    if np.any(cmap.per_conversion[idx]):
+        raise NestedGroups(
+            f"channels: '{cs.channel_ids[cs.ad_set_channel[idx[0] % cs.n_ad_sets]]}' has "
+            "min_active_spend over several segments or days whose cost bends (commission, "
+            "stage costs); not planned yet: plan by total or give the channel one segment"
+        )
+    return spend * float(np.max(cmap.fee[idx]))
+
+
+def _refuse_inexact(cs: CompiledScenario, daily: bool, cmap: CostMap | None) -> None:
+    """Limits whose cost the line items cannot write exactly are refused, not guessed."""
+    lim, money = cs.limits, cs.money
+    bends = cmap is not None and not cmap.linear
+    if lim.periods and not daily and bends and cs.has_time_effects:
+        raise NestedGroups(
+            "budget.periods: with commission or stage costs and events or adstock, a "
+            "period's cost is not its days' share of the total; plan with --plan daily"
+        )
+    if not money.has_halo:
+        return
+    group_of = np.full(cs.n_channels, -1)
+    for k, g in enumerate(lim.groups):
+        group_of[g.channels] = k
+    src = cs.ad_set_channel[money.halo_from]
+    dst = cs.ad_set_channel[money.halo_to]
+    paid = (money.commission[money.halo_to] > 0) & (money.halo_rate > 0)
+    crosses = paid & (group_of[src] != group_of[dst])
+    if lim.groups and crosses.any():
+        raise NestedGroups(
+            f"groups: '{cs.channel_ids[dst[crosses][0]]}' pays commission on halo from "
+            f"'{cs.channel_ids[src[crosses][0]]}' in another group; that cost is not "
+            "planned per group yet: put both in one group or drop the commission"
+        )
+    limited = np.isfinite(lim.cac_max) | (lim.roi_min > 0)
+    if (paid & limited[dst]).any():
+        c = int(dst[paid & limited[dst]][0])
+        raise NestedGroups(
+            f"channels: '{cs.channel_ids[c]}' has its own cac_max or roi_min and pays "
+            "commission on halo it receives; not planned yet: drop one of them"
+        )
 
 
 def _check_on_off(on_off: tuple[OnOff, ...], groups: tuple[Group, ...]) -> None:

@@ -28,6 +28,7 @@ from simulator.model.compiled import CompiledScenario
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
 from simulator.model.targets import TARGETS
+from simulator.optimize.cost_space import CostMap, in_cost_space
 from simulator.optimize.limits import apply_limits
 from simulator.optimize.problem import FloorConstraint, Group, Problem, RatioConstraint
 
@@ -186,6 +187,7 @@ def build_problem(
         capped = np.isfinite(cap)
         upper = np.minimum(upper, np.where(capped, np.where(capped, cap, 0.0) * share, np.inf))
     groups = []
+    bends = cost_bends(cs)
     # each channel's items from one stable sort: a scan of all items per channel is
     # quadratic (10,000 channels x 300,000 daily items)
     order = np.argsort(channel_of, kind="stable")
@@ -197,6 +199,9 @@ def build_problem(
         if own:  # one group per pinned ad set (groups are disjoint: the channel's is implied)
             for a in cs.ad_sets_of(c).tolist():
                 items = idx[ad_set_of[idx] == a]
+                if a in pinned and bends[a]:  # a sum of bent costs is no sum of spends
+                    lower[items] = upper[items] = pinned[a] / cs.horizon_days
+                    continue
                 lo_a, hi_a = (pinned[a], pinned[a]) if a in pinned else (0.0, float(hi[c]))
                 groups.append(Group(cs.ad_set_ids[a], items, lo_a, hi_a))
         elif idx.size == 1:
@@ -218,6 +223,15 @@ def build_problem(
         weights = {k: c + r for k, (c, r) in terms.items()}
     else:
         weights = {k: np.stack([c, r]) for k, (c, r) in terms.items()}
+    own_weights = dict(weights)  # a channel's own limits read its own conversions only
+    if cs.money.has_halo:  # a source's own conversions also bring the receivers' value
+        for k in terms:
+            received = cs.money.brought(_per_conversion(cs, k))
+            extra = np.tile(received, copies)
+            if aov_curves is None:
+                weights[k] = weights[k] + extra
+            else:
+                weights[k] = weights[k] + np.stack([extra, np.zeros(n)])
     ratios, floors = target_constraints(cs.targets, weights)
     problem = Problem(
         curves=curves,
@@ -232,7 +246,86 @@ def build_problem(
         minimize_spend=cs.objective == "min_spend",
         aov_curves=aov_curves,
     )
-    return apply_limits(cs, problem, daily, weights)
+    cmap = cost_map(cs, daily)
+    if cmap is not None:
+        problem = in_cost_space(problem, cmap)
+    return apply_limits(cs, problem, daily, own_weights, cmap)
+
+
+def _per_conversion(cs: CompiledScenario, metric: str) -> FloatArray:
+    """What one (halo) conversion of each ad set adds to a line metric, ``(A,)``."""
+    ncr, aov, repeat = cs.new_customer_rate, cs.aov, cs.repeat_revenue
+    return {
+        "revenue": aov,
+        "conversions": np.ones(cs.n_ad_sets),
+        "new_customers": ncr,
+        "profit": aov * cs.margin,
+        "ltv": ncr * repeat + aov,
+        "first_order_ltv": ncr * repeat + ncr * aov,
+        "min_spend": aov,
+    }[metric]
+
+
+def cost_bends(cs: CompiledScenario) -> npt.NDArray[np.bool_]:
+    """Ad sets whose cost is not linear in spend (commission, stage costs, or commission
+    their halo earns): ``(A,)``. A daily plan spends such a whole-unit ad set's pinned
+    total evenly over its days (a sum of their bent costs is not a sum of spends)."""
+    money = cs.money
+    per_conversion = money.commission + money.stage_cost + money.brought(money.commission * cs.aov)
+    return np.asarray(per_conversion > 0)
+
+
+def bent_limits(cs: CompiledScenario, daily: bool) -> list[str]:
+    """Channels whose spend limit sums several items (ad sets, or days) whose cost bends:
+    no limit on their costs equals it, so it is read at the fee alone (see
+    :func:`simulator.optimize.cost_space.in_cost_space`) and the answer is not proven best.
+    """
+    if cs.money.plain:
+        return []
+    lo, hi = channel_bounds(cs)
+    bends = cost_bends(cs)
+    out = []
+    for c, cid in enumerate(cs.channel_ids):
+        ad_sets = cs.ad_sets_of(c)
+        several = daily or ad_sets.size > 1
+        fee = float(np.max(cs.money.fee_factor[ad_sets]))
+        limited = lo[c] > 0 or hi[c] * fee < cs.budget
+        if several and limited and bends[ad_sets].any():
+            out.append(cid)
+    return out
+
+
+def commission_read_high(cs: CompiledScenario, daily: bool) -> bool:
+    """Whether a plan by total pays commission on revenue whose order value varies by day
+    (``aov_multiplier`` events): its cost is then no fixed multiple of conversions."""
+    money = cs.money
+    paid = np.any(money.commission > 0) or np.any(money.brought(money.commission) > 0)
+    return not daily and bool(paid) and bool(np.any(cs.aov_mult != 1))
+
+
+def cost_map(cs: CompiledScenario, daily: bool = False) -> CostMap | None:
+    """Each line item's cost ``f x + c C(x)`` (None where cost is spend: today's model).
+
+    ``c`` is the commission on the item's revenue (at the day's order value for a daily
+    item), its stage costs, and the commission its halo earns the receiving channels.
+    Where ``aov_multiplier`` events make a plan by total's revenue its own curve, the
+    commission is read at the highest order value of the days (:func:`commission_read_high`):
+    the plan then never costs more than the optimiser believes, but is not proven best.
+    """
+    money = cs.money
+    if money.plain:
+        return None
+    copies = cs.horizon_days if daily else 1
+    if daily:
+        curves, aov = daily_curves(cs)
+    else:
+        curves, _ = static_curves(cs)
+        aov = cs.aov * (cs.aov_mult.max(axis=1) if commission_read_high(cs, daily) else 1.0)
+    halo_commission = money.brought(money.commission * cs.aov)
+    per_conversion = np.tile(money.commission, copies) * aov + np.tile(
+        money.stage_cost + halo_commission, copies
+    )
+    return CostMap(np.tile(money.fee_factor, copies), per_conversion, curves)
 
 
 def target_constraints(

@@ -100,7 +100,7 @@ def sweep_range(cs: CompiledScenario, axis: str, plan: str, points: int) -> tupl
     problem = build_problem(with_target(cs, name, 1.0), daily=plan == "daily")
     k = [r.name for r in problem.ratios].index(name)
     best, x_best, at_zero = best_ratio(problem, k)
-    small_budget = free.totals["spend"] / (2.0 * points)
+    small_budget = free.totals["cost"] / (2.0 * points)  # the items are in cost
     if not at_zero and math.isfinite(best) and best > 0 and x_best.sum() >= small_budget:
         return (1.0 / best if TARGETS[name].inverted else best), at_free
     small = dataclasses.replace(with_target(cs, name, None), budget=small_budget)

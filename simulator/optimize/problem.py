@@ -124,11 +124,17 @@ class Problem:
 
     def item_values(self, weights: FloatArray, x: FloatArray) -> FloatArray:
         """Each item's weighted value ``sum_p w_p,i P_i(x_i)``: shape ``(n,)``."""
+        if self.aov_curves is None and np.ndim(weights) == 1:  # ``+ 0.0``: the sum's start
+            return np.asarray(np.asarray(weights, dtype=float) * self.curves.value(x) + 0.0)
         w = self.rows(weights)
         return np.asarray(sum(w[k] * c.value(x) for k, c in enumerate(self.profiles)))
 
     def item_marginals(self, weights: FloatArray, x: FloatArray) -> FloatArray:
         """Each item's ``d/dx_i sum_p w_p,i P_i(x_i)`` (0 where a weight is 0): ``(n,)``."""
+        if self.aov_curves is None and np.ndim(weights) == 1:  # ``+ 0.0``: the sum's start
+            w1 = np.asarray(weights, dtype=float)
+            with np.errstate(invalid="ignore"):
+                return np.where(w1 != 0, w1 * self.curves.derivative(x), 0.0) + 0.0
         w = self.rows(weights)
         with np.errstate(invalid="ignore"):
             parts = [

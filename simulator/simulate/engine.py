@@ -222,10 +222,37 @@ class Simulation:
             if not arriving.any():
                 break
             arriving = self._invite(ref, arriving)
+        own = self.out.conversions.copy()
+        self._halo()
         rest = np.nonzero(x.cs.referral_k == 0)[0]
         self.out.new_customers[:, rest] = thin(self.rng, self.out.conversions[:, rest], ncr[rest])
         self._first_orders()
         self._repeat_orders()
+        self._cost(own)
+
+    def _halo(self) -> None:
+        """Halo conversions each run's receivers gain: Poisson around the sources' landed
+        conversions times the rates, at the receiver's aov (none drawn without halo, so
+        scenarios without it keep their random stream)."""
+        money, cs = self.x.cs.money, self.x.cs
+        if not money.has_halo:
+            return
+        halo = poisson(self.rng, money.received(self.out.conversions))
+        self.out.halo_conversions = halo
+        self.out.conversions += halo
+        self.out.revenue += halo * cs.aov
+
+    def _cost(self, own: FloatArray) -> None:
+        """Each run's cost per ad set: spend with fees, commission on revenue, stage costs
+        on own conversions (CONTRACT.md 1c)."""
+        money = self.x.cs.money
+        spend = self.out.daily_spend.sum(axis=1)
+        if money.plain:
+            self.out.cost = np.broadcast_to(spend, own.shape).copy()
+            return
+        self.out.cost = (
+            spend * money.fee_factor + money.commission * self.out.revenue + money.stage_cost * own
+        )
 
     def _first_orders(self) -> None:
         """Revenue of new customers' first orders: each ad set's revenue pro rata."""

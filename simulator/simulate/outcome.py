@@ -44,6 +44,8 @@ class ChunkOutcome:
     daily_spend: FloatArray  # (A, H), the same in every run
     creative_spend: FloatArray  # (R, T, K)
     creative_picks: FloatArray  # (T, K, H) runs that chose each creative each day
+    cost: FloatArray  # (R, A) what the advertiser pays (fees, commission, stage costs)
+    halo_conversions: FloatArray  # (R, A) received from other channels (in conversions)
 
     @staticmethod
     def empty(runs: int, ad_sets: int, horizon: int) -> ChunkOutcome:
@@ -59,4 +61,6 @@ class ChunkOutcome:
             daily_spend=np.zeros((ad_sets, horizon)),
             creative_spend=np.zeros((runs, 0, 1)),
             creative_picks=np.zeros((0, 1, horizon)),
+            cost=np.zeros((runs, ad_sets)),
+            halo_conversions=np.zeros((runs, ad_sets)),
         )

@@ -33,12 +33,13 @@ METRICS = (
     "clicks",
     "carryover_after_horizon",
 )
-CHANNEL_METRICS = ("spend", "revenue", "conversions", "new_customers", "roi")
+CHANNEL_METRICS = ("spend", "cost", "revenue", "conversions", "new_customers", "roi")
 
 
 # What a run's metrics are derived from: the one per-run table the simulation keeps.
 COLUMNS = (
     "spend",
+    "cost",
     "revenue",
     "conversions",
     "new_customers",
@@ -58,12 +59,14 @@ def run_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, FloatArray]:
     Impressions and clicks are nan in every run where no ad set's pricing defines them.
     """
     undefined = np.full(out.spend.shape, np.nan)
+    cost = out.spend if inputs.cs.money.plain else out.cost.sum(axis=1)
     return {
         "spend": out.spend,
+        "cost": cost,
         "revenue": out.revenue.sum(axis=1),
         "conversions": out.conversions.sum(axis=1),
         "new_customers": out.new_customers.sum(axis=1),
-        "profit": out.revenue @ inputs.cs.margin - out.spend,
+        "profit": out.revenue @ inputs.cs.margin - cost,
         "new_revenue": out.new_revenue,
         "repeat_revenue": out.repeat_revenue,
         "referred_customers": out.referred,
@@ -90,7 +93,7 @@ def derive_metric(name: str, column: Callable[[str], FloatArray]) -> FloatArray:
             column("new_revenue"),
             column("repeat_revenue"),
             column("new_customers"),
-            column("spend"),
+            column("cost"),
         )
     if name == "ltv_cac":
         return metrics.ltv_cac(

@@ -43,22 +43,29 @@ SERIES_RUNS = 10 * CHUNK_RUNS
 # Past this size of the per-run table the caller is warned before the simulation starts.
 TABLE_WARN_BYTES = 1 << 30
 # Kept per channel and run; a channel's spend is the same in every run, its roi derived.
-CHANNEL_COLUMNS = ("spend", "revenue", "conversions", "new_customers")
+CHANNEL_COLUMNS = ("spend", "cost", "revenue", "conversions", "new_customers")
 # The same in every run (the budget is committed; randomness changes what it buys).
 CONSTANT = ("spend",)
 
 Derive = Callable[[str, Callable[[str], FloatArray]], FloatArray]
 
 
-def table_bytes(n_channels: int, runs: int) -> int:
+def kept_columns(columns: tuple[str, ...], plain: bool) -> tuple[str, ...]:
+    """The columns a table stores: without fees, commission or stage costs, cost is the
+    spend column itself (``RunTable.column``), so it takes no memory."""
+    return tuple(c for c in columns if c != "cost") if plain else columns
+
+
+def table_bytes(n_channels: int, runs: int, plain: bool = True) -> int:
     """Bytes of the per-run table that ``simulate`` keeps for ``runs`` runs (at most)."""
-    per_channel = len(CHANNEL_COLUMNS) - len(CONSTANT)
-    return 8 * runs * (len(COLUMNS) - len(CONSTANT) + n_channels * per_channel)
+    per_channel = len(kept_columns(CHANNEL_COLUMNS, plain)) - len(CONSTANT)
+    own = len(kept_columns(COLUMNS, plain)) - len(CONSTANT)
+    return 8 * runs * (own + n_channels * per_channel)
 
 
-def table_warning(n_channels: int, runs: int) -> str | None:
+def table_warning(n_channels: int, runs: int, plain: bool = True) -> str | None:
     """A sentence for stderr when the per-run table needs more than ``TABLE_WARN_BYTES``."""
-    need = table_bytes(n_channels, runs)
+    need = table_bytes(n_channels, runs, plain)
     if need <= TABLE_WARN_BYTES:
         return None
     return (
@@ -71,16 +78,19 @@ def channel_metric(name: str, column: Callable[[str], FloatArray]) -> FloatArray
     """One of ``CHANNEL_METRICS`` of every run from a channel's columns."""
     if name != "roi":
         return column(name)
-    return roi(column("revenue"), column("spend"))
+    return roi(column("revenue"), column("cost"))
 
 
 def channel_columns(inputs: SimInputs, out: ChunkOutcome) -> dict[str, dict[str, FloatArray]]:
     """Each channel's per-run columns ``(R,)`` (spend: the same in every run)."""
     per: dict[str, dict[str, FloatArray]] = {}
+    plain = inputs.cs.money.plain
     for c, cid in enumerate(inputs.cs.channel_ids):
         idx = np.nonzero(inputs.cs.ad_set_channel == c)[0]
+        spend = np.full(out.spend.shape, float(out.daily_spend[idx].sum()))
         per[cid] = {
-            "spend": np.full(out.spend.shape, float(out.daily_spend[idx].sum())),
+            "spend": spend,
+            "cost": spend if plain else out.cost[:, idx].sum(axis=1),
             "revenue": out.revenue[:, idx].sum(axis=1),
             "conversions": out.conversions[:, idx].sum(axis=1),
             "new_customers": out.new_customers[:, idx].sum(axis=1),
@@ -138,6 +148,8 @@ class RunTable(MutableMapping[str, FloatArray]):
         self.watch.remove(name)
 
     def column(self, name: str) -> FloatArray:
+        if name == "cost" and name not in self.stored and name not in self.constant:
+            return self.column("spend")  # a table without cost: cost is spend (no fees)
         if name in self.constant:
             return np.full(self.runs, self.constant[name])
         if name in self.undefined:
@@ -182,9 +194,12 @@ class Tally:
             )
             if not np.isfinite(rates).any()
         )
-        self.per_run = RunTable(runs, COLUMNS, METRICS, derive_metric, undefined)
+        plain = inputs.cs.money.plain
+        self.columns = kept_columns(COLUMNS, plain)
+        self.per_run = RunTable(runs, self.columns, METRICS, derive_metric, undefined)
+        channel_columns = kept_columns(CHANNEL_COLUMNS, plain)
         self.channels = {
-            cid: RunTable(runs, CHANNEL_COLUMNS, CHANNEL_METRICS, channel_metric)
+            cid: RunTable(runs, channel_columns, CHANNEL_METRICS, channel_metric)
             for cid in inputs.cs.channel_ids
         }
         self.met = 0
@@ -203,7 +218,7 @@ class Tally:
         self.per_run.fill(lo, columns)
         for cid, values in channel_columns(self.inputs, out).items():
             self.channels[cid].fill(lo, values)
-        chunk = RunTable(hi - lo, COLUMNS, METRICS, derive_metric)
+        chunk = RunTable(hi - lo, self.columns, METRICS, derive_metric)
         chunk.fill(0, columns)
         self.met += int(targets_met(self.inputs.cs.active_targets(), chunk).sum())
         keep = max(0, min(hi, self.daily_revenue.shape[0]) - lo)

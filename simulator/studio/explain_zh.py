@@ -50,6 +50,10 @@ _RULES: list[tuple[str, Replacement]] = [
     (rf"grows from {N} to {N} \(([^)]*)\): ", r"由 \1 增至 \2（\3）："),
     (rf"shrinks from {N} to {N} \(([^)]*)\): ", r"由 \1 减至 \2（\3）："),
     (
+        rf"(now )?each extra yuan of cost adds {N} in (\w+)",
+        lambda m: f"{_now(m)}每多 1 元成本增加 {m.group(2)} {_noun(m, 3)}",
+    ),
+    (
         rf"(now )?each extra yuan adds {N} in (\w+)",
         lambda m: f"{_now(m)}每多投 1 元增加 {m.group(2)} {_noun(m, 3)}",
     ),
@@ -65,17 +69,15 @@ _RULES: list[tuple[str, Replacement]] = [
     (rf"; the CAC target \({N}\) stops it growing", r"；CAC 上限（\1）使其不再增加"),
     (r"; the LTV/CAC target stops it growing", "；LTV/CAC 下限使其不再增加"),
     (r"it is saturated there: more spend buys nothing more", "已饱和：再投入不会带来更多"),
-    (
-        rf"held where its own CAC reaches its cap of {N}; ",
-        r"保持在自身 CAC 达到其上限 \1 之处；",
-    ),
-    (
-        rf"held where its own ROI falls to its floor of {N}; ",
-        r"保持在自身 ROI 降到其下限 \1 之处；",
-    ),
+    (rf"held at its own CAC cap of {N}; ", r"受自身 CAC 上限 \1 约束；"),
+    (rf"held at its own ROI floor of {N}; ", r"受自身 ROI 下限 \1 约束；"),
     (rf"runs at its minimum active spend of {N}; ", r"以最低启动花费 \1 投放；"),
-    (r"held by the ([\w\-]+) group's limit; ", r"受渠道组 \1 的限额约束；"),
-    (r"held by budget period (\d+)'s cap; ", r"受第 \1 个预算周期的上限约束；"),
+    (rf"held at the ([\w\-]+) group's budget cap of {N}; ", r"受 \1 组预算上限 \2 约束；"),
+    (rf"held at the ([\w\-]+) group's budget floor of {N}; ", r"受 \1 组预算下限 \2 约束；"),
+    (
+        rf"held at budget period (\d+)'s cap of {N} \(days (\d+)-(\d+)\); ",
+        r"受第 \1 个预算周期（第 \3-\4 天）上限 \2 约束；",
+    ),
     (
         rf"paused: its first customers cost {N}, above its cap of {N}",
         r"暂停：最初的新客每个需 \1，高于其自身上限 \2",
@@ -127,6 +129,11 @@ _RULES: list[tuple[str, Replacement]] = [
         ),
     ),
     (rf"^Spends {N} of the {N} budget: ", r"预算 \2 中只花 \1："),
+    (rf"^Costs {N} of the {N} budget: ", r"预算 \2 中只用成本 \1："),
+    (
+        rf"^([\w\-]+) also brings {N} ([\w\-]+) conversions per conversion$",
+        r"\1 每带来一次转化，还为 \3 带来 \2 次转化",
+    ),
     (rf"spending more would pull ROI below the {N} target", r"再多投会使 ROI 低于目标 \1"),
     (rf"spending more would push CAC above the {N} target", r"再多投会使 CAC 高于目标 \1"),
     (
@@ -146,6 +153,7 @@ _RULES: list[tuple[str, Replacement]] = [
         lambda m: f"{_zh_targets(m.group(1))} 只允许花费预算 {m.group(3)} 中的 {m.group(2)}",
     ),
     (rf"^{N} is the least spend that meets every target", r"\1 是达到全部目标的最低花费"),
+    (rf"^{N} is the least cost that meets every target", r"\1 是达到全部目标的最低成本"),
     (
         rf"^({'|'.join(TARGETS)}) {N} cannot be met",
         lambda m: f"{t(m.group(1), 'zh')} {m.group(2)} 无法达到",
@@ -154,6 +162,7 @@ _RULES: list[tuple[str, Replacement]] = [
     (rf"the lowest reachable CAC is {N}", r"可达到的最低 CAC 为 \1"),
     (rf"the highest reachable LTV/CAC is {N}", r"可达到的最高 LTV/CAC 为 \1"),
     (rf", at a spend of {N}", r"（花费 \1 时）"),
+    (rf", at a cost of {N}", r"（成本 \1 时）"),
     (r"; it is only approached as spend falls to 0", "；仅在花费趋于 0 时接近"),
     (
         rf"the most (revenue|conversions|new customers) reachable within the budget and "
@@ -207,8 +216,10 @@ def _zh_targets(text: str) -> str:
 
 def channel_names(cs: CompiledScenario) -> dict[str, str]:
     """Every channel id with its label ("" where it has none, so the id is shown): the
-    names :func:`to_zh` recognises at the head of a sentence."""
-    return dict.fromkeys(cs.channel_ids, "") | cs.labels
+    names :func:`to_zh` recognises at the head of a sentence; and each channel group's
+    id with its label (推广), which the Chinese puts in place of the id."""
+    groups = {g.id: g.label for g in cs.limits.groups}
+    return dict.fromkeys(cs.channel_ids, "") | cs.labels | groups
 
 
 def to_zh(sentence: str, labels: Mapping[str, str]) -> str | None:
@@ -221,6 +232,9 @@ def to_zh(sentence: str, labels: Mapping[str, str]) -> str | None:
     for pattern, repl in _COMPILED:
         text = pattern.sub(repl, text)
     text = text.replace("; ", "；").replace(": ", "：")
+    for cid, label in labels.items():  # a group named by its label (推广组)
+        if label:
+            text = re.sub(rf"(?: |(?<![\w-])){re.escape(cid)} 组", f"{label}组", text)
     scrubbed = text
     for label in labels.values():
         scrubbed = scrubbed.replace(label, "")

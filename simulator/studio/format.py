@@ -12,6 +12,7 @@ CURRENCY_SIGNS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£
 # Which way is better for each total: +1 more is better, -1 less is better.
 BETTER = {
     "spend": 0,
+    "cost": 0,
     "revenue": 1,
     "conversions": 1,
     "new_customers": 1,
@@ -19,7 +20,7 @@ BETTER = {
     "cac": -1,
     "profit": 1,
 }
-MONEY = frozenset({"spend", "revenue", "profit", "cac", "ltv", "repeat_revenue"})
+MONEY = frozenset({"spend", "cost", "revenue", "profit", "cac", "ltv", "repeat_revenue"})
 RATIOS = frozenset({"roi", "ltv_cac", "marginal_roi"})
 
 # Money is shown without decimals and customers as whole numbers, so up to half a unit a

@@ -55,9 +55,13 @@ class CliCluster:
             return len(client.scheduler_info(n_workers=-1)["workers"])
 
 
-def _start(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
+def _start(
+    argv: list[str], log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as sink:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            argv, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True, env=env
+        )
 
 
 @contextmanager
@@ -76,7 +80,9 @@ def cli_cluster(folder: Path, n_workers: int = 2) -> Iterator[CliCluster]:
         for i in range(n_workers):
             argv = [str(DASK), "worker", address, "--nthreads", "1", "--no-nanny"]
             argv += [*common, "--name", f"w{i}"]
-            cluster.workers.append(_start(argv, folder / f"worker{i}.log"))
+            # as the README starts workers: no profile sampling (it slows every run)
+            env = dict(os.environ, DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False")
+            cluster.workers.append(_start(argv, folder / f"worker{i}.log", env))
         wait_until(lambda: cluster.n_workers() == n_workers, 120, f"{n_workers} workers", 0.5)
         yield cluster
     finally:

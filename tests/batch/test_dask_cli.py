@@ -107,6 +107,7 @@ def test_killed_worker_still_gives_local_bytes(tmp_path: Path) -> None:
             kill_group(batch)
         assert cluster.n_workers() == 1
     assert batch.returncode == 1, stderr.decode()
+    assert "profile" not in stderr.decode()  # workers started as the README says: no note
     assert _rows(out) == n
     assert output_bytes(out) == output_bytes(local)
     studies = _studies(out)

@@ -325,3 +325,45 @@ def test_hill_and_exponential_inverse_slope_by_hand() -> None:
     c = Hill(np.array([12.0]), np.array([400.0]), np.array([1.0]))
     s = np.array([400.0])
     assert c.inverse_slope(s, c.derivative(s))[0] == pytest.approx(-400.0, rel=1e-12)
+
+
+def test_hill_inverse_is_the_same_number_per_item_and_broadcast() -> None:
+    """The one-g-per-item fast path and the broadcast path give the same bits, and a
+    curve built by ``scaled`` gets its own cached constants (not its parent's)."""
+    rng = np.random.default_rng(11)
+    n = 7
+    c = Hill(rng.uniform(1e2, 1e4, n), rng.uniform(1e3, 1e5, n), rng.uniform(0.3, 1.5, n))
+    g = c.derivative(rng.uniform(1e2, 1e6, (3, n)))
+    start = rng.uniform(1e2, 1e6, n)
+    with np.errstate(all="ignore"):
+        whole = c.inverse_derivative(g, start=start)
+        rows = np.stack([c.inverse_derivative(row, start=start) for row in g])
+    assert np.array_equal(whole, rows, equal_nan=True)
+    c.inverse_derivative(g[0])  # fills the parent's cache first
+    out, inp = rng.uniform(0.5, 2.0, n), rng.uniform(0.5, 2.0, n)
+    child = c.scaled(out, inp)
+    fresh = Hill(c.max_conversions * out, c.half_saturation / inp, c.shape * 1.0)
+    assert np.array_equal(child.inverse_derivative(g[1]), fresh.inverse_derivative(g[1]))
+    assert np.array_equal(child.inverse_slope(start, g[1]), fresh.inverse_slope(start, g[1]))
+
+
+def test_the_generic_right_inverse_finds_the_closed_forms_root() -> None:
+    """The default right branch (bracket + Illinois on log C', used by summed and cost-space
+    curves) lands on Hill's and Logistic's own closed-form roots, and on the floor where
+    no spend past it has a marginal as high as g."""
+    from simulator.model.curves import Curve, Logistic
+
+    rng = np.random.default_rng(7)
+    n = 40
+    hill = Hill(rng.uniform(1e2, 1e4, n), rng.uniform(1e3, 1e6, n), rng.uniform(1.2, 4.0, n))
+    logistic = Logistic(
+        rng.uniform(1e2, 1e4, n), rng.uniform(1e3, 1e6, n), rng.uniform(1.0, 8.0, n)
+    )
+    for curve in (hill, logistic):
+        floor = curve.inflection()
+        g = curve.derivative(floor) * rng.uniform(1e-6, 0.999, n)
+        generic = Curve.right_inverse_derivative(curve, g, floor)
+        np.testing.assert_allclose(generic, curve.right_inverse_derivative(g, floor), rtol=1e-12)
+        above = curve.derivative(floor) * 2.0  # higher than any marginal right of the floor
+        at_floor = Curve.right_inverse_derivative(curve, above, floor)
+        np.testing.assert_array_equal(at_floor, floor)

@@ -53,6 +53,10 @@ def test_ltv_cac_is_first_order_ltv_per_yuan(revenue: float, spend: float, new: 
 
 
 def test_ratios_of_totals_read_any_table() -> None:
-    means = {"revenue": 300.0, "spend": 100.0, "new_customers": 4.0}
+    # ROI and CAC are on cost (CONTRACT.md 1c), which equals spend without fees
+    means = {"revenue": 300.0, "spend": 100.0, "cost": 100.0, "new_customers": 4.0}
     assert float(metrics.RATIOS_OF_TOTALS["roi"](means.__getitem__)) == 3.0
     assert float(metrics.RATIOS_OF_TOTALS["cac"](means.__getitem__)) == 25.0
+    with_fees = {**means, "cost": 120.0}
+    assert float(metrics.RATIOS_OF_TOTALS["roi"](with_fees.__getitem__)) == 2.5
+    assert float(metrics.RATIOS_OF_TOTALS["cac"](with_fees.__getitem__)) == 30.0

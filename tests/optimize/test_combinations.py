@@ -78,11 +78,11 @@ class Oracle:
         cs = self.cs
         o = evaluate_plan(cs, plans) if daily else evaluate_spend(cs, plans)
         tot = totals(cs, o)
-        key = {"min_spend": "spend"}.get(cs.objective, cs.objective)
+        key = {"min_spend": "cost"}.get(cs.objective, cs.objective)
         spend = plans.sum(axis=-1) if daily else plans
         per_channel = cs.channel_sum(spend)
         ok = spend.min(axis=-1) >= -1e-9
-        ok &= tot["spend"] <= cs.budget * (1 + 1e-9)
+        ok &= tot["cost"] <= cs.budget * (1 + 1e-9)  # the budget is on cost (CONTRACT 1c)
         ok &= np.all(per_channel >= self.lo * (1 - 1e-9) - 1e-6, axis=-1)
         ok &= np.all(per_channel <= self.hi * (1 + 1e-9) + 1e-6, axis=-1)
         unit = cs.unit_cost > 0
@@ -238,14 +238,16 @@ def _check_exports(path: Path, folder: Path, cs: CompiledScenario, plan: str, re
 
 
 @settings(
-    max_examples=6 if os.environ.get("CI") else 15,  # each: two optimize runs, a search, exports
+    max_examples=6 if os.environ.get("CI") else 15,  # each: optimize, a search, exports
     # CI replays one fixed draw so a red run is reproducible; elsewhere every run explores
     derandomize=bool(os.environ.get("CI")),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     deadline=None,
 )
 @given(doc=scenario_docs(), seed=st.integers(0, 2**16))
-def test_every_combination_keeps_the_promise(doc: dict[str, Any], seed: int) -> None:
+# one test per plan, so the two run on separate workers (each draw is the heaviest test)
+@pytest.mark.parametrize("plan", ["total", "daily"])
+def test_every_combination_keeps_the_promise(plan: str, doc: dict[str, Any], seed: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         draft = {k: v for k, v in doc.items() if k != "target_factors"}
@@ -258,9 +260,8 @@ def test_every_combination_keeps_the_promise(doc: dict[str, Any], seed: int) -> 
             return
         path = _write(with_targets(doc, _even_totals(cs0)), folder)
         cs = load_scenario(path)
-        for plan in ("total", "daily"):
-            rec = _check_plan(path, cs, plan, seed)
-            _check_exports(path, folder, cs, plan, rec)
+        rec = _check_plan(path, cs, plan, seed)
+        _check_exports(path, folder, cs, plan, rec)
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])

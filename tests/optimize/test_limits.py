@@ -60,7 +60,7 @@ def test_channel_cac_max_is_the_closed_form_root(write: Write) -> None:
     assert res.status == "optimal"
     assert res.allocation["x"] == pytest.approx(want, rel=1e-9)
     assert res.channels["x"]["active"] == "cac_max"
-    assert "its own CAC reaches its cap of 8" in " ".join(res.explanations)
+    assert "held at its own CAC cap of 8" in " ".join(res.explanations)
 
 
 def test_channel_that_cannot_meet_its_cap_is_paused_in_its_own_terms(write: Write) -> None:
@@ -120,7 +120,7 @@ def test_group_max_holds_and_is_named(write: Write) -> None:
     res = optimize(load_scenario(path))
     assert res.status == "optimal"
     assert res.allocation["x"] + res.allocation["y"] == pytest.approx(500, rel=1e-9)
-    assert res.channels["x"]["active"] == "group:promotion"
+    assert res.channels["x"]["active"] == "group_max:promotion"
     # inside the group marginal revenues are equal: 20*100/500 e^(-x/500) = 25*60/300 e^(-y/300)
     x, y = res.allocation["x"], res.allocation["y"]
     assert 4 * np.exp(-x / 500) == pytest.approx(5 * np.exp(-y / 300), rel=1e-6)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
@@ -87,8 +87,19 @@ def multistart_slsqp(p: Problem, starts: int = 6) -> float:
     return best
 
 
+def _saturated_pair() -> Problem:
+    """The best split puts 1.6 on a logistic far below its midpoint, under the first step
+    of the partial grid (31/16): the golden section must reach down to zero."""
+    spec = [(316.0, 276.0, 8.0), (20.0, 20.0, 7.0), (20.0, 20.0, 7.0), (139.0, 20.0, 6.5)]
+    curves = [Logistic(np.array([m]), np.array([s]), np.array([k])) for m, s, k in spec]
+    return Problem(
+        CurveSet.of(curves), np.zeros(4), np.full(4, np.inf), np.array([4.0, 1, 1, 4]), 51.0
+    )
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(s_curve_problems())
+@example(_saturated_pair())
 def test_repair_beats_grid_dp_and_slsqp_and_stays_under_the_bound(p: Problem) -> None:
     r = optimize_nonconcave(p)
     assert r.status == "optimal"

@@ -31,16 +31,18 @@ def respond(
     lower: FloatArray,
     upper: FloatArray,
     start: FloatArray | None = None,
+    slopes: bool = True,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Each item's best spend at ``price``, its slope d x / d log(price), and the unclipped
     spend where the marginal equals the price (``start`` for the next call).
+    ``slopes=False`` returns zero slopes (a caller that needs only the spends saves them).
 
     The slope ``C'/C''`` (negative) drives the Newton steps; it only has to be good enough
     to point the step (families without a closed form difference it). ``start`` is a guess
     for the unclipped spends (the previous call's): it only saves inverse iterations.
     """
     if np.all(coef > 0) and np.all(price > 0):  # the usual case: every item in play
-        return _respond_live(curves, coef, price, lower, upper, start)
+        return _respond_live(curves, coef, price, lower, upper, start, slopes)
     pos = coef > 0
     live = pos & (price > 0)
     g = np.where(live, price / np.where(pos, coef, 1.0), 1.0)
@@ -48,6 +50,8 @@ def respond(
         raw = curves.inverse_derivative(g, start)  # hill's Newton warns on items it masks
     x = np.where(pos, np.where(price > 0, np.clip(raw, lower, upper), upper), lower)
     x = np.where(~pos & (price < 0), upper, x)
+    if not slopes:
+        return x, np.zeros_like(x), raw
     inside = live & (raw > lower) & (raw < upper)
     slope = np.where(inside, curves.inverse_slope(np.where(inside, x, 1.0), g), 0.0)
     return x, slope, raw
@@ -60,13 +64,16 @@ def _respond_live(
     lower: FloatArray,
     upper: FloatArray,
     start: FloatArray | None,
+    slopes: bool,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """:func:`respond` where every coefficient and price is positive: the same numbers
     without the masks (the allocator calls this hundreds of times per solve)."""
     g = price / coef
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         raw = curves.inverse_derivative(g, start)
-    x = np.clip(raw, lower, upper)
+    x = np.minimum(np.maximum(raw, lower), upper)  # np.clip's numbers, without its set-up
+    if not slopes:
+        return x, np.zeros_like(x), raw
     inside = (raw > lower) & (raw < upper)
     slope = np.where(inside, curves.inverse_slope(np.where(inside, x, 1.0), g), 0.0)
     return x, slope, raw
@@ -107,10 +114,13 @@ class Core:
         self._warm: FloatArray | None = None
         self._t_last: float | None = None
 
-    def _respond(self, coef: FloatArray, price: FloatArray) -> tuple[FloatArray, FloatArray]:
+    def _respond(
+        self, coef: FloatArray, price: FloatArray, slopes: bool = True
+    ) -> tuple[FloatArray, FloatArray]:
         """:func:`respond`, warm-started from (and remembering) the previous call."""
         curves, scalar = blend(self.profiles, coef)
-        x, slope, self._warm = respond(curves, scalar, price, self.lower, self.upper, self._warm)
+        lo, up = self.lower, self.upper
+        x, slope, self._warm = respond(curves, scalar, price, lo, up, self._warm, slopes)
         return x, slope
 
     def solve(self, coef: FloatArray, base: float) -> Solution:
@@ -119,8 +129,8 @@ class Core:
         t_base = float(np.log(base)) if base > 0 else T_MIN
         thi, tlo, xhi, xlo = self._limits(coef, t_base) if self.glo.size else (np.zeros(0),) * 4
         f = self._budget_fn(coef, thi, tlo, xhi, xlo)
-        if base > 0:
-            s0, _, x0 = f(np.array([t_base]))
+        if base > 0:  # is the base price alone within budget? (spends only: no slopes)
+            s0, _, x0 = self._budget_fn(coef, thi, tlo, xhi, xlo, False)(np.array([t_base]))
             if s0[0] <= self.budget:
                 return Solution(x0, 0.0, self._eta(t_base, thi, tlo), np.zeros(0))
         guess = self._t_last if self._t_last is not None else self._guess(coef)
@@ -197,19 +207,27 @@ class Core:
         curves, scalar = blend(self.profiles, coef)
         p = scalar * curves.derivative(np.full(self.curves.n, self.budget / self.curves.n))
         p = p[(p > 0) & np.isfinite(p)]
-        return float(np.log(np.median(p))) if p.size else 0.0
+        return float(np.log(_median(p))) if p.size else 0.0
 
     def _budget_fn(
-        self, coef: FloatArray, thi: FloatArray, tlo: FloatArray, xhi: FloatArray, xlo: FloatArray
+        self,
+        coef: FloatArray,
+        thi: FloatArray,
+        tlo: FloatArray,
+        xhi: FloatArray,
+        xlo: FloatArray,
+        slopes: bool = True,
     ) -> PriceFn:
         """Total spend at budget log price ``t[0]``; groups follow it between their limits."""
         grouped, own = self.grouped, self.own
 
         def f(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-            te = np.full(self.curves.n, t[0])
             if thi.size:
-                te = np.where(grouped, np.clip(te, thi[own], tlo[own]), te)
-            x, sl = self._respond(coef, np.exp(te))
+                te = np.full(self.curves.n, t[0])
+                price = np.exp(np.where(grouped, np.clip(te, thi[own], tlo[own]), te))
+            else:  # one price for every item: one exp (the same number per element)
+                price = np.full(self.curves.n, np.exp(t[0]))
+            x, sl = self._respond(coef, price, slopes)
             if thi.size:
                 fix_hi = grouped & (t[0] < thi[own])
                 fix_lo = grouped & (t[0] > tlo[own])
@@ -218,3 +236,13 @@ class Core:
             return np.array([x.sum()]), np.array([sl.sum()]), x
 
         return f
+
+
+def _median(v: FloatArray) -> np.float64:
+    """``np.median`` of a finite 1-D array, the same number without its generic set-up
+    (the mean of the two middle values, ``(a + b) / 2``, for an even count)."""
+    h = v.size // 2
+    if v.size % 2:
+        return np.float64(np.partition(v, h)[h])
+    part = np.partition(v, (h - 1, h))
+    return np.float64((part[h - 1] + part[h]) / 2.0)

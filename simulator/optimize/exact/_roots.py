@@ -28,7 +28,9 @@ from simulator.model.curves import FloatArray, IntArray
 
 T_MIN, T_MAX = -690.0, 690.0  # log-price limits: exp stays finite and positive
 _RTOL = 1e-14  # a root with one end of its bracket open must hit its target this closely
-_RTOL_BRACKETED = 1e-11  # with both ends known the interpolation meets it exactly anyway
+_RTOL_BRACKETED = (
+    1e-14  # the last residual, shared by secants, must be too small to tilt a marginal
+)
 
 BoolArray = npt.NDArray[np.bool_]
 PriceFn = Callable[[FloatArray], tuple[FloatArray, FloatArray, FloatArray]]
@@ -54,26 +56,28 @@ class _Bracket:
     t_max: FloatArray
     res: FloatArray
     expand: FloatArray
+    mine: BoolArray  # (n,) items that belong to a problem
+    own: IntArray  # (n,) each item's problem (0 for none: masked by ``mine``)
 
     @classmethod
-    def open(cls, k: int, n: int, t_min: FloatArray) -> _Bracket:
+    def open(cls, k: int, owner: IntArray, t_min: FloatArray) -> _Bracket:
         """No end known yet for any of the ``k`` problems."""
         inf = np.full(k, np.inf)
+        n = owner.size
         t_lo = np.asarray(t_min, float)
-        # fmt: skip below: the ten fields in their declared order, not one a line
+        # fmt: skip below: the fields in their declared order, not one a line
         return cls(-inf, inf.copy(), inf.copy(), -inf, np.zeros(n), np.zeros(n), t_lo,
-                   np.full(k, T_MAX), inf.copy(), np.ones(k))  # fmt: skip
+                   np.full(k, T_MAX), inf.copy(), np.ones(k), owner >= 0,
+                   np.maximum(owner, 0))  # fmt: skip
 
-    def update(
-        self, t: FloatArray, s: FloatArray, x: FloatArray, above: BoolArray, owner: IntArray
-    ) -> None:
+    def update(self, t: FloatArray, s: FloatArray, x: FloatArray, above: BoolArray) -> None:
         """Move the end on ``t``'s side of each root to ``t`` (``above``: ``S(t) >= target``)."""
-        mine, own = owner >= 0, np.maximum(owner, 0)
+        item_above = above[self.own]
         self.ta, self.sa = np.where(above, t, self.ta), np.where(above, s, self.sa)
-        self.xa = np.where(mine & above[own], x, self.xa)
+        self.xa = np.where(self.mine & item_above, x, self.xa)
         below = ~above
         self.tb, self.sb = np.where(below, t, self.tb), np.where(below, s, self.sb)
-        self.xb = np.where(mine & below[own], x, self.xb)
+        self.xb = np.where(self.mine & ~item_above, x, self.xb)
         self.expand = self.expand * 2.0
 
 
@@ -81,22 +85,25 @@ def _next_t(
     t: FloatArray, s: FloatArray, ds: FloatArray, target: FloatArray, br: _Bracket
 ) -> FloatArray:
     """Newton in log-log space where it stays inside the bracket and halves the residual."""
-    step = np.where(np.isfinite(br.ta), 4.0, -4.0) * br.expand
-    grow = np.where(np.isfinite(br.ta), br.ta, br.tb) + step
+    ta, tb = br.ta, br.tb
+    has_a = np.isfinite(ta)
+    step = np.where(has_a, 4.0, -4.0) * br.expand
+    grow = np.where(has_a, ta, tb) + step
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         r = np.log(s / target)
         tn = t - r * s / ds
-    ok = np.isfinite(tn) & (tn > br.ta) & (tn < br.tb) & (np.abs(r) < 0.5 * br.res)
-    br.res = np.where(np.isfinite(r), np.abs(r), np.inf)
-    mid = 0.5 * (br.ta + br.tb)
-    both = np.isfinite(br.ta) & np.isfinite(br.tb)
+    finite = np.isfinite(tn)
+    abs_r = np.abs(r)
+    ok = finite & (tn > ta) & (tn < tb) & (abs_r < 0.5 * br.res)
+    br.res = np.where(np.isfinite(r), abs_r, np.inf)
+    mid = 0.5 * (ta + tb)
+    both = has_a & np.isfinite(tb)
     # one side still open: take the Newton step toward it, capped by the growing step
-    tn = np.where(np.isfinite(tn), tn, grow)
-    reach = np.where(np.isfinite(br.ta), np.minimum(tn, grow), np.maximum(tn, grow))
-    reach = np.where(
-        np.isfinite(br.ta), np.maximum(reach, br.ta + 1e-3), np.minimum(reach, br.tb - 1e-3)
-    )
-    return np.clip(np.where(both, np.where(ok, tn, mid), reach), br.t_min, br.t_max)
+    tn = np.where(finite, tn, grow)
+    reach = np.where(has_a, np.minimum(tn, grow), np.maximum(tn, grow))
+    reach = np.where(has_a, np.maximum(reach, ta + 1e-3), np.minimum(reach, tb - 1e-3))
+    # np.clip's numbers, without its Python-level set-up (this runs every iteration)
+    return np.minimum(np.maximum(np.where(both, np.where(ok, tn, mid), reach), br.t_min), br.t_max)
 
 
 def solve_prices(
@@ -117,17 +124,16 @@ def solve_prices(
     ``bounds`` (the items' lower and upper spends) lets that last step move only items
     inside their bounds at both ends (see :func:`_interpolate`).
     """
-    br = _Bracket.open(target.size, n, t_min)
+    br = _Bracket.open(target.size, owner, t_min)
     t = np.clip(t0, br.t_min, br.t_max)
     for _ in range(300):
         s, ds, x = f(t)
         above = s >= target
-        br.update(t, s, x, above, owner)
-        stuck_lo = ~above & (t <= br.t_min)
-        stuck_hi = above & (t >= br.t_max)
+        br.update(t, s, x, above)
+        stuck = np.where(above, t >= br.t_max, t <= br.t_min)
         rtol = np.where(np.isfinite(br.ta) & np.isfinite(br.tb), _RTOL_BRACKETED, _RTOL)
         close = (np.abs(s - target) <= rtol * target) | (br.tb - br.ta <= 1e-13)
-        if np.all(close | stuck_lo | stuck_hi):
+        if (close | stuck).all():
             break
         t = _next_t(t, s, ds, target, br)
     x, frac = _interpolate(br, target, owner, bounds)
@@ -152,11 +158,12 @@ def _interpolate(
     the residual goes only to items inside their bounds at the nearer end, which share
     its price, whenever they can absorb it; otherwise every item is blended.
     """
+    has_a, has_b = np.isfinite(br.sa), np.isfinite(br.sb)
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.clip((br.sa - target) / (br.sa - br.sb), 0.0, 1.0)
-    frac = np.where(np.isfinite(br.sa), np.where(np.isfinite(br.sb), frac, 0.0), 1.0)
-    frac = np.nan_to_num(frac, nan=0.0)
-    own = np.maximum(owner, 0)
+        frac = np.minimum(np.maximum((br.sa - target) / (br.sa - br.sb), 0.0), 1.0)
+    frac = np.where(has_a, np.where(has_b, frac, 0.0), 1.0)
+    frac = np.where(np.isnan(frac), 0.0, frac)  # in [0, 1] or nan: nan_to_num's numbers
+    own = br.own
     w = frac[own]
     with np.errstate(invalid="ignore"):
         x = br.xa + w * (br.xb - br.xa)
@@ -164,7 +171,7 @@ def _interpolate(
     if bounds is None:
         return x, frac
     lower, upper = bounds
-    both = np.isfinite(br.sa) & np.isfinite(br.sb) & (frac > 0.0) & (frac < 1.0)
+    both = has_a & has_b & (frac > 0.0) & (frac < 1.0)
     # start from the end nearer the target and move only items strictly inside their
     # bounds there: they share that end's price. An item at a bound there (entering or
     # leaving between the ends) keeps its spend; one clipped only at the far end (e.g. by
@@ -172,7 +179,7 @@ def _interpolate(
     from_b = (frac > 0.5)[own]
     base = np.where(from_b, br.xb, br.xa)
     with np.errstate(invalid="ignore"):
-        inside = (owner >= 0) & (base > lower) & (base < upper)
+        inside = br.mine & (base > lower) & (base < upper)
         diff = np.where(inside, np.where(from_b, br.xa - br.xb, br.xb - br.xa), 0.0)
     k = target.size
     movable = np.bincount(own[inside], diff[inside], k) if np.any(inside) else np.zeros(k)
@@ -183,7 +190,7 @@ def _interpolate(
     if not np.any(use):
         return x, frac
     shifted = base + np.where(inside, w_in[own] * diff, 0.0)
-    return np.where(use[own] & (owner >= 0), shifted, x), frac
+    return np.where(use[own] & br.mine, shifted, x), frac
 
 
 class Blendable(Protocol):
@@ -250,15 +257,24 @@ def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]
     wl = wh = 1.0
     side = 0
     span = hi[1] - lo[1]  # a gap this much smaller than the bracket's is the root's rounding
-    for _ in range(100):
-        if hi[0] - lo[0] <= 1e-13 * max(1.0, abs(lo[0])) or hi[1] == 0.0:
+    widths = [np.inf, np.inf]  # the bracket's width one and two steps ago
+    for _ in range(200):
+        width = hi[0] - lo[0]
+        if width <= 1e-13 * max(1.0, abs(lo[0])) or hi[1] == 0.0:
             break
         vl, vh = lo[1] * wl, hi[1] * wh
         t = (lo[0] * vh - hi[0] * vl) / (vh - vl)
-        if t >= hi[0] and wh == 1.0:  # hi's own gap is nil next to lo's: hi is the root
+        # a gap flat over most of the bracket (the budget's price absorbing the
+        # multiplier) stalls regula falsi even with the weights: bisect whenever two
+        # steps did not halve the bracket
+        bisect = width > 0.5 * widths[0]
+        widths = [widths[1], width]
+        if bisect:
+            t = 0.5 * (lo[0] + hi[0])
+        if t >= hi[0] and wh == 1.0 and not bisect:  # hi's own gap is nil next to lo's
             break
         near = -lo[1] <= 1e-13 * span  # lo is the root but for rounding: step just past it
-        if near or (t <= lo[0] and wl == 1.0):  # (or the root is within rounding of lo)
+        if not bisect and (near or (t <= lo[0] and wl == 1.0)):  # (or within rounding)
             past = 2.0 * -lo[1] * (hi[0] - lo[0]) / (hi[1] - lo[1])  # twice the secant's
             t = min(lo[0] + past + 4.0 * abs(float(np.spacing(lo[0]))), 0.5 * (lo[0] + hi[0]))
         if not lo[0] < t < hi[0]:

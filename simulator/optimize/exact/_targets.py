@@ -11,6 +11,7 @@ join an active set only once violated, so slack targets cost nothing.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cached_property
 
 import numpy as np
 
@@ -37,12 +38,13 @@ class Allocator:
         self.floor = np.array([0.0] * len(p.ratios) + [f.floor for f in p.floors])
         self.a = np.zeros(shape) if p.minimize_spend else p.rows(p.objective).reshape(shape)
         self.c = 1.0 if p.minimize_spend else p.spend_cost
-        self.mu0 = self._mu_scales()
         self._reachable: dict[int, bool] = {}
         self._inner: dict[bytes, Solution] = {}
 
-    def _mu_scales(self) -> FloatArray:
-        """Each multiplier's natural size: where its target's pull matches the objective's."""
+    @cached_property
+    def mu0(self) -> FloatArray:
+        """Each multiplier's natural size: where its target's pull matches the objective's
+        (computed on first use: a problem whose targets never bind skips it)."""
         d = self.p.curves.derivative(np.full(self.p.n, max(self.p.budget, 1e-300) / self.p.n))
         d = np.where(np.isfinite(d), d, 0.0)
         base = max(float(np.max(np.abs(self.a))), self.c / max(float(np.max(d)), 1e-300))
@@ -73,8 +75,12 @@ class Allocator:
         active set starts its search at the multipliers just solved (``mu = 0``)."""
         key = m.tobytes()
         if key not in self._inner:
-            # one target: its single product, the bytes tensordot gives, without its set-up
-            coef = self.a + (m[0] * self.w[0] if m.size == 1 else np.tensordot(m, self.w, axes=1))
+            # none or one target: the bytes tensordot gives (+0.0, or the single product),
+            # without its set-up
+            if m.size <= 1:
+                coef = self.a + (m[0] * self.w[0] if m.size else 0.0)
+            else:
+                coef = self.a + np.tensordot(m, self.w, axes=1)
             sol = self.core.solve(coef, self.c + float(m @ self.rho))
             if len(self._inner) >= 8:
                 self._inner.clear()
@@ -107,7 +113,8 @@ class Allocator:
         """Whether target ``k`` alone can be met: one solve that spares a futile search."""
         if k not in self._reachable:
             sol = self.core.solve(self.w[k], float(self.rho[k]))
-            ok = self.gap(k, sol.x) >= -self.tol(k, sol.x)
+            gap, tol = self.slack(k, sol.x)
+            ok = gap >= -tol
             self._reachable[k] = ok and (k >= len(self.p.ratios) or sol.x.sum() > 0)
         return self._reachable[k]
 
@@ -119,7 +126,8 @@ class Allocator:
             sol = self.nested(active, np.zeros(k_all))
             if sol is None:
                 return None
-            bad = [k for k in range(k_all) if self.gap(k, sol.x) < -self.tol(k, sol.x)]
+            slacks = [self.slack(k, sol.x) for k in range(k_all)]
+            bad = [k for k, (gap, tol) in enumerate(slacks) if gap < -tol]
             n_ratio = len(self.p.ratios)
             if not bad and (n_ratio == 0 or sol.x.sum() > 0 or self.p.minimize_spend):
                 return sol

@@ -62,7 +62,7 @@ def _labels(p: Problem, al: Allocator, sol: Solution) -> tuple[str, ...]:
 
 def _finish(p: Problem, al: Allocator, sol: Solution) -> Allocation:
     """The answer with its multipliers, net marginal returns and what holds each item."""
-    x = np.clip(sol.x, p.lower, np.minimum(p.upper, p.budget))
+    x = np.minimum(np.maximum(sol.x, p.lower), al.core.upper)  # upper: at most the budget
     mult = {"budget": sol.lam} | dict(zip(al.names, map(float, sol.m), strict=True))
     mult |= {f"group:{g.name}": float(e) for g, e in zip(p.groups, sol.eta, strict=True)}
     marginal = p.item_marginals(al.a, x) - al.c

@@ -43,6 +43,7 @@ import numpy.typing as npt
 
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
+from simulator.optimize.exact._targets import Allocator
 from simulator.optimize.exact.allocator import optimize_exact
 from simulator.optimize.problem import Allocation, Problem
 
@@ -234,12 +235,13 @@ def _partial(p: Problem, best: _Best, curves: Profiles, j: int, lo_j: float, hi_
         return best.offer(p, curves, lo, up)
 
     room = p.budget - (base_lo.sum() - base_lo[j])  # all that is left: short money's answer
-    grid = np.linspace(lo_j, min(hi_j, room), _PARTIAL_GRID + 1)[1:]
-    scores = [score(float(s)) for s in grid]
-    k = int(np.argmax(scores))
-    if not np.isfinite(scores[k]):
+    grid = np.linspace(lo_j, min(hi_j, room), _PARTIAL_GRID + 1)
+    scores = [score(float(s)) for s in grid[1:]]  # lo_j itself is the "off" pattern
+    k = int(np.argmax(scores)) + 1
+    if not np.isfinite(scores[k - 1]):
         return
-    a, b = float(grid[max(k - 1, 0)]), float(grid[min(k + 1, grid.size - 1)])
+    # the bracket reaches down to lo_j: the best spend can lie below the first grid step
+    a, b = float(grid[k - 1]), float(grid[min(k + 1, grid.size - 1)])
     r = (np.sqrt(5.0) - 1.0) / 2.0
     c, d = b - r * (b - a), a + r * (b - a)
     fc, fd = score(c), score(d)
@@ -344,7 +346,7 @@ def optimize_nonconcave(problem: Problem, incumbent: float = -np.inf) -> Allocat
     best = _Best()
     if items.size > _MAX_PATTERN_ITEMS:
         _many(p, best, relaxed, items, start, tangent, bend)
-        return _answer(best, relaxed)
+        return _answer(p, best, relaxed)
     relaxed_on = relaxed.x[items] >= bend[items]
     for on in _patterns(items.size, relaxed_on):
         lo, up, curves = _fix(p, items, on, bend)
@@ -373,15 +375,33 @@ def optimize_nonconcave(problem: Problem, incumbent: float = -np.inf) -> Allocat
     # every split has each item off, on (past its inflection: exact patterns) or, for some
     # item k, below its inflection (k's branch bound): the largest of these bounds it
     top = min(bound, max(best.score, *partial_bounds))
-    return _answer(best, relaxed, -top if p.minimize_spend else top)
+    return _answer(p, best, relaxed, -top if p.minimize_spend else top)
 
 
-def _answer(best: _Best, relaxed: Allocation, bound: float | None = None) -> Allocation:
-    """The best true point, with a proven bound (default: the envelope's optimum)."""
+def _answer(p: Problem, best: _Best, relaxed: Allocation, bound: float | None = None) -> Allocation:
+    """The best true point, with a proven bound (default: the envelope's optimum).
+
+    The patterns put each S-curve item at its start or past its inflection, and at most
+    one item in between; a split with several items in between (a pinned total spread over
+    days whose caps keep each day below the inflection) is none of them. Finding no
+    pattern then proves nothing: the envelope's own answer keeps every linear constraint,
+    so where it also meets the targets on the true curves it is the answer (its bound
+    unproven, so the certificate says ``feasible``); only otherwise ``infeasible``.
+    """
     bound = relaxed.objective if bound is None else bound
-    if best.sol is None:
-        return replace(relaxed, status="infeasible", objective=-np.inf, upper_bound=bound)
-    return replace(best.sol, upper_bound=bound)
+    if best.sol is not None:
+        return replace(best.sol, upper_bound=bound)
+    if _meets_targets(p, relaxed.x):
+        return replace(relaxed, objective=p.objective_value(relaxed.x), upper_bound=bound)
+    return replace(relaxed, status="infeasible", objective=-np.inf, upper_bound=bound)
+
+
+def _meets_targets(p: Problem, x: FloatArray) -> bool:
+    """Whether ``x`` meets every ratio and floor on the true curves, by the allocator's
+    own slack and tolerance (zero spend meets no ratio)."""
+    al = Allocator(p)
+    met = all(gap >= -tol for gap, tol in (al.slack(k, x) for k in range(len(al.names))))
+    return met and (not p.ratios or float(np.sum(x)) > 0)
 
 
 def _many(

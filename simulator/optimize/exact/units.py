@@ -23,6 +23,7 @@ profiles (``aov_multiplier`` events) each profile gets its own envelope and its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -41,6 +42,44 @@ from simulator.optimize.problem import Allocation, Problem
 _SLACK = 1e-12  # relative: a bound this close to the incumbent cannot beat it
 
 
+@dataclass(frozen=True)
+class UnitGrid:
+    """Where each item's whole unit counts sit on its line-item axis.
+
+    Items are spend by default: ``n`` units sit at ``n * unit``. A caller whose items are
+    something else (cost, :mod:`simulator.optimize.cost_space`, where ``n`` staff-days
+    with stage costs cost ``K(n * unit)``) passes the two monotone maps: ``level`` from
+    counts to item values and ``count`` back (fractional), both over all ``(n,)`` items.
+    """
+
+    unit: FloatArray
+    level: Callable[[FloatArray], FloatArray] | None = None
+    count: Callable[[FloatArray], FloatArray] | None = None
+
+    def at(self, counts: FloatArray | IntArray) -> FloatArray:
+        """Item values of these counts ``(n,)`` (items without units: the counts unused)."""
+        whole = np.asarray(counts, dtype=float)
+        out = whole * self.unit if self.level is None else self.level(whole)
+        return np.asarray(out, dtype=float)
+
+    def at_item(self, j: int, counts: FloatArray) -> FloatArray:
+        """Item ``j``'s value at each of ``counts``."""
+        if self.level is None:
+            return np.asarray(counts, dtype=float) * float(self.unit[j])
+        one = np.zeros(self.unit.size)
+        out = []
+        for c in np.asarray(counts, dtype=float):
+            one[j] = c
+            out.append(float(self.level(one)[j]))
+        return np.asarray(out)
+
+    def counts(self, values: FloatArray) -> FloatArray:
+        """Fractional unit counts of item values ``(n,)``."""
+        safe = np.where(self.unit > 0, self.unit, 1.0)
+        values = np.asarray(values, dtype=float)
+        return values / safe if self.count is None else self.count(values)
+
+
 @dataclass
 class _Search:
     """Branch-and-bound state: the incumbent, the leaves' bounds and the work budget.
@@ -51,7 +90,7 @@ class _Search:
     """
 
     problem: Problem
-    unit: FloatArray
+    grid: UnitGrid
     order: IntArray
     n_min: IntArray
     n_max: IntArray
@@ -61,6 +100,10 @@ class _Search:
     leaf_bound: float = -np.inf
     nodes: int = 0
     max_nodes: int = 200_000
+
+    @property
+    def unit(self) -> FloatArray:
+        return self.grid.unit
 
     def score(self, objective: float) -> float:
         return -objective if self.problem.minimize_spend else objective
@@ -108,18 +151,23 @@ class _Search:
             self.leaf(lower, upper, sol)
             return
         j = int(self.order[depth])
-        counts = np.arange(self.n_min[j], self.n_max[j] + 1)
-        for c in counts[np.argsort(np.abs(counts * self.unit[j] - sol.x[j]), kind="stable")]:
+        levels = self.grid.at_item(j, np.arange(self.n_min[j], self.n_max[j] + 1))
+        for level in levels[np.argsort(np.abs(levels - sol.x[j]), kind="stable")]:
             if self.nodes >= self.max_nodes:
                 return
             lo, hi = lower.copy(), upper.copy()
-            lo[j] = hi[j] = c * self.unit[j]
+            lo[j] = hi[j] = level
             child = self.relax(lo, hi)
             if child is not None and not self.beaten(self.score(child.objective)):
                 self.branch(depth + 1, lo, hi, child)
 
 
-def optimize_lumpy(problem: Problem, unit_cost: FloatArray, max_nodes: int = 200_000) -> Allocation:
+def optimize_lumpy(
+    problem: Problem,
+    unit_cost: FloatArray,
+    max_nodes: int = 200_000,
+    grid: UnitGrid | None = None,
+) -> Allocation:
     """The best split when item ``i`` spends a whole multiple of ``unit_cost[i]`` (0: any amount).
 
     Exact for concave curves unless ``max_nodes`` relaxations run out first, in which
@@ -127,7 +175,8 @@ def optimize_lumpy(problem: Problem, unit_cost: FloatArray, max_nodes: int = 200
     ``upper_bound``. With S-curves the answer always carries ``upper_bound`` (equal to
     the objective where the search proves it). When no whole-unit split meets the
     targets, the infeasibility is diagnosed over whole units too
-    (:mod:`simulator.optimize.exact.units_diagnose`).
+    (:mod:`simulator.optimize.exact.units_diagnose`). ``grid`` places the counts where the
+    items are not spend (see :class:`UnitGrid`; its ``unit`` must be ``unit_cost``).
 
     Raises:
         ValueError: for a negative unit cost.
@@ -136,22 +185,22 @@ def optimize_lumpy(problem: Problem, unit_cost: FloatArray, max_nodes: int = 200
     if np.any(unit < 0):
         raise ValueError(f"optimize_lumpy: unit_cost must be >= 0 (got {unit.tolist()})")
     p = problem
+    grid = UnitGrid(unit) if grid is None else grid
     order = np.nonzero(unit > 0)[0]
-    safe = np.where(unit > 0, unit, 1.0)
-    n_min = np.ceil(p.lower / safe - 1e-9).astype(np.intp)
-    n_max = np.floor(np.minimum(p.upper, p.budget) / safe + 1e-9).astype(np.intp)
-    lower = np.where(unit > 0, n_min * unit, p.lower)
-    upper = np.maximum(np.where(unit > 0, n_max * unit, p.upper), lower)
+    n_min = np.ceil(grid.counts(p.lower) - 1e-9).astype(np.intp)
+    n_max = np.floor(grid.counts(np.minimum(p.upper, p.budget)) + 1e-9).astype(np.intp)
+    lower = np.where(unit > 0, grid.at(n_min), p.lower)
+    upper = np.maximum(np.where(unit > 0, grid.at(n_max), p.upper), lower)
     rounded = replace(p, lower=lower, upper=upper)
     s_curves = not np.all(concave_items(p))
     tangent = problem_tangents(rounded) if s_curves else None
-    search = _Search(rounded, unit, order, n_min, n_max, tangent, max_nodes=max_nodes)
+    search = _Search(rounded, grid, order, n_min, n_max, tangent, max_nodes=max_nodes)
     root = search.relax(lower, upper) if order.size else None
     if root is None:
-        return _no_whole_split(rounded, unit, order.size == 0)
+        return _no_whole_split(rounded, grid, order.size == 0)
     search.branch(0, lower, upper, root)
     if search.best is None:
-        return _no_whole_split(rounded, unit, False)
+        return _no_whole_split(rounded, grid, False)
     bound: float | None = None
     if search.nodes >= max_nodes:
         bound = root.objective
@@ -169,11 +218,13 @@ def _with_units(sol: Allocation, unit: FloatArray, bound: float | None = None) -
     return replace(sol, active=active, upper_bound=bound)
 
 
-def _no_whole_split(p: Problem, unit: FloatArray, no_units: bool) -> Allocation:
-    """No whole-unit split meets the targets: which fails first, and its best over whole units."""
+def _no_whole_split(p: Problem, grid: UnitGrid, no_units: bool) -> Allocation:
+    """No whole-unit split meets the targets: which fails first, and its best over whole
+    units (diagnosed on a spend grid; on another grid, the relaxation's diagnosis)."""
     from simulator.optimize.exact.units_diagnose import diagnose_whole
 
-    if no_units:  # nothing lumpy: the continuous solvers answer (and diagnose) directly
-        return optimize_nonconcave(p) if not np.all(concave_items(p)) else optimize_exact(p)
-    info, x = diagnose_whole(p, unit)
+    if no_units or grid.level is not None:  # the continuous solvers answer and diagnose
+        sol = optimize_nonconcave(p) if not np.all(concave_items(p)) else optimize_exact(p)
+        return sol if no_units or sol.status != "optimal" else replace(sol, status="infeasible")
+    info, x = diagnose_whole(p, grid.unit)
     return Allocation(x, p.objective_value(x), "infeasible", infeasibility=info)

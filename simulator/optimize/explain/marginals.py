@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.expected import Outcome, evaluate_plan, evaluate_spend
+from simulator.expected import Outcome, by_source, evaluate_plan, evaluate_spend
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 
@@ -24,7 +24,7 @@ def _per_ad_set(o: Outcome) -> dict[str, FloatArray]:
         "revenue": o.revenue,
         "conversions": o.conversions,
         "new_customers": o.new_customers,
-        "profit": o.gross_profit - o.spend,
+        "profit": o.gross_profit - o.cost,
         "ltv": o.revenue + o.repeat_revenue,
     }
 
@@ -56,5 +56,11 @@ def channel_marginals(
         with np.errstate(divide="ignore", invalid="ignore"):
             shape = np.where(total > 0, days / total, 1.0 / cs.horizon_days)
         o = evaluate_plan(cs, np.stack([days, days + bump[:, None] * shape]))
+    if cs.money.plain:
+        metrics = _per_ad_set(o)
+        return {k: cs.channel_sum(v[1] - v[0]) / step for k, v in metrics.items()}
+    # per yuan of cost, halo credited to the channel that brings it: what the optimiser levels
+    o = by_source(cs, o)
     metrics = _per_ad_set(o)
-    return {k: cs.channel_sum(v[1] - v[0]) / step for k, v in metrics.items()}
+    extra_cost = cs.channel_sum(o.cost[1] - o.cost[0])
+    return {k: cs.channel_sum(v[1] - v[0]) / extra_cost for k, v in metrics.items()}

@@ -71,11 +71,13 @@ def budget_line(
     failed: str | None,
 ) -> list[str]:
     """One sentence on how much of the budget is used, and what stops the rest."""
+    costed = not cs.money.plain  # the budget is on cost: say cost where the number is cost
     if cs.objective == "min_spend" and failed is None:
-        return [f"{money(total)} is the least spend that meets every target."]
+        what = "cost" if costed else "spend"
+        return [f"{money(total)} is the least {what} that meets every target."]
     if total >= cs.budget * (1 - 1e-6):
         return []
-    head = f"Spends {money(total)} of the {cs.budget:,.0f} budget"
+    head = f"{'Costs' if costed else 'Spends'} {money(total)} of the {cs.budget:,.0f} budget"
     if failed is not None:
         return [f"{head}: {failed} cannot be met, and this split comes closest to it."]
     only = only_allows(cs, total, binding)
@@ -107,7 +109,7 @@ def infeasible_message(
     where = (
         "; it is only approached as spend falls to 0"
         if info.at_zero
-        else f", at a spend of {spend:,.0f}"
+        else f", at a {'spend' if cs.money.plain else 'cost'} of {spend:,.0f}"
     )
     row = TARGETS.get(name)
     if row is None and name == "budget":

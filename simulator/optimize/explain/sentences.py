@@ -41,7 +41,8 @@ def per_extra(cs: CompiledScenario, m: float) -> str:
     if cs.objective in _COUNT:
         what = _COUNT[cs.objective]
         return f"an extra {what} costs {1 / m:,.2f}" if m > 0 else f"no extra {what}s"
-    return f"each extra yuan adds {_amount(m)} in {_NOUN.get(cs.objective, cs.objective)}"
+    per = "each extra yuan" if cs.money.plain else "each extra yuan of cost"
+    return f"{per} adds {_amount(m)} in {_NOUN.get(cs.objective, cs.objective)}"
 
 
 def explain(
@@ -51,12 +52,14 @@ def explain(
     binding: frozenset[str] = frozenset(),
     failed: str | None = None,
     daily: FloatArray | None = None,
+    used: float | None = None,
 ) -> list[str]:
     """Explanations of the recommended per-ad-set ``spend`` against the current split.
 
     ``binding`` names the targets that hold the plan (positive multiplier, or met with
     equality); ``failed`` the first target no split meets (an infeasible plan);
-    ``daily`` the recommended plan by day ``(A, H)``, where there is one.
+    ``daily`` the recommended plan by day ``(A, H)``, where there is one; ``used`` what
+    the plan takes of the budget (its cost; its spend when not given).
     """
     metric = objective_metric(cs)
     now = channel_marginals(cs, spend, daily)
@@ -89,8 +92,25 @@ def explain(
             verb, change = ("grows" if s > b else "shrinks"), (f"{s / b - 1:+.0%}" if b else "new")
             was = f"at {b:,.0f} {per_extra(cs, float(before[j]))}; " if b else ""
             lines.append(f"{cid}: {verb} from {b:,.0f} to {money(s)} ({change}): {was}{holds}.")
-    line = budget_line(cs, float(spend.sum()), binding, states, failed)
-    return [*line, *lines]
+    line = budget_line(cs, float(spend.sum()) if used is None else used, binding, states, failed)
+    return [*line, *lines, *halo_lines(cs)]
+
+
+def halo_lines(cs: CompiledScenario) -> list[str]:
+    """E.g. "douyin_notes also brings 0.3 baidu_search conversions per conversion."."""
+    if not cs.money.has_halo:
+        return []
+    out = []
+    for j, cid in enumerate(cs.channel_ids):
+        one = np.zeros(cs.n_ad_sets)
+        one[cs.ad_sets_of(j)[0]] = 1.0  # one conversion of the channel's first ad set
+        rates = cs.channel_sum(cs.money.received(one))  # the receivers' shares sum to the rate
+        out += [
+            f"{cid} also brings {rate:g} {cs.channel_ids[k]} conversions per conversion."
+            for k, rate in enumerate(rates)
+            if rate > 0
+        ]
+    return out
 
 
 def _level(m: FloatArray, totals: FloatArray, states: list[str]) -> float | None:
