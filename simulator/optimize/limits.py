@@ -31,19 +31,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from simulator.io.errors import UsageError
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray, IntArray
 from simulator.optimize.cost_space import CostMap
+from simulator.optimize.exact.onoff import NestedGroups
 from simulator.optimize.problem import Group, OnOff, Problem
 
 _GRID = 256  # points of the ratio scan, geometric over each item's range
 _BISECT = 80
-
-
-class NestedGroups(UsageError):
-    """A group that contains channel groups (a segmented channel or a daily plan with a
-    channel's own min or max): not planned exactly, so refused rather than guessed."""
 
 
 def ratio_interval(
@@ -132,7 +127,6 @@ def apply_limits(
         for c in range(cs.n_channels)
         if minimum[c] > 0
     )
-    _check_on_off(on_off, groups)
     return replace(p, budget=budget, groups=groups, on_off=on_off)
 
 
@@ -185,22 +179,6 @@ def _refuse_inexact(cs: CompiledScenario, daily: bool, cmap: CostMap | None) -> 
             f"channels: '{cs.channel_ids[c]}' has its own cac_max or roi_min and pays "
             "commission on halo it receives; not planned yet: drop one of them"
         )
-
-
-def _check_on_off(on_off: tuple[OnOff, ...], groups: tuple[Group, ...]) -> None:
-    """An on-off channel of several items needs its own group (to hold its minimum) that
-    no other group overlaps; otherwise the limits nest."""
-    for choice in on_off:
-        if choice.index.size <= 1:
-            continue
-        idx = np.sort(choice.index)
-        if any(np.array_equal(np.sort(g.index), idx) for g in groups):
-            continue
-        if any(np.intersect1d(g.index, idx).size for g in groups):
-            raise NestedGroups(
-                f"channels: '{choice.name}' has min_active_spend (or an S-curve ratio limit) "
-                "inside a group or period of a daily plan; nested limits are not planned yet"
-            )
 
 
 def _trivial(g: Group, budget: float) -> bool:

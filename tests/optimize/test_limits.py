@@ -262,15 +262,28 @@ def test_nested_group_in_a_daily_plan_is_refused_with_exit_2(
     assert "nested limits" in capsys.readouterr().err
 
 
-def test_min_active_in_a_daily_plan_with_periods_is_refused(
+def test_min_active_that_binds_in_a_daily_plan_with_periods_is_refused(
     write: Write, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = doc(1000, channel("x", 100, 500, 20, "min_active_spend: 300")).replace(
-        "  total: 1000\n", "  total: 1000\n  periods:\n    - {start: 1, end: 3, max: 100}\n"
-    )
+    text = doc(
+        1000, channel("x", 100, 500, 20), channel("y", 30, 300, 25, "min_active_spend: 450")
+    ).replace("  total: 1000\n", "  total: 1000\n  periods:\n    - {start: 1, end: 3, max: 100}\n")
     path = write(text)
     assert main(["optimize", str(path), "--plan", "daily", "--format", "json"]) == 2
     assert "nested limits" in capsys.readouterr().err
+
+
+def test_min_active_that_does_not_bind_keeps_a_daily_plan_with_periods_optimal(
+    write: Write,
+) -> None:
+    # x alone spends the whole 1,000 when on: its minimum of 300 never binds
+    text = doc(1000, channel("x", 100, 500, 20, "min_active_spend: 300")).replace(
+        "  total: 1000\n", "  total: 1000\n  periods:\n    - {start: 1, end: 3, max: 100}\n"
+    )
+    res = optimize(load_scenario(write(text)), plan="daily")
+    assert res.status == "optimal"
+    assert sum(res.daily["x"][:3]) == pytest.approx(100, rel=1e-9)
+    assert res.allocation["x"] == pytest.approx(1000, rel=1e-9)
 
 
 def test_min_active_in_a_daily_plan_is_zero_or_at_least(write: Write) -> None:

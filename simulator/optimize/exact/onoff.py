@@ -1,6 +1,9 @@
 """On-off minimums (``min_active_spend``): each channel spends 0 or at least its minimum.
 
-Method: branch and bound over the choices, as whole units do over counts. A node fixes
+Method: branch and bound over the choices, as whole units do over counts. The root
+relaxes every choice, so a minimum that does not bind costs one solve; a channel of several
+items switched on gets a group holding its minimum, which must not cross another group
+(a daily plan's periods): such a node is refused (:class:`NestedGroups`), not guessed. A node fixes
 the first choices (off: the channel's items capped at 0; on: its spend at least the
 minimum, on its one item or on its channel group) and relaxes the rest to their plain
 bounds. The relaxation contains every plan below the node, so its optimum (or the proven
@@ -17,11 +20,18 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from simulator.io.errors import UsageError
 from simulator.model.curves import FloatArray
 from simulator.optimize.problem import Allocation, Group, OnOff, Problem
 
 _SLACK = 1e-9  # relative: a bound this close to the incumbent cannot beat it
 MAX_NODES = 4096  # past this, open nodes' bounds go into the reported upper bound
+
+
+class NestedGroups(UsageError):
+    """A limit inside another that the allocator's disjoint groups cannot hold (a group
+    of channels over a segmented channel's own min or max, or an on-off minimum that
+    binds inside a daily plan's periods): refused rather than guessed."""
 
 
 def switch(p: Problem, choice: OnOff, on: bool) -> Problem | None:
@@ -49,6 +59,12 @@ def switch(p: Problem, choice: OnOff, on: bool) -> Problem | None:
             return None
         groups[own[0]] = replace(g, lo=max(g.lo, choice.minimum))
     else:
+        if any(np.intersect1d(g.index, idx).size for g in groups):
+            raise NestedGroups(
+                f"channels: '{choice.name}' has min_active_spend (or an S-curve ratio limit) "
+                "that binds inside a group or budget period of a daily plan; nested limits "
+                "are not planned yet: plan by total, or lower its min_active_spend"
+            )
         groups.append(Group(choice.name, idx, choice.minimum))
     return replace(p, groups=tuple(groups))
 
