@@ -88,15 +88,21 @@ def apply_limits(
     daily: bool,
     weights: dict[str, FloatArray],
     cmap: CostMap | None = None,
+    leave_out: str = "",
 ) -> Problem:
     """``p`` with the scenario's 1c limits; ``p`` itself where there are none.
 
     ``p`` is already in cost space where ``cmap`` is given (its items' axis is cost), so
     groups, periods and the channels' ratios (revenue or new customers over cost) are
     written on that axis; ``min_active_spend`` is media spend, mapped through ``cmap``.
-    ``weights`` are each item's own line metrics (no halo brought to others).
+    ``weights`` are each item's own line metrics (no halo brought to others);
+    ``leave_out`` names a family of limits to relax (see :func:`crossing_relaxations`).
     """
     lim = cs.limits
+    if leave_out:
+        dropped = replace(lim, groups=()) if leave_out == "groups" else replace(lim, periods=())
+        cs = replace(cs, limits=dropped)
+        lim = cs.limits
     if not (lim.any_ratio or lim.groups or lim.periods or np.any(lim.min_active > 0)):
         return p
     _refuse_inexact(cs, daily, cmap)
@@ -181,6 +187,18 @@ def _refuse_inexact(cs: CompiledScenario, daily: bool, cmap: CostMap | None) -> 
         )
 
 
+def crossing_relaxations(cs: CompiledScenario, daily: bool) -> tuple[str, ...]:
+    """The families to leave out, in turn, where a daily plan's channel groups and periods
+    cross (the allocator's groups must be disjoint): ``("",)`` where they do not.
+
+    Each relaxation's optimum that keeps the limits it left out is the optimum of the
+    whole problem (a relaxation's feasible optimum); the certificate re-checks every limit.
+    """
+    if daily and cs.limits.groups and cs.limits.periods:
+        return ("groups", "periods")
+    return ("",)
+
+
 def _trivial(g: Group, budget: float) -> bool:
     return g.lo <= 0 and g.hi >= budget
 
@@ -188,7 +206,11 @@ def _trivial(g: Group, budget: float) -> bool:
 def _user_groups(
     cs: CompiledScenario, p: Problem, channel_of: IntArray, daily: bool
 ) -> tuple[Group, ...]:
-    """The Problem's groups with the scenario's channel groups and periods added."""
+    """The Problem's groups with the scenario's channel groups and periods added.
+
+    A channel's own group over its items (its max_spend) inside a group or across periods
+    would nest; without a minimum it is left out, and the plan is checked against it
+    afterwards (:func:`simulator.optimize._solve_limits`): kept, it was no limit there."""
     lim = cs.limits
     if not lim.groups and not (lim.periods and daily):
         return p.groups
@@ -201,21 +223,21 @@ def _user_groups(
             g = own.get(cs.channel_ids[c])
             if g is None:
                 continue
-            if not _trivial(g, p.budget) or np.any(cs.limits.min_active[c] > 0):
+            if g.lo > 0:
                 raise NestedGroups(
-                    f"groups[{i}]: channel '{cs.channel_ids[c]}' has its own min or max over "
+                    f"groups[{i}]: channel '{cs.channel_ids[c]}' has its own minimum over "
                     "its segments or days inside this group; nested limits are not planned "
-                    "yet: drop the channel's min_spend/max_spend/min_active_spend, or plan by total"
+                    "yet: drop the channel's min_spend, or plan by total"
                 )
             keep.remove(g)
         extra.append(Group(sg.id, items, sg.lo, sg.hi))
     if lim.periods and daily:
         ids = set(cs.channel_ids)
-        keep = [g for g in keep if not (g.name in ids and _trivial(g, p.budget))]
+        keep = [g for g in keep if not (g.name in ids and g.lo <= 0)]
         if keep or extra:
             raise NestedGroups(
-                "budget.periods: a daily plan with periods and channel groups (or a "
-                "channel's own min/max over its days) is not planned yet; plan by total"
+                "budget.periods: a daily plan with periods and a channel's own minimum over "
+                "its days (or a segment's pinned units) is not planned yet; plan by total"
             )
         day = np.repeat(np.arange(cs.horizon_days), cs.n_ad_sets) + 1
         for k, per in enumerate(lim.periods):

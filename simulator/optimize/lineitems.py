@@ -151,8 +151,13 @@ def build_problem(
     daily: bool = False,
     fixed: dict[int, float] | None = None,
     pinned: dict[int, float] | None = None,
+    leave_out: str = "",
 ) -> Problem:
     """The scenario's objective, budget, bounds and targets over its line items.
+
+    ``leave_out`` (``"groups"`` or ``"periods"``) drops one family of 1c limits: a daily
+    plan where channel groups and periods cross solves a relaxation and checks the rest
+    (:func:`simulator.optimize.limits.crossing_relaxations`).
 
     ``fixed`` pins some channels' totals (channel index -> spend over the horizon);
     ``pinned`` some ad sets' totals (ad set index -> spend), each its own group over its
@@ -249,7 +254,7 @@ def build_problem(
     cmap = cost_map(cs, daily)
     if cmap is not None:
         problem = in_cost_space(problem, cmap)
-    return apply_limits(cs, problem, daily, own_weights, cmap)
+    return apply_limits(cs, problem, daily, own_weights, cmap, leave_out)
 
 
 def _per_conversion(cs: CompiledScenario, metric: str) -> FloatArray:

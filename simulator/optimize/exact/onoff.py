@@ -16,6 +16,7 @@ the best of the incumbent and every cut node's bound.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -96,16 +97,25 @@ class _Search:
             self.best, self.best_score = a, self.score(a)
 
 
-def optimize_on_off(problem: Problem, units: FloatArray) -> Allocation:
-    """The best plan whose on-off channels spend 0 or at least their minimum."""
+NodeSolver = Callable[[Problem, FloatArray], Allocation]
+
+
+def optimize_on_off(
+    problem: Problem, units: FloatArray, solve_node: NodeSolver | None = None
+) -> Allocation:
+    """The best plan whose on-off channels spend 0 or at least their minimum.
+
+    ``solve_node`` answers each node (default: the solver its curves and units call for;
+    whole units whose cost bends pass the branch and bound on their cost grid)."""
     from simulator.optimize.exact.solver import solve_problem
 
+    solve_node = solve_node or solve_problem
     choices = problem.on_off
     search = _Search(units, problem.minimize_spend)
     stack: list[tuple[Problem, int]] = [(replace(problem, on_off=()), 0)]
     while stack:
         node, k = stack.pop()
-        a = solve_problem(node, units)
+        a = solve_node(node, units)
         if a.status == "infeasible":
             continue
         b = search.bound(a)
@@ -127,17 +137,15 @@ def optimize_on_off(problem: Problem, units: FloatArray) -> Allocation:
             if child is not None:
                 stack.append((child, k + 1))
     if search.best is None:
-        return _infeasible(problem, units)
+        return _infeasible(problem, units, solve_node)
     top = max(search.bounds, default=search.best_score)
     upper = -top if search.minimize else top
     return replace(search.best, upper_bound=upper)
 
 
-def _infeasible(problem: Problem, units: FloatArray) -> Allocation:
+def _infeasible(problem: Problem, units: FloatArray, solve_node: NodeSolver) -> Allocation:
     """No on-off choice is feasible: the relaxation's own diagnosis where it has one."""
-    from simulator.optimize.exact.solver import solve_problem
-
-    relaxed = solve_problem(replace(problem, on_off=()), units)
+    relaxed = solve_node(replace(problem, on_off=()), units)
     if relaxed.status == "infeasible":
         return relaxed
     x = np.asarray(problem.lower, dtype=float)
