@@ -204,6 +204,8 @@ BAD = [
         "groups[0].min: min 5,000 is above the budget",
     ),
     ("targets: {cac_basis: some}\n", "targets.cac_basis"),
+    ("groups:\n  - {id: g, channels: [x], max: -5}\n", "groups[0].max"),
+    ("groups:\n  - {id: g, channels: [x], min: -5}\n", "groups[0].min"),
 ]
 
 
