@@ -300,7 +300,9 @@ def test_growth_team_is_optimal_and_names_its_limits_in_both_languages() -> None
     assert "held at the promotion group's budget cap of 2,500,000" in text
     assert "wechat_moments: paused: its first customers cost" in text
     assert "above its cap of 200" in text
-    zh = [to_zh(e, channel_names(cs)) for e in res.explanations]
+    names = channel_names(cs)
+    zh = [to_zh(e, names) for e in res.explanations]
+    assert None not in zh  # every sentence reads in Chinese
     assert any(z and "推广组预算上限 2,500,000" in z for z in zh)
     assert any(z and "高于其自身上限 200" in z for z in zh)
     promotion = ["douyin_feed", "xiaohongshu_koc", "tmall_search", "wechat_moments", "affiliate"]
