@@ -73,6 +73,10 @@ _RULES: list[tuple[str, Replacement]] = [
     (rf"held at its own ROI floor of {N}; ", r"受自身 ROI 下限 \1 约束；"),
     (rf"runs at its minimum active spend of {N}; ", r"以最低启动花费 \1 投放；"),
     (rf"held at the ([\w\-]+) group's budget cap of {N}; ", r"受 \1 组预算上限 \2 约束；"),
+    (
+        rf"budget period (\d+)'s cap of {N} \(days (\d+)-(\d+)\) holds the rest back",
+        r"第 \1 个预算周期（第 \3-\4 天）的上限 \2 使其余预算无法花出",
+    ),
     (rf"held at the ([\w\-]+) group's budget floor of {N}; ", r"受 \1 组预算下限 \2 约束；"),
     (
         rf"held at budget period (\d+)'s cap of {N} \(days (\d+)-(\d+)\); ",

@@ -190,6 +190,14 @@ def test_static_period_takes_its_days_share_of_cost(write: Write) -> None:
     split = Split(np.array([res.allocation["x"]]))
     assert period_cost(cs, split, 1, 5) == pytest.approx(300, rel=1e-9)
     assert res.channels["x"]["active"] == "period:1"
+    head = (
+        "Costs 600 of the 1,000 budget: "
+        "budget period 1's cap of 300 (days 1-5) holds the rest back."
+    )
+    assert res.explanations[0] == head
+    assert to_zh(head, channel_names(cs)) == (
+        "预算 1,000 中只用成本 600：第 1 个预算周期（第 1-5 天）的上限 300 使其余预算无法花出。"
+    )
 
 
 def test_daily_period_caps_cost_and_matches_a_two_level_grid(write: Write) -> None:
