@@ -256,7 +256,9 @@ def totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     new = o.new_customers.sum(-1)
     first_order_new = (o.revenue * cs.new_customer_rate).sum(-1)
     repeat = o.repeat_revenue.sum(-1)
-    cac = _cac(cs, cost, new)
+    # targets.cac_basis: acquisition leaves retention channels' cost out of CAC
+    cac_cost = cost if cs.limits.cac_basis == "all" else (o.cost * cs.cac_spend).sum(-1)
+    cac = _cac(cs, cac_cost, new)
     ltv_per_customer = metrics.ltv_per_customer(first_order_new, repeat, new, _spent(cs, cost))
     return {
         "spend": spend,

@@ -119,7 +119,20 @@ def channels(draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str]) 
         }
     if draw(st.integers(0, 3)) == 0:
         ch["commission"] = round(draw(st.floats(0.01, 0.3)), 3)
+    if "unit_cost" not in ch and "segments" not in ch and draw(st.integers(0, 4)) == 0:
+        ch |= draw(channel_limits(ch.get("max_spend", BUDGET)))
     return ch
+
+
+@st.composite
+def channel_limits(draw: st.DrawFn, max_spend: float) -> dict[str, float]:
+    """One of a channel's own limits (CONTRACT 1c): cac_max, roi_min or min_active_spend."""
+    key = draw(st.sampled_from(["cac_max", "roi_min", "min_active_spend"]))
+    if key == "cac_max":
+        return {key: round(draw(st.floats(20.0, 2000.0)), 2)}
+    if key == "roi_min":
+        return {key: round(draw(st.floats(0.5, 6.0)), 3)}
+    return {key: round(draw(st.floats(0.05, 0.5)) * max_spend, 0)}
 
 
 @st.composite
@@ -190,11 +203,37 @@ def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
             doc["budget"]["max_change"] = round(draw(st.floats(0.1, 0.8)), 3)
         else:
             doc["channels"][0]["locked"] = True
+    doc |= draw(shared_limits(doc, horizon))
     keys = draw(st.lists(st.sampled_from(TARGET_KEYS), max_size=2, unique=True))
     if doc["objective"] == "min_spend" and not keys:
         keys = ["revenue_min"]
     doc["target_factors"] = {k: draw(st.floats(0.3, 1.6)) for k in keys}
     return doc
+
+
+@st.composite
+def shared_limits(draw: st.DrawFn, doc: dict[str, Any], horizon: int) -> dict[str, Any]:
+    """Limits shared by channels (CONTRACT 1c), each on cost: a group over the first
+    channels, a budget period, and ``cac_basis: acquisition``; drawn beside the channels'
+    fees and commission, so every limit meets a cost that differs from spend."""
+    out: dict[str, Any] = {}
+    ids = [c["id"] for c in doc["channels"]]
+    if len(ids) > 1 and draw(st.integers(0, 3)) == 0:
+        group: dict[str, Any] = {"id": "promotion", "channels": ids[: draw(st.integers(1, 2))]}
+        if draw(st.booleans()):
+            group["max"] = round(draw(st.floats(0.2, 0.9)) * BUDGET, 0)
+        else:
+            group["min"] = round(draw(st.floats(0.02, 0.2)) * BUDGET, 0)
+        out["groups"] = [group]
+    if draw(st.integers(0, 3)) == 0:
+        end = draw(st.integers(1, horizon))
+        share = draw(st.floats(0.3, 1.2)) * end / horizon
+        budget = dict(doc["budget"])
+        budget["periods"] = [{"start": 1, "end": end, "max": round(share * BUDGET, 0)}]
+        out["budget"] = budget
+    if any(c.get("role") == "retention" for c in doc["channels"]) and draw(st.booleans()):
+        out["targets"] = {"cac_basis": "acquisition"}
+    return out
 
 
 def _current_spend(ch: dict[str, Any], horizon: int) -> float:
@@ -220,7 +259,7 @@ def with_targets(doc: dict[str, Any], even: dict[str, float]) -> dict[str, Any]:
             continue
         targets[key] = round(value / factor if key == "cac_max" else value * factor, 6)
     if targets:
-        out["targets"] = targets
+        out["targets"] = {**doc.get("targets", {}), **targets}  # cac_basis stays
     elif out["objective"] == "min_spend":
         out["objective"] = "revenue"
     return out

@@ -64,6 +64,8 @@ def check_scenario(spec: ScenarioSpec) -> list[Problem]:
     for i, ch in enumerate(spec.channels):
         problems += _channel(spec, i, ch, segment_ids)
     problems += _events(spec)
+    problems += _groups(spec)
+    problems += _periods(spec)
     if spec.objective == "min_spend" and not spec.targets.model_dump(exclude_none=True):
         problems.append((("objective",), "min_spend needs at least one target to meet"))
     return problems
@@ -85,6 +87,14 @@ def _channel(spec: ScenarioSpec, i: int, ch: ChannelSpec, segment_ids: set[str])
             for j, c in enumerate(ch.creatives)
             if counts[c.id] > 1
         ]
+    if ch.max_spend is not None and ch.min_active_spend > ch.max_spend:
+        out.append(
+            (
+                (*at, "min_active_spend"),
+                f"min_active_spend {ch.min_active_spend:,.0f} is above max_spend "
+                f"{ch.max_spend:,.0f}; the channel could never run",
+            )
+        )
     out += _money(spec, at, ch)
     if ch.unit_cost and ch.min_spend % ch.unit_cost:
         out.append(((*at, "min_spend"), f"must be a whole number of unit_cost {ch.unit_cost:g}"))
@@ -137,4 +147,71 @@ def _events(spec: ScenarioSpec) -> list[Problem]:
         for j, cid in enumerate(ev.channels or []):
             if cid not in channel_ids:
                 out.append((("events", i, "channels", j), f"unknown channel '{cid}'"))
+    return out
+
+
+def _groups(spec: ScenarioSpec) -> list[Problem]:
+    """Groups name known channels, each channel in one group at most, ``min <= max``, and
+    a minimum the budget can pay."""
+    out: list[Problem] = []
+    channel_ids = [c.id for c in spec.channels]
+    owner: dict[str, str] = {}
+    total = spec.budget.total
+    for i, g in enumerate(spec.groups or []):
+        at: Path = ("groups", i)
+        for j, cid in enumerate(g.channels):
+            if cid not in channel_ids:
+                known = ", ".join(channel_ids)
+                out.append(((*at, "channels", j), f"unknown channel '{cid}'; known: {known}"))
+            elif cid in owner:
+                out.append(
+                    (
+                        (*at, "channels", j),
+                        f"channel '{cid}' is already in group '{owner[cid]}'; "
+                        "a channel may belong to one group only",
+                    )
+                )
+            else:
+                owner[cid] = g.id
+        if g.max is not None and g.min > g.max:
+            out.append(((*at, "min"), f"min {g.min:,.0f} is above max {g.max:,.0f}"))
+        elif g.min > total:
+            out.append(
+                ((*at, "min"), f"min {g.min:,.0f} is above the budget {total:,.0f}; lower it")
+            )
+    counts = Counter(g.id for g in spec.groups or [])
+    out += [
+        (("groups", i, "id"), f"duplicate group id '{g.id}'; ids must be unique")
+        for i, g in enumerate(spec.groups or [])
+        if counts[g.id] > 1
+    ]
+    return out
+
+
+def _periods(spec: ScenarioSpec) -> list[Problem]:
+    """Periods lie inside the horizon (days or dates, as events) and do not overlap."""
+    out: list[Problem] = []
+    spans: list[tuple[int, int, int]] = []
+    for i, p in enumerate(spec.budget.periods or []):
+        days = {}
+        for key in ("start", "end"):
+            try:
+                days[key] = resolve_day(getattr(p, key), spec.start_date, spec.horizon_days)
+            except ValueError as exc:
+                out.append((("budget", "periods", i, key), str(exc)))
+        if len(days) < 2:
+            continue
+        if days["end"] < days["start"]:
+            out.append((("budget", "periods", i, "end"), "ends before it starts"))
+            continue
+        for j, first, last in spans:
+            if days["start"] <= last and first <= days["end"]:
+                out.append(
+                    (
+                        ("budget", "periods", i, "start"),
+                        f"overlaps period {j} (days {first}-{last}); periods must not overlap",
+                    )
+                )
+                break
+        spans.append((i, days["start"], days["end"]))
     return out

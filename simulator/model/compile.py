@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import numpy as np
 
-from simulator.model.calendar import Calendar, build_calendar
-from simulator.model.compiled import Baseline, CompiledScenario, Money, Split
+from simulator.model.calendar import Calendar, build_calendar, resolve_day
+from simulator.model.compiled import (
+    Baseline,
+    CompiledScenario,
+    Limits,
+    Money,
+    Period,
+    SpendGroup,
+    Split,
+)
 from simulator.model.creatives import build_mix
 from simulator.model.curve_set import CurveSet
 from simulator.model.family import CurveContext
@@ -167,8 +176,28 @@ def _money(spec: ScenarioSpec, b: _AdSetBuilder) -> Money:
 def spec_digest(spec: ScenarioSpec) -> str:
     """sha256 of the spec's canonical JSON (sorted keys, defaults filled in): two files
     that validate to the same scenario share it, whatever their layout or comments."""
-    text = json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    data = _without_unset_limits(spec.model_dump(mode="json"))
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_CHANNEL_LIMITS = {"cac_max": None, "roi_min": None, "min_active_spend": 0.0}
+
+
+def _without_unset_limits(data: dict[str, Any]) -> dict[str, Any]:
+    """The dump without the 1c limit keys left at their defaults, so a scenario that does
+    not use them keeps the digest (cache keys, study names) it had before they existed."""
+    if data.get("groups") is None:
+        data.pop("groups", None)
+    if data["budget"].get("periods") is None:
+        data["budget"].pop("periods", None)
+    if data["targets"].get("cac_basis") is None:
+        data["targets"].pop("cac_basis", None)
+    for ch in data["channels"]:
+        for key, default in _CHANNEL_LIMITS.items():
+            if key in ch and ch[key] == default:
+                del ch[key]
+    return data
 
 
 def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
@@ -189,7 +218,7 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         budget=total,
         max_change=spec.budget.max_change,
         objective=spec.objective,
-        targets=spec.targets.model_dump(exclude_none=True),
+        targets=spec.targets.model_dump(exclude_none=True, exclude={"cac_basis"}),
         channel_ids=tuple(ch.id for ch in spec.channels),
         ad_set_ids=tuple(str(r["id"]) for r in b.rows),
         ad_set_channel=np.array([r["channel"] for r in b.rows], dtype=np.intp),
@@ -225,6 +254,39 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         ),
         money=_money(spec, b),
         labels={ch.id: ch.label for ch in spec.channels if ch.label},
+        limits=compile_limits(spec),
+    )
+
+
+def compile_limits(spec: ScenarioSpec) -> Limits:
+    """The limits of CONTRACT 1c as arrays over channels (checked by ``checks.py``)."""
+    index = {ch.id: c for c, ch in enumerate(spec.channels)}
+    total = spec.budget.total
+    groups = tuple(
+        SpendGroup(
+            g.id,
+            np.array([index[cid] for cid in g.channels], dtype=np.intp),
+            g.min,
+            total if g.max is None else min(g.max, total),
+            g.label or "",
+        )
+        for g in spec.groups or []
+    )
+    periods = tuple(
+        Period(
+            resolve_day(p.start, spec.start_date, spec.horizon_days),
+            resolve_day(p.end, spec.start_date, spec.horizon_days),
+            p.max,
+        )
+        for p in spec.budget.periods or []
+    )
+    return Limits(
+        cac_max=np.array([ch.cac_max or np.inf for ch in spec.channels], dtype=float),
+        roi_min=np.array([ch.roi_min or 0.0 for ch in spec.channels], dtype=float),
+        min_active=np.array([ch.min_active_spend for ch in spec.channels], dtype=float),
+        groups=groups,
+        periods=periods,
+        cac_basis=getattr(spec.targets, "cac_basis", None) or "all",  # built at run time
     )
 
 

@@ -33,6 +33,52 @@ class Split:
 
 
 @dataclass(frozen=True)
+class SpendGroup:
+    """``lo <= sum of the channels' cost <= hi`` (CONTRACT 1c ``groups:``)."""
+
+    id: str
+    channels: IntArray  # indices into channel_ids
+    lo: float
+    hi: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Cost on days ``first..last`` (1-based, inclusive) of every channel, at most ``hi``."""
+
+    first: int
+    last: int
+    hi: float
+
+    @property
+    def days(self) -> int:
+        return self.last - self.first + 1
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The planning limits of CONTRACT 1c: per-channel ratios and on-off minimums,
+    channel groups, the budget's periods and the CAC basis. Shapes ``(C,)``; ``inf`` /
+    0 where a channel has none, so a scenario without the keys has no limits at all."""
+
+    cac_max: FloatArray  # (C,) inf = none
+    roi_min: FloatArray  # (C,) 0 = none
+    min_active: FloatArray  # (C,) 0 = none
+    groups: tuple[SpendGroup, ...] = ()
+    periods: tuple[Period, ...] = ()
+    cac_basis: str = "all"
+
+    @classmethod
+    def none(cls, n_channels: int) -> Limits:
+        return cls(np.full(n_channels, np.inf), np.zeros(n_channels), np.zeros(n_channels))
+
+    @property
+    def any_ratio(self) -> bool:
+        return bool(np.any(np.isfinite(self.cac_max)) or np.any(self.roi_min > 0))
+
+
+@dataclass(frozen=True)
 class Baseline:
     """Organic sales over the horizon with zero paid spend (paid results add to it)."""
 
@@ -143,6 +189,14 @@ class CompiledScenario:
     money: Money  # what spend costs the advertiser (CONTRACT.md 1c)
     current: Split | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=lambda: Limits.none(0))
+
+    @property
+    def cac_spend(self) -> npt.NDArray[np.bool_]:
+        """``(A,)``: the ad sets whose spend counts in CAC (``targets.cac_basis``)."""
+        if self.limits.cac_basis == "acquisition":
+            return np.asarray(~self.is_retention)
+        return np.ones(self.n_ad_sets, dtype=bool)
 
     @property
     def n_ad_sets(self) -> int:

@@ -27,6 +27,7 @@ from simulator.model.numbers import (
     Multiplier,
     OpenShare,
     PeriodDays,
+    Ratio,
     RepeatRate,
     Share,
     WindowDays,
@@ -127,11 +128,33 @@ class ChannelSpec(Strict):
     fees: FeesSpec | None = None
     commission: Share = 0.0  # CPS: share of the channel's revenue paid out
     halo: list[HaloSpec] | None = None
+    cac_max: Money | None = None  # the channel's own average CAC, at most this
+    roi_min: Ratio | None = None  # the channel's own ROI, at least this
+    min_active_spend: MoneyOrZero = 0.0  # 0, or at least this much (worth running)
+
+
+class GroupSpec(Strict):
+    """Channels that share a limit (推广 vs 运营, one agency's share): their sum in [min, max]."""
+
+    id: Id
+    label: str | None = None  # how explanations name it (推广, 运营)
+    channels: Annotated[list[Id], Field(min_length=1)]
+    min: MoneyOrZero = 0.0
+    max: Money | None = None
+
+
+class PeriodSpec(Strict):
+    """A sub-budget over days ``start..end`` (inclusive) that a plan's spend must respect."""
+
+    start: DayOrDate
+    end: DayOrDate
+    max: MoneyOrZero
 
 
 class BudgetSpec(Strict):
     total: Money
     max_change: MaxChange | None = None  # a share of the current spend
+    periods: list[PeriodSpec] | None = None
 
 
 # Each target is optional; its field (name, number type, so range and error text) comes
@@ -150,6 +173,11 @@ else:
             )
             for t in TARGETS.values()
         },
+        cac_basis=(
+            Literal["all", "acquisition"] | None,
+            Field(None, description="spend counted in CAC: all (default) or acquisition "
+                  "channels' only"),
+        ),
     )  # fmt: skip  # one field per row of the targets table, described from the row
 
 
@@ -183,6 +211,7 @@ class ScenarioSpec(Strict):
     ltv: RetentionSpec | None = None
     segments: list[SegmentSpec] | None = None
     channels: Annotated[list[ChannelSpec], Field(min_length=1)]
+    groups: list[GroupSpec] | None = None
     events: list[EventSpec] | None = None
     split: SplitSpec | None = None
     sweep: dict[str, list[Any]] | None = None

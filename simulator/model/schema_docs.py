@@ -36,6 +36,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "sweep": "Batch only: field path -> list of values; one run per combination.",
         "description": "Free text for people; ignored by adsim.",
         "baseline": "Organic sales with zero paid spend; paid results stay incremental.",
+        "groups": "Channels that share a cost limit (推广 vs 运营, one agency): min and max.",
     },
     "BaselineSpec": {
         "conversions": "Organic conversions over the horizon (>= 0).",
@@ -55,9 +56,22 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "rate": "Share of the previous stage (or of clicks) that reaches this one (0..1].",
         "cost_each": "Cost per person reaching this stage (a giveaway, a coupon); default 0.",
     },
+    "GroupSpec": {
+        "id": _ID,
+        "label": "Display name in explanations (推广, 运营); default the id.",
+        "channels": "Channel ids in the group; a channel belongs to one group at most.",
+        "min": "Least cost of the group's channels together (default 0).",
+        "max": "Most cost of the group's channels together (default the budget).",
+    },
+    "PeriodSpec": {
+        "start": "First day: a day number 1..horizon_days or a date (needs start_date).",
+        "end": "Last day (inclusive), as start.",
+        "max": "Most cost over these days, all channels together.",
+    },
     "BudgetSpec": {
         "total": "Total budget over the horizon (> 0).",
         "max_change": "Share of its current spend a channel may move at most (0..1).",
+        "periods": "Sub-budgets over days (a month, a week) that a plan respects; no overlaps.",
     },
     "TargetsSpec": {
         "roi_min": "Revenue / cost must be at least this.",
@@ -87,6 +101,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "fees": "Service fee and rebate on media spend: part of the channel's cost.",
         "commission": "CPS commission: share of the channel's revenue paid out (default 0).",
         "halo": "Conversions this channel brings to other channels, per own conversion.",
+        "cac_max": "The channel's own CAC (cost / new customers) at most this, else it spends 0.",
+        "roi_min": "The channel's own ROI (revenue / cost) at least this, else it spends 0.",
+        "min_active_spend": "Media spend 0 or at least this (default 0: no minimum).",
     },
     "HillSpec": {
         "type": _TYPE,

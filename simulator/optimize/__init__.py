@@ -12,15 +12,25 @@ from typing import Any
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.optimize.certificate import Certificate, certified_status, certify
+from simulator.optimize.certificate import (
+    FEASIBILITY_TOL,
+    Certificate,
+    certified_status,
+    certify,
+)
+from simulator.optimize.exact.onoff import NestedGroups, optimize_on_off
 from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.exact.units import UnitGrid, optimize_lumpy
 from simulator.optimize.explain.active import channel_states
+from simulator.optimize.explain.limits import limit_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
+from simulator.optimize.limits import crossing_relaxations
+from simulator.optimize.limits_check import limit_violations
 from simulator.optimize.lineitems import (
     bent_limits,
     build_problem,
+    channel_bounds,
     commission_read_high,
     cost_bends,
     cost_map,
@@ -48,6 +58,8 @@ def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
         level=lambda counts: cmap.to_cost(counts * units),
         count=lambda cost: cmap.to_spend(cost) / safe,
     )
+    if problem.on_off:  # each on-off node is a whole-unit problem on the same grid
+        return optimize_on_off(problem, units, lambda p, u: optimize_lumpy(p, u, grid=grid))
     return optimize_lumpy(problem, units, grid=grid)
 
 
@@ -109,14 +121,7 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     notes: list[str] = []
     whole = _whole_unit_totals(scenario, notes) if daily else None
     fixed, pinned = whole if whole is not None else (None, None)
-    problem = build_problem(scenario, daily=daily, pinned=pinned)
-    alloc = solve(scenario, problem, daily)
-    x = spend_of(scenario, alloc.x, daily)
-    if daily:
-        plan_ad = x.reshape(scenario.horizon_days, scenario.n_ad_sets).T
-        split = Split(plan_ad.sum(axis=1), plan_ad)
-    else:
-        split = Split(x)
+    problem, alloc, split = _solve_limits(scenario, daily, pinned)
     cert = certify(scenario, problem, alloc, split, daily)
     cert = _cost_caveats(scenario, daily, cert)
     result = outcome_result(scenario, split, status=certified_status(alloc.status, cert))
@@ -128,6 +133,50 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     result.warnings.extend(notes)
     _describe(scenario, alloc, result, daily, frozenset(fixed or {}))
     return result
+
+
+def _solve_limits(
+    cs: CompiledScenario, daily: bool, pinned: dict[int, float] | None
+) -> tuple[Problem, Allocation, Split]:
+    """Solve, relaxing in turn each family of limits that crosses another (a daily plan's
+    channel groups and periods): the first answer that keeps the left-out family is the
+    optimum; where none does, the crossing is refused rather than guessed."""
+    for leave_out in crossing_relaxations(cs, daily):
+        problem = build_problem(cs, daily=daily, pinned=pinned, leave_out=leave_out)
+        alloc = solve(cs, problem, daily)
+        x = spend_of(cs, alloc.x, daily)
+        if daily:
+            plan_ad = x.reshape(cs.horizon_days, cs.n_ad_sets).T
+            split = Split(plan_ad.sum(axis=1), plan_ad)
+        else:
+            split = Split(x)
+        if alloc.status != "infeasible":
+            _keeps_channel_max(cs, split)
+        if not leave_out or alloc.status == "infeasible":
+            return problem, alloc, split
+        kept = limit_violations(cs, split)
+        family = "group:" if leave_out == "groups" else "period:"
+        if all(v <= FEASIBILITY_TOL for k, v in kept.items() if k.startswith(family)):
+            return problem, alloc, split
+    raise NestedGroups(
+        "groups: a daily plan where channel groups and budget.periods both bind is not "
+        "planned yet (the limits cross); plan by total, or drop one of them"
+    )
+
+
+def _keeps_channel_max(cs: CompiledScenario, split: Split) -> None:
+    """A channel's max_spend left out of a problem where it would nest inside a group or
+    across periods (:func:`simulator.optimize.limits._user_groups`) must hold."""
+    lim = cs.limits
+    if not (lim.groups or lim.periods):
+        return
+    _, hi = channel_bounds(cs)
+    over = cs.channel_sum(split.spend) > hi * (1 + FEASIBILITY_TOL) + FEASIBILITY_TOL
+    if over.any():
+        raise NestedGroups(
+            f"channels: '{cs.channel_ids[int(np.argmax(over))]}' reaches its max_spend inside "
+            "a group or across budget periods; nested limits are not planned yet"
+        )
 
 
 def _budget_used(cs: CompiledScenario, result: Result) -> float:
@@ -165,6 +214,7 @@ def _describe(
     split = result.split
     assert split is not None  # outcome_result always keeps the split it evaluated
     states = channel_states(cs, cs.channel_sum(split.spend), alloc.active, daily, fixed)
+    states = limit_states(cs, split, result.channels, states)
     active = dict(zip(cs.channel_ids, states, strict=False))
     for cid, label in active.items():
         result.channels[cid]["active"] = label

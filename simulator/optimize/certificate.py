@@ -37,6 +37,7 @@ from simulator.expected import (
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curves import FloatArray, IntArray
 from simulator.model.targets import TARGETS, shortfall
+from simulator.optimize.limits_check import limit_violations, stricter_than_scenario
 from simulator.optimize.lineitems import channel_bounds
 from simulator.optimize.problem import Allocation, Problem
 
@@ -116,6 +117,7 @@ def _violations(cs: CompiledScenario, split: Split, check_targets: bool) -> dict
         out["daily plan sums"] = float(np.max(np.abs(split.daily.sum(axis=1) - split.spend))) / (
             scale
         )
+    out |= limit_violations(cs, split)
     if check_targets:
         tot = totals(cs, evaluate_split(cs, split))
         for name, bound in cs.active_targets().items():
@@ -308,8 +310,12 @@ def certify(
     # plan's making: the solver's optimum and upper bound are then those of a narrower
     # problem, and prove nothing about the scenario's
     shared_cap = daily and _shared_cap_binds(cs, problem, alloc)
+    stricter = stricter_than_scenario(cs, problem, np.asarray(alloc.x), daily)
+    stricter = stricter or _acquisition_cac_binds(cs, alloc)
     if shared_cap:
         failures.append("optimality not proven: segments share a channel's daily cap")
+    elif stricter:
+        failures.append(stricter)
     elif alloc.upper_bound is not None:
         bound = alloc.upper_bound  # for min_spend: a proven lower bound on the spend
         gap = float(achieved - bound) if problem.minimize_spend else float(bound - achieved)
@@ -331,6 +337,16 @@ def certify(
     if gap is None and not failures and np.all(continuous):
         gap = 0.0  # convex and stationary: the optimum itself
     return Certificate(not failures, worst, kkt, gap, tuple(failures))
+
+
+def _acquisition_cac_binds(cs: CompiledScenario, alloc: Allocation) -> str:
+    """``cac_basis: acquisition`` is planned as CAC over all spend (stricter where a
+    retention channel spends): where cac_max binds, the plan is feasible, not proven best."""
+    if cs.limits.cac_basis != "acquisition" or not cs.is_retention.any():
+        return ""
+    if alloc.multipliers.get("cac_max", 0.0) <= 0 or "cac_max" not in cs.targets:
+        return ""
+    return "optimality not proven: CAC over acquisition spend is planned as CAC over all spend"
 
 
 def _shared_cap_binds(cs: CompiledScenario, problem: Problem, alloc: Allocation) -> bool:

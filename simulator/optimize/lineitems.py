@@ -29,6 +29,7 @@ from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
 from simulator.model.targets import TARGETS
 from simulator.optimize.cost_space import CostMap, in_cost_space
+from simulator.optimize.limits import apply_limits
 from simulator.optimize.problem import FloorConstraint, Group, Problem, RatioConstraint
 
 
@@ -150,8 +151,13 @@ def build_problem(
     daily: bool = False,
     fixed: dict[int, float] | None = None,
     pinned: dict[int, float] | None = None,
+    leave_out: str = "",
 ) -> Problem:
     """The scenario's objective, budget, bounds and targets over its line items.
+
+    ``leave_out`` (``"groups"`` or ``"periods"``) drops one family of 1c limits: a daily
+    plan where channel groups and periods cross solves a relaxation and checks the rest
+    (:func:`simulator.optimize.limits.crossing_relaxations`).
 
     ``fixed`` pins some channels' totals (channel index -> spend over the horizon);
     ``pinned`` some ad sets' totals (ad set index -> spend), each its own group over its
@@ -222,6 +228,7 @@ def build_problem(
         weights = {k: c + r for k, (c, r) in terms.items()}
     else:
         weights = {k: np.stack([c, r]) for k, (c, r) in terms.items()}
+    own_weights = dict(weights)  # a channel's own limits read its own conversions only
     if cs.money.has_halo:  # a source's own conversions also bring the receivers' value
         for k in terms:
             received = cs.money.brought(_per_conversion(cs, k))
@@ -245,7 +252,9 @@ def build_problem(
         aov_curves=aov_curves,
     )
     cmap = cost_map(cs, daily)
-    return problem if cmap is None else in_cost_space(problem, cmap)
+    if cmap is not None:
+        problem = in_cost_space(problem, cmap)
+    return apply_limits(cs, problem, daily, own_weights, cmap, leave_out)
 
 
 def _per_conversion(cs: CompiledScenario, metric: str) -> FloatArray:

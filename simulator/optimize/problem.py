@@ -65,6 +65,16 @@ class Group:
 
 
 @dataclass(frozen=True)
+class OnOff:
+    """``sum_{i in index} x_i`` is 0 or at least ``minimum`` (a channel's
+    ``min_active_spend``): an either-or choice solved by branch and bound."""
+
+    name: str
+    index: IntArray
+    minimum: float
+
+
+@dataclass(frozen=True)
 class Problem:
     """Maximise ``sum objective_i * C_i(x_i) - spend_cost * sum x`` under the budget.
 
@@ -87,6 +97,7 @@ class Problem:
     groups: tuple[Group, ...] = ()
     minimize_spend: bool = False
     aov_curves: CurveSet | None = None
+    on_off: tuple[OnOff, ...] = ()
 
     @property
     def n(self) -> int:

@@ -69,6 +69,36 @@ _RULES: list[tuple[str, Replacement]] = [
     (rf"; the CAC target \({N}\) stops it growing", r"；CAC 上限（\1）使其不再增加"),
     (r"; the LTV/CAC target stops it growing", "；LTV/CAC 下限使其不再增加"),
     (r"it is saturated there: more spend buys nothing more", "已饱和：再投入不会带来更多"),
+    (rf"held at its own CAC cap of {N}; ", r"受自身 CAC 上限 \1 约束；"),
+    (rf"held at its own ROI floor of {N}; ", r"受自身 ROI 下限 \1 约束；"),
+    (rf"runs at its minimum active spend of {N}; ", r"以最低启动花费 \1 投放；"),
+    (rf"held at the ([\w\-]+) group's budget cap of {N}; ", r"受 \1 组预算上限 \2 约束；"),
+    (
+        rf"budget period (\d+)'s cap of {N} \(days (\d+)-(\d+)\) holds the rest back",
+        r"第 \1 个预算周期（第 \3-\4 天）的上限 \2 使其余预算无法花出",
+    ),
+    (rf"held at the ([\w\-]+) group's budget floor of {N}; ", r"受 \1 组预算下限 \2 约束；"),
+    (
+        rf"held at budget period (\d+)'s cap of {N} \(days (\d+)-(\d+)\); ",
+        r"受第 \1 个预算周期（第 \3-\4 天）上限 \2 约束；",
+    ),
+    (
+        rf"paused: its first customers cost {N}, above its cap of {N}",
+        r"暂停：最初的新客每个需 \1，高于其自身上限 \2",
+    ),
+    (
+        rf"paused: its first customers are never won, above its cap of {N}",
+        r"暂停：无法获得新客，其自身 CAC 上限为 \1",
+    ),
+    (
+        rf"paused: its first yuan returns {N} in revenue, below its own ROI floor of {N}",
+        r"暂停：首元投入仅带来 \1 收入，低于其自身 ROI 下限 \2",
+    ),
+    (
+        rf"paused: it runs at {N} or not at all \(min_active_spend\), and that much earns "
+        r"more in the other channels",
+        r"暂停：它要么投入至少 \1，要么不投（最低启动花费），而这笔钱投在其他渠道收益更高",
+    ),
     (
         r"bought in whole units, so it cannot sit exactly level with the others; ",
         "按整单位购买，无法与其他渠道完全持平；",
@@ -190,8 +220,10 @@ def _zh_targets(text: str) -> str:
 
 def channel_names(cs: CompiledScenario) -> dict[str, str]:
     """Every channel id with its label ("" where it has none, so the id is shown): the
-    names :func:`to_zh` recognises at the head of a sentence."""
-    return dict.fromkeys(cs.channel_ids, "") | cs.labels
+    names :func:`to_zh` recognises at the head of a sentence; and each channel group's
+    id with its label (推广), which the Chinese puts in place of the id."""
+    groups = {g.id: g.label for g in cs.limits.groups}
+    return dict.fromkeys(cs.channel_ids, "") | cs.labels | groups
 
 
 def to_zh(sentence: str, labels: Mapping[str, str]) -> str | None:
@@ -204,6 +236,9 @@ def to_zh(sentence: str, labels: Mapping[str, str]) -> str | None:
     for pattern, repl in _COMPILED:
         text = pattern.sub(repl, text)
     text = text.replace("; ", "；").replace(": ", "：")
+    for cid, label in labels.items():  # a group named by its label (推广组)
+        if label:
+            text = re.sub(rf"(?: |(?<![\w-])){re.escape(cid)} 组", f"{label}组", text)
     scrubbed = text
     for label in labels.values():
         scrubbed = scrubbed.replace(label, "")

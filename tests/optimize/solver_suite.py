@@ -11,6 +11,7 @@ split that misses it.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Exponential, FloatArray, Hill, Logistic
 from simulator.optimize.exact.solver import Solver
-from simulator.optimize.problem import Allocation, FloorConstraint, Problem
+from simulator.optimize.problem import Allocation, FloorConstraint, OnOff, Problem
 
 GRID = 48  # grid steps of the budget per item in the reference search
 
@@ -37,7 +38,8 @@ def problems_for(draw: st.DrawFn, kind: str) -> tuple[Problem, FloatArray]:
     """A small problem (2-3 items) the ``kind`` of solver takes, and its unit sizes.
 
     ``kind``: "concave" (hill and exponential), "scurves" (at least one logistic) or
-    "units" (concave curves, some bought in whole units).
+    "units" (concave curves, some bought in whole units) or "onoff" (concave curves, the
+    first item 0 or at least a minimum).
     """
     n = draw(st.integers(2, 3))
     families = ["hill", "exponential"] + (["logistic"] if kind == "scurves" else [])
@@ -53,6 +55,9 @@ def problems_for(draw: st.DrawFn, kind: str) -> tuple[Problem, FloatArray]:
     if kind == "units":
         units[0] = budget / draw(st.integers(2, 6))
     p = Problem(CurveSet.of(curves), np.zeros(n), np.full(n, np.inf), value, budget)
+    if kind == "onoff":
+        minimum = draw(st.floats(0.2, 0.8)) * budget
+        p = replace(p, on_off=(OnOff("first", np.array([0]), minimum),))
     return p, units
 
 
@@ -67,9 +72,16 @@ def _grid_best(p: Problem, units: FloatArray) -> float:
     best = -np.inf
     for point in itertools.product(*axes):
         x = np.array(point)
+        if not all(_keeps_on_off(c, x) for c in p.on_off):
+            continue
         if x.sum() <= p.budget * (1 + 1e-12):
             best = max(best, p.objective_value(x))
     return best
+
+
+def _keeps_on_off(choice: OnOff, x: FloatArray) -> bool:
+    s = float(np.sum(x[choice.index]))
+    return s == 0 or s >= choice.minimum * (1 - 1e-12)
 
 
 def check_answer(solver: Solver, p: Problem, units: FloatArray) -> Allocation:
@@ -82,6 +94,8 @@ def check_answer(solver: Solver, p: Problem, units: FloatArray) -> Allocation:
     assert np.all(x >= p.lower - 1e-9)
     assert np.all(x <= p.upper + 1e-9)
     whole = units > 0
+    for choice in p.on_off:  # 0 or at least the minimum
+        assert _keeps_on_off(choice, np.where(x < 1e-9 * p.budget, 0.0, x))
     if np.any(whole):
         counts = x[whole] / units[whole]
         np.testing.assert_allclose(counts, np.round(counts), atol=1e-9)
@@ -99,6 +113,7 @@ def check_unreachable_floor(solver: Solver, p: Problem, units: FloatArray) -> No
     ceiling = float(np.sum(p.curves.value(np.full(p.n, p.budget))))
     floor = FloorConstraint("conversions_min", np.ones(p.n), 2.0 * ceiling + 1.0)
     q = Problem(p.curves, p.lower, p.upper, p.objective, p.budget, floors=(floor,))
+    q = replace(q, on_off=p.on_off)
     r = solver.solve(q, units)
     assert r.status == "infeasible", (solver.name, r.status)
     assert r.infeasibility is not None

@@ -27,9 +27,9 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from simulator.cli import main
-from simulator.expected import evaluate_plan, evaluate_spend, totals
+from simulator.expected import evaluate_plan, evaluate_spend, per_channel, totals
 from simulator.exports import write_export
-from simulator.io.errors import ScenarioError
+from simulator.io.errors import ScenarioError, UsageError
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import load_scenario
 from simulator.model.targets import TARGET_METRICS
@@ -97,6 +97,8 @@ class Oracle:
                 else (per_channel / cs.horizon_days)[:, None, :]
             )
             ok &= np.all(per_day[..., cap] <= cs.daily_cap[cap] * (1 + 1e-9), axis=(-1, -2))
+        ok &= self._channel_limits(o, per_channel)
+        ok &= self._shared_limits(o, plans, daily)
         for name, bound in cs.active_targets().items():
             metric, at_least = TARGET_METRICS[name]
             v = tot[metric]
@@ -104,6 +106,35 @@ class Oracle:
                 met = v >= bound * (1 - 1e-9) if at_least else v <= bound * (1 + 1e-9)
             ok &= met & np.isfinite(v)
         return self.sign * tot[key], ok
+
+    def _channel_limits(self, o: Any, spend_c: np.ndarray) -> np.ndarray:
+        """Each channel's own cac_max, roi_min and min_active_spend (CONTRACT 1c)."""
+        lim, cs = self.cs.limits, self.cs
+        on = spend_c > 1e-9 * cs.budget
+        ch = per_channel(cs, o)
+        with np.errstate(invalid="ignore"):
+            cac_ok = ~on | ~np.isfinite(lim.cac_max) | (ch["cac"] <= lim.cac_max * (1 + 1e-9))
+            roi_ok = ~on | (lim.roi_min <= 0) | (ch["roi"] >= lim.roi_min * (1 - 1e-9))
+        active_ok = ~on | (spend_c >= lim.min_active * (1 - 1e-9))
+        return np.all(cac_ok & roi_ok & active_ok, axis=-1)
+
+    def _shared_limits(self, o: Any, plans: np.ndarray, daily: bool) -> np.ndarray:
+        """Groups and budget periods, on cost (CONTRACT 1c): a group's channels' cost from
+        the engine; a period's cost is the plan's (or the even plan's) with every other
+        day at 0, so commission and stage costs count on the day that won the sale."""
+        cs, ok = self.cs, np.ones(plans.shape[0], dtype=bool)
+        if cs.limits.groups:
+            cost = per_channel(cs, o)["cost"]
+            for g in cs.limits.groups:
+                s = cost[:, g.channels].sum(axis=-1)
+                ok &= (s >= g.lo * (1 - 1e-9) - 1e-6) & (s <= g.hi * (1 + 1e-9) + 1e-6)
+        h = cs.horizon_days
+        for per in cs.limits.periods:
+            days = plans if daily else np.repeat(plans[..., None] / h, h, axis=-1)
+            mask = (np.arange(h) >= per.first - 1) & (np.arange(h) <= per.last - 1)
+            s = totals(cs, evaluate_plan(cs, days * mask))["cost"]
+            ok &= s <= per.hi * (1 + 1e-9) + 1e-6
+        return ok
 
 
 def _moves(x: np.ndarray, steps: list[float], unit: np.ndarray) -> np.ndarray:
@@ -260,7 +291,16 @@ def test_every_combination_keeps_the_promise(plan: str, doc: dict[str, Any], see
             return
         path = _write(with_targets(doc, _even_totals(cs0)), folder)
         cs = load_scenario(path)
-        rec = _check_plan(path, cs, plan, seed)
+        refused = ""
+        try:
+            rec = _check_plan(path, cs, plan, seed)
+        except UsageError as exc:  # limits that nest are refused, never guessed
+            refused = str(exc).splitlines()[0]
+        if refused:
+            code, _, err = _run("optimize", str(path), "--plan", plan, "--format", "json")
+            assert code == 2, f"exit {code}: {err}"
+            assert refused in err
+            return
         _check_exports(path, folder, cs, plan, rec)
 
 

@@ -204,7 +204,9 @@ def test_failed_export_leaves_nothing(
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["ecommerce_q4", "app_install", "local_brand", "double11"])
+@pytest.mark.parametrize(
+    "name", ["ecommerce_q4", "app_install", "local_brand", "double11", "growth_team"]
+)
 def test_every_bundled_scenario_optimises(name: str) -> None:
     from tests.conftest import ROOT
 

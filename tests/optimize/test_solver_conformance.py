@@ -12,7 +12,12 @@ from simulator.optimize.problem import Allocation, Problem
 from tests.optimize.solver_suite import check_answer, check_unreachable_floor, problems_for
 
 Drawn = tuple[Problem, FloatArray]
-KIND = {"whole units": "units", "S-curves": "scurves", "concave allocator": "concave"}
+KIND = {
+    "on-off minimums": "onoff",
+    "whole units": "units",
+    "S-curves": "scurves",
+    "concave allocator": "concave",
+}
 SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -81,7 +81,22 @@ class Concave:
         return optimize_exact(problem)
 
 
-SOLVERS: tuple[Solver, ...] = (WholeUnits(), SCurves(), Concave())
+@dataclass(frozen=True)
+class OnOffChoices:
+    """Channels that spend 0 or at least a minimum: branch and bound over the solvers below."""
+
+    name: str = "on-off minimums"
+
+    def accepts(self, problem: Problem, units: FloatArray) -> bool:
+        return bool(problem.on_off)
+
+    def solve(self, problem: Problem, units: FloatArray) -> Allocation:
+        from simulator.optimize.exact.onoff import optimize_on_off
+
+        return optimize_on_off(problem, units)
+
+
+SOLVERS: tuple[Solver, ...] = (OnOffChoices(), WholeUnits(), SCurves(), Concave())
 """Tried in this order: the first that accepts a problem answers it."""
 
 

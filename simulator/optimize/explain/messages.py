@@ -86,6 +86,13 @@ def budget_line(
     reasons = [_why_unspent(TARGETS[k], cs.targets[k]) for k in _RATIOS if k in binding]
     if reasons:
         return [f"{head}: {'; '.join(reasons)}."]
+    period = next((s for s in states if s.startswith("period:")), None)
+    if period is not None:  # a plan by total spends evenly: the tightest period caps it
+        p = cs.limits.periods[int(period[7:]) - 1]
+        return [
+            f"{head}: budget period {period[7:]}'s cap of {p.hi:,.0f} (days {p.first}-"
+            f"{p.last}) holds the rest back."
+        ]
     if all(s in ("max_spend", "locked", "unit") for s in states):
         limits = "max_spend, max_change, a lock or whole units"
         return [f"{head}: every channel is at an upper limit ({limits})."]

@@ -14,6 +14,8 @@ import numpy as np
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 from simulator.model.targets import TARGETS
+from simulator.optimize.explain.limits import holds as own_holds
+from simulator.optimize.explain.limits import paused as own_paused
 from simulator.optimize.explain.marginals import channel_marginals
 from simulator.optimize.explain.messages import budget_line, money
 from simulator.optimize.lineitems import channel_bounds
@@ -74,10 +76,13 @@ def explain(
         s, label = float(totals[j]), states[j]
         if s <= 0:
             at_zero = {k: float(v[j]) for k, v in first.items()}
-            why = _paused(cs, label, at_zero, binding, level)
+            why = own_paused(cs, j, at_zero) or _paused(cs, label, at_zero, binding, level)
             lines.append(f"{cid}: {why}.")
             continue
-        holds = _holds(cs, label, float(now[metric][j]), _limit(cs, j, label, lo, hi))
+        m_now = float(now[metric][j])
+        holds = own_holds(cs, j, label, per_extra(cs, m_now)) or _holds(
+            cs, label, m_now, _limit(cs, j, label, lo, hi)
+        )
         if base is None or before is None:
             lines.append(f"{cid}: {money(s)}; {holds}.")
         elif base[j] > 0 and abs(s - base[j]) <= _KEPT * base[j]:
