@@ -127,6 +127,39 @@ class ChannelSpec(Strict):
     fees: FeesSpec | None = None
     commission: Share = 0.0  # CPS: share of the channel's revenue paid out
     halo: list[HaloSpec] | None = None
+    recall_group: Id | None = None  # retention only: the part of the customer base it reaches
+
+
+class RecallGroupSpec(Strict):
+    """One part of the customer base by recency (RFM): active, silent_30d, lapsed, ...
+
+    A retention channel that names it (``recall_group``) reaches these members only, so
+    "a 10-yuan coupon to silent members" is a line item of its own with its own response.
+    """
+
+    id: Id
+    label: str | None = None
+    size: Count
+
+
+class CustomerBaseSpec(Strict):
+    """The CRM members retention channels reach; ``customer_base: 80000`` is the short form.
+
+    ``grows``: new customers won on day t can be reached from day t + 1 (运营 <- 推广).
+    ``groups``: recall groups; the new customers join ``joins`` (default: the first group).
+    """
+
+    size: Count | None = None
+    grows: bool = False
+    groups: Annotated[list[RecallGroupSpec], Field(min_length=1)] | None = None
+    joins: Id | None = None
+
+    @property
+    def total(self) -> float:
+        """Members in all: ``size``, else the groups' sizes added up."""
+        if self.size is not None:
+            return self.size
+        return float(sum(g.size for g in self.groups or []))
 
 
 class BudgetSpec(Strict):
@@ -160,6 +193,7 @@ class EventSpec(Strict):
     cost_multiplier: Multiplier = 1.0
     cvr_multiplier: Multiplier = 1.0
     aov_multiplier: Multiplier = 1.0
+    repeat_multiplier: Multiplier = 1.0  # retention channels' repeat orders on these days
     channels: list[Id] | None = None
 
 
@@ -178,7 +212,14 @@ class ScenarioSpec(Strict):
         "revenue"
     )
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
-    customer_base: Count | None = None
+    customer_base: Count | CustomerBaseSpec | None = None
+
+    @property
+    def base(self) -> CustomerBaseSpec | None:
+        """``customer_base`` in its long form (a bare number is ``{size: N}``)."""
+        b = self.customer_base
+        return CustomerBaseSpec(size=b) if isinstance(b, float | int) else b
+
     baseline: BaselineSpec | None = None
     ltv: RetentionSpec | None = None
     segments: list[SegmentSpec] | None = None

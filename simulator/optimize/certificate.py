@@ -32,6 +32,7 @@ from simulator.expected import (
     evaluate_plan,
     evaluate_spend,
     evaluate_split,
+    first_order_revenue,
     totals,
 )
 from simulator.model.compiled import CompiledScenario, Split
@@ -164,7 +165,7 @@ def _metric(cs: CompiledScenario, o: Outcome, name: str) -> FloatArray:
     if name == "ltv":
         return o.revenue + o.repeat_revenue
     if name == "first_order_ltv":
-        return o.revenue * cs.new_customer_rate + o.repeat_revenue
+        return first_order_revenue(cs, o) + o.repeat_revenue
     value: FloatArray = getattr(o, name)
     return value
 
