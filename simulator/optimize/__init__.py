@@ -12,12 +12,18 @@ from typing import Any
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
-from simulator.optimize.certificate import Certificate, certified_status, certify
+from simulator.optimize.certificate import (
+    Certificate,
+    certified_status,
+    certify,
+    with_fixed_point,
+)
 from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.exact.units import UnitGrid, optimize_lumpy
 from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
+from simulator.optimize.fixed_point import solve_fixed_point
 from simulator.optimize.lineitems import (
     bent_limits,
     build_problem,
@@ -96,37 +102,61 @@ def _whole_unit_totals(
     return channels, {int(a): float(x[a]) for a in unit_ad_sets}
 
 
+def _solve_plan(cs: CompiledScenario, daily: bool) -> tuple[Split, _Solved]:
+    """The exact plan of a separable scenario, and what explains and certifies it."""
+    notes: list[str] = []
+    whole = _whole_unit_totals(cs, notes) if daily else None
+    fixed, pinned = whole if whole is not None else (None, None)
+    problem = build_problem(cs, daily=daily, pinned=pinned)
+    alloc = solve(cs, problem, daily)
+    x = spend_of(cs, alloc.x, daily)
+    if daily:
+        plan_ad = x.reshape(cs.horizon_days, cs.n_ad_sets).T
+        split = Split(plan_ad.sum(axis=1), plan_ad)
+    else:
+        split = Split(x)
+    return split, _Solved(problem, alloc, frozenset(fixed or {}), notes)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Solved:
+    problem: Problem
+    alloc: Allocation
+    fixed: frozenset[int]  # channels whose totals a daily plan keeps (whole units)
+    notes: list[str]
+
+
 def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) -> Result:
     """The split (or daily plan) that earns most under the budget, bounds and targets.
 
     Args:
         scenario: a compiled scenario (``load_scenario``).
         plan: ``"total"`` (each channel's total, spent evenly) or ``"daily"`` (a plan by day).
+
+    A customer base that grows with the plan couples acquisition and retention: it is
+    solved by the outer fixed point of :mod:`simulator.optimize.fixed_point`.
     """
     if plan not in ("total", "daily"):
         raise ValueError(f"plan must be 'total' or 'daily' (got {plan!r})")
     daily = plan == "daily"
-    notes: list[str] = []
-    whole = _whole_unit_totals(scenario, notes) if daily else None
-    fixed, pinned = whole if whole is not None else (None, None)
-    problem = build_problem(scenario, daily=daily, pinned=pinned)
-    alloc = solve(scenario, problem, daily)
-    x = spend_of(scenario, alloc.x, daily)
-    if daily:
-        plan_ad = x.reshape(scenario.horizon_days, scenario.n_ad_sets).T
-        split = Split(plan_ad.sum(axis=1), plan_ad)
+    if scenario.base_growth is None:
+        solved, (split, how) = scenario, _solve_plan(scenario, daily)
+        loop = None
     else:
-        split = Split(x)
-    cert = certify(scenario, problem, alloc, split, daily)
-    cert = _cost_caveats(scenario, daily, cert)
+        solved, split, how, loop = solve_fixed_point(scenario, lambda cs: _solve_plan(cs, daily))
+    problem, alloc = how.problem, how.alloc
+    cert = certify(solved, problem, alloc, split, daily)
+    cert = _cost_caveats(solved, daily, cert)
+    if loop is not None:
+        cert = with_fixed_point(scenario, split, cert, loop)
     result = outcome_result(scenario, split, status=certified_status(alloc.status, cert))
     result.certificate = cert
     if not cert.checked:
         result.warnings.append("certificate not checked: " + "; ".join(cert.failures))
     # shown only where the check accepted it as a bound on the scenario itself
     result.upper_bound = alloc.upper_bound if cert.gap_bound is not None else None
-    result.warnings.extend(notes)
-    _describe(scenario, alloc, result, daily, frozenset(fixed or {}))
+    result.warnings.extend(how.notes)
+    _describe(scenario, alloc, result, daily, how.fixed)
     return result
 
 
