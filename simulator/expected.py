@@ -303,24 +303,37 @@ def totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     repeat = o.repeat_revenue.sum(-1)
     cac = _cac(cs, cost, new)
     ltv_per_customer = metrics.ltv_per_customer(first_order_new, repeat, new, _spent(cs, cost))
-    return {
-        "spend": spend,
-        "cost": cost,
-        "revenue": revenue,
-        "conversions": o.conversions.sum(-1),
-        "new_customers": new,
-        "profit": metrics.profit(o.gross_profit.sum(-1), cost),
-        "roi": _roi(cs, revenue, cost),
-        "cac": cac,
-        "ltv": revenue + repeat,
-        "ltv_per_customer": ltv_per_customer,
-        "ltv_cac": metrics.ltv_cac(ltv_per_customer, cac),
-        "repeat_revenue": repeat,
-        "referred_customers": o.referred.sum(-1),
-        "impressions": _sum_defined(o.impressions),
-        "clicks": _sum_defined(o.clicks),
-        "carryover_after_horizon": o.carryover.sum(-1),
-    } | _baseline_totals(cs, revenue, cost)
+    return (
+        {
+            "spend": spend,
+            "cost": cost,
+            "revenue": revenue,
+            "conversions": o.conversions.sum(-1),
+            "new_customers": new,
+            "profit": metrics.profit(o.gross_profit.sum(-1), cost),
+            "roi": _roi(cs, revenue, cost),
+            "cac": cac,
+            "ltv": revenue + repeat,
+            "ltv_per_customer": ltv_per_customer,
+            "ltv_cac": metrics.ltv_cac(ltv_per_customer, cac),
+            "repeat_revenue": repeat,
+            "referred_customers": o.referred.sum(-1),
+            "impressions": _sum_defined(o.impressions),
+            "clicks": _sum_defined(o.clicks),
+            "carryover_after_horizon": o.carryover.sum(-1),
+        }
+        | _baseline_totals(cs, revenue, cost)
+        | _growth_totals(cs, o)
+    )
+
+
+def _growth_totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
+    """Members a growing base gained: paid new customers landed in the horizon (referred
+    and halo ones are not dated, so they join none); only when ``customer_base.grows``."""
+    if cs.base_growth is None:
+        return {}
+    own = o.conversions - o.halo_conversions
+    return {"base_growth": (own * cs.new_customer_rate).sum(-1)}
 
 
 def first_order_revenue(cs: CompiledScenario, o: Outcome) -> FloatArray:

@@ -111,8 +111,10 @@ def test_referrals_count_in_new_customers_revenue_and_repeats(write: Write) -> N
 
 def test_referrals_are_priced_by_the_optimiser(write: Write) -> None:
     """The objective is linear in new customers: the allocator stays exact (certified)."""
-    text = REFERRALS.replace("budget: {total: 10000}", "budget: {total: 10000}\n"
-                             "objective: new_customers\ntargets: {cac_max: 17}")
+    text = REFERRALS.replace(
+        "budget: {total: 10000}",
+        "budget: {total: 10000}\nobjective: new_customers\ntargets: {cac_max: 17}",
+    )
     text = text.replace(
         "response: {type: linear, cost_per_conversion: 10}",
         "response: {type: exponential, max_conversions: 500, scale: 4000}",
@@ -143,8 +145,9 @@ def test_repeat_multiplier_raises_retention_orders_on_its_days(write: Write) -> 
 
 
 def test_repeat_multiplier_is_planned_exactly(write: Write) -> None:
-    text = REPEAT.replace("cost_per_conversion: 10}", "cost_per_conversion: 10, "
-                          "max_conversions: 300}")
+    text = REPEAT.replace(
+        "cost_per_conversion: 10}", "cost_per_conversion: 10, max_conversions: 300}"
+    )
     res = optimize(load_scenario(write(text)), plan="daily")
     assert res.status == "optimal"
     daily = np.array(res.daily["r"])
@@ -189,7 +192,8 @@ def test_fixed_point_converges_and_is_reported(write: Write) -> None:
     cs = load_scenario(write(GROWS))
     res = optimize(cs)
     fp = res.certificate.to_json()["fixed_point"]
-    assert fp["converged"] and fp["last_change"] <= 1e-9
+    assert fp["converged"]
+    assert fp["last_change"] <= 1e-9
     assert res.status == "feasible"  # optimality is not proven for a coupled base
     assert res.certificate.max_violation <= 1e-8
     # the plan is a fixed point: the base it grows is the one it was solved for
@@ -200,8 +204,13 @@ def test_fixed_point_converges_and_is_reported(write: Write) -> None:
 
 
 def test_fixed_point_does_not_lose_to_a_multi_start_search(write: Write) -> None:
-    cs = load_scenario(write(GROWS.replace("cost_per_conversion: 10}", "cost_per_conversion: 10, "
-                                           "max_conversions: 150}")))
+    cs = load_scenario(
+        write(
+            GROWS.replace(
+                "cost_per_conversion: 10}", "cost_per_conversion: 10, max_conversions: 150}"
+            )
+        )
+    )
     res = optimize(cs)
     best = -np.inf
     rng = np.random.default_rng(0)
@@ -235,19 +244,49 @@ def test_the_short_form_of_the_base_is_the_long_form(write: Write) -> None:
 
 
 BAD = [
-    ("segments:\n  - id: s\n    new_customer_rate: 0.5\n    referral_k: 0.2",
-     "segments:\n  - id: s\n    new_customer_rate: 0.5\n    referral_k: 1.0",
-     REFERRALS, ":7: segments[0].referral_k: must be < 1"),
-    ("repeat_multiplier: 1.5", "repeat_multiplier: -1.35", REPEAT,
-     ":14: events[0].repeat_multiplier: must be > 0"),
-    ("recall_group: silent_30d", "recall_group: lapsed", GROUPS,
-     ":15: channels[1].recall_group: unknown recall group 'lapsed'; known: active, silent_30d"),
-    ("  - id: a\n", "  - id: a\n    recall_group: active\n", GROWS,
-     ":7: channels[0].recall_group: only a retention channel (role: retention)"),
-    ("size: 30000", "size: 12000", GROUPS,
-     ":6: customer_base.groups: the groups hold 15,000 members, more than size 12,000"),
-    ("{size: 1000, grows: true}", "{grows: true}", GROWS,
-     ":4: customer_base.size: give size, or groups with their sizes"),
+    (
+        "segments:\n  - id: s\n    new_customer_rate: 0.5\n    referral_k: 0.2",
+        "segments:\n  - id: s\n    new_customer_rate: 0.5\n    referral_k: 1.0",
+        REFERRALS,
+        ":7: segments[0].referral_k: must be < 1",
+    ),
+    (
+        "repeat_multiplier: 1.5",
+        "repeat_multiplier: -1.35",
+        REPEAT,
+        ":14: events[0].repeat_multiplier: must be > 0",
+    ),
+    (
+        "recall_group: silent_30d",
+        "recall_group: lapsed",
+        GROUPS,
+        ":15: channels[1].recall_group: unknown recall group 'lapsed'; known: active, silent_30d",
+    ),
+    (
+        "  - id: a\n",
+        "  - id: a\n    recall_group: active\n",
+        GROWS,
+        ":7: channels[0].recall_group: only a retention channel (role: retention)",
+    ),
+    (
+        "size: 30000",
+        "size: 12000",
+        GROUPS,
+        ":6: customer_base.groups: the groups hold 15,000 members, more than size 12,000",
+    ),
+    (
+        "{size: 1000, grows: true}",
+        "{size: 1000, grow: true}",
+        GROWS,
+        ":4: customer_base.grow: unknown key 'grow'; allowed keys: groups, grows, joins, size",
+    ),
+    ("customer_base: 5000", "customer_base: -5", REPEAT, ":4: customer_base.size: must be > 0"),
+    (
+        "{size: 1000, grows: true}",
+        "{grows: true}",
+        GROWS,
+        ":4: customer_base.size: give size, or groups with their sizes",
+    ),
 ]
 
 
@@ -261,3 +300,27 @@ def test_bad_input_is_located(
     err = capsys.readouterr().err
     assert f"{path}{expected}" in err, err
     assert "Traceback" not in err
+
+
+def test_base_growth_is_reported_in_the_totals(write: Write) -> None:
+    out = evaluate(load_scenario(write(GROWS)), {"a": 1000, "r": 500})
+    assert out.totals["base_growth"] == pytest.approx(100)  # 1,000 / 10, all new
+    fixed = load_scenario(write(GROWS.replace("grows: true", "grows: false"), "fixed.yaml"))
+    assert "base_growth" not in evaluate(fixed, {"a": 1000}).totals
+
+
+@pytest.mark.slow  # the studio optimises the scenario on load: the fixed point takes seconds
+def test_the_studio_card_shows_referrals_and_base_growth() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.query_params["scenario"] = "community_groupbuy"
+    app.run()
+    assert not app.exception
+    cs = load_scenario(ROOT / "scenarios" / "community_groupbuy.yaml")
+    totals = evaluate(cs).totals
+    referred, joined = f"{totals['referred_customers']:,.0f}", f"{totals['base_growth']:,.0f}"
+    captions = [c.value for c in app.caption]
+    assert f"of which referred by customers: {referred} · member base grew by {joined}" in captions

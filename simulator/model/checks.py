@@ -145,7 +145,7 @@ def _events(spec: ScenarioSpec) -> list[Problem]:
 def _customer_base(spec: ScenarioSpec) -> list[Problem]:
     """A long-form base needs a size or groups; groups fit in the size; ``joins`` names one."""
     base = spec.base
-    if base is None or isinstance(spec.customer_base, float | int):
+    if base is None:
         return []
     at: Path = ("customer_base",)
     groups = base.groups or []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import Field, create_model
+from pydantic import BeforeValidator, Field, create_model
 
 # curves and funnel register every family on import; the union below reads the registry
 import simulator.model.curves
@@ -162,6 +162,12 @@ class CustomerBaseSpec(Strict):
         return float(sum(g.size for g in self.groups or []))
 
 
+def _long_form(value: Any) -> Any:
+    """``customer_base: 80000`` is ``customer_base: {size: 80000}``."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return {"size": value} if is_number else value
+
+
 class BudgetSpec(Strict):
     total: Money
     max_change: MaxChange | None = None  # a share of the current spend
@@ -212,13 +218,16 @@ class ScenarioSpec(Strict):
         "revenue"
     )
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
-    customer_base: Count | CustomerBaseSpec | None = None
+    # a bare number is today's short form, read as ``{size: N}`` (errors then name the key)
+    customer_base: Annotated[
+        CustomerBaseSpec | None,
+        BeforeValidator(_long_form, json_schema_input_type=Count | CustomerBaseSpec | None),
+    ] = None
 
     @property
     def base(self) -> CustomerBaseSpec | None:
-        """``customer_base`` in its long form (a bare number is ``{size: N}``)."""
-        b = self.customer_base
-        return CustomerBaseSpec(size=b) if isinstance(b, float | int) else b
+        """``customer_base`` in its long form."""
+        return self.customer_base
 
     baseline: BaselineSpec | None = None
     ltv: RetentionSpec | None = None
