@@ -123,6 +123,9 @@ def evaluate_plan(
     if not series:
         return out
     conv_series, rev_series = _land(cs, produced), _land(cs, produced * value)
+    if np.any(cs.referral_factor):  # referred first orders, on the day their inviter landed
+        referral_value = cs.new_customer_rate * cs.referral_factor * cs.aov
+        rev_series = rev_series + conv_series * referral_value[:, None]
     return Outcome(
         **{**out.__dict__, "daily_conversions": conv_series, "daily_revenue": rev_series}
     )
