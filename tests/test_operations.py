@@ -134,6 +134,36 @@ def test_referrals_in_the_simulation_match_the_engine(write: Write) -> None:
         assert sim.totals[key]["mean"] == pytest.approx(exp[key], rel=0.03), key
 
 
+HALO_REFERRALS = """\
+name: halo-referrals
+horizon_days: 10
+budget: {total: 20000}
+segments:
+  - {id: s, new_customer_rate: 0.6, referral_k: 0.3}
+channels:
+  - id: notes
+    response: {type: exponential, max_conversions: 400, scale: 8000}
+    aov: 80
+    halo: [{to: search, conversions_per_conversion: 0.5}]
+  - id: search
+    response: {type: linear, cost_per_conversion: 20}
+    aov: 100
+    segments: [s]
+"""
+
+
+def test_halo_into_a_referral_ad_set_invites_too(write: Write) -> None:
+    cs = load_scenario(write(HALO_REFERRALS))
+    split = {"notes": 8000, "search": 4000}
+    exp = evaluate(cs, split).totals
+    # search: 200 own + 0.5 x notes' 400 (1 - e^-1) halo conversions; 60% new; k / (1 - k)
+    search = 200 + 0.5 * 400 * -math.expm1(-1)
+    assert exp["referred_customers"] == pytest.approx(search * 0.6 * 0.3 / 0.7)
+    sim = simulate(cs, split, runs=400, seed=3)
+    for key in ("referred_customers", "new_customers", "revenue"):
+        assert sim.totals[key]["mean"] == pytest.approx(exp[key], rel=0.03), key
+
+
 def test_repeat_multiplier_raises_retention_orders_on_its_days(write: Write) -> None:
     cs = load_scenario(write(REPEAT))
     t = evaluate(cs, {"a": 1000, "r": 1000}).channels
