@@ -156,7 +156,8 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     # shown only where the check accepted it as a bound on the scenario itself
     result.upper_bound = alloc.upper_bound if cert.gap_bound is not None else None
     result.warnings.extend(how.notes)
-    _describe(scenario, alloc, result, daily, how.fixed)
+    # marginal sentences read the base the plan was solved for (the fixed point's, if any)
+    _describe(solved, alloc, result, daily, how.fixed)
     return result
 
 
