@@ -46,6 +46,8 @@ class Outcome:
     marginal_revenue: FloatArray  # d revenue / d spend, extra spend shaped like the plan
     carryover: FloatArray  # conversions produced in the horizon that land after it
     halo_conversions: FloatArray  # received from other channels' halo (in ``conversions``)
+    referred: FloatArray  # new customers their new customers invited (in ``new_customers``)
+    referred_revenue: FloatArray  # their first orders, at the ad set's aov (in ``revenue``)
     daily_conversions: FloatArray | None = None  # (K, A, H) landed per day
     daily_revenue: FloatArray | None = None  # (K, A, H)
 
@@ -98,9 +100,9 @@ def evaluate_plan(
     x = _as_candidates(daily, 3)
     h = cs.horizon_days
     m, v = cs.cost_mult, cs.response_mult  # events' prices; events' and creatives' lift
-    y = np.swapaxes(h * x / m, -1, -2)  # (K, H, A) so curves broadcast over ad sets
-    produced = np.swapaxes(v.T * cs.curves.value(y), -1, -2) / h  # (K, A, H)
-    slope = np.swapaxes(v.T * cs.curves.derivative(y) / m.T, -1, -2)  # d produced / d x
+    produced, slope = _produce(cs, x, m, v)
+    if cs.base_growth is not None:  # the base grows with the new customers won so far
+        produced, slope = _produce(cs, x, *grown_multipliers(cs, _land(cs, produced), m, v))
     w = landed_fraction(cs)
     value = cs.value_per_conversion  # revenue per conversion produced that day
     spend = x.sum(axis=-1) if spend is None else _as_candidates(spend, 2)
@@ -125,9 +127,44 @@ def evaluate_plan(
         halo = np.swapaxes(cs.money.received(np.swapaxes(conv_series, -1, -2)), -1, -2)
         conv_series = conv_series + halo
         rev_series = rev_series + halo * cs.aov[:, None]
+    if np.any(cs.referral_factor):  # referred first orders, on the day their inviter landed
+        referral_value = cs.new_customer_rate * cs.referral_factor * cs.aov
+        rev_series = rev_series + conv_series * referral_value[:, None]
     return Outcome(
         **{**out.__dict__, "daily_conversions": conv_series, "daily_revenue": rev_series}
     )
+
+
+def _produce(
+    cs: CompiledScenario, x: FloatArray, m: FloatArray, v: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Conversions produced per (candidate, ad set, day) and their slope in spend, for
+    cost and response multipliers ``m``, ``v`` (``(A, H)`` or ``(K, A, H)``)."""
+    h = cs.horizon_days
+    y = np.swapaxes(h * x / m, -1, -2)  # (K, H, A) so curves broadcast over ad sets
+    vt, mt = np.swapaxes(v, -1, -2), np.swapaxes(m, -1, -2)
+    produced = np.swapaxes(vt * cs.curves.value(y), -1, -2) / h  # (K, A, H)
+    slope = np.swapaxes(vt * cs.curves.derivative(y) / mt, -1, -2)  # d produced / d x
+    return produced, slope
+
+
+def new_per_day(cs: CompiledScenario, landed: FloatArray) -> FloatArray:
+    """Paid new customers landing each day ``(K, H)``, from landed conversions
+    ``(K, A, H)``: the ones that join a growing base (halo and referred customers are
+    not dated, so they are counted in the totals but join no base within the horizon)."""
+    return np.asarray(np.einsum("kah,a->kh", landed, cs.new_customer_rate), dtype=float)
+
+
+def grown_multipliers(
+    cs: CompiledScenario, landed: FloatArray, m: FloatArray, v: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Cost and response multipliers ``(K, A, H)`` with the base grown by the new
+    customers of ``landed`` (``(K, A, H)``): ``rho * C(s / rho)`` on the growing ad sets."""
+    growth = cs.base_growth
+    assert growth is not None
+    rho = np.ones(landed.shape)
+    rho[:, growth.ad_sets, :] = growth.ratio(new_per_day(cs, landed))
+    return m * rho, v * rho
 
 
 def evaluate_split(cs: CompiledScenario, split: Split) -> Outcome:
@@ -167,17 +204,25 @@ def _finish(cs: CompiledScenario, **parts: FloatArray) -> Outcome:
     own, revenue, marginal = parts["conversions"], parts["revenue"], parts["marginal"]
     money = cs.money
     halo_in = np.zeros_like(own)
+    q = cs.referral_factor
+    referral_value = cs.new_customer_rate * q * cs.aov  # per conversion: referred first orders
     if money.has_halo:
         halo_in = money.received(own)
         revenue = revenue + halo_in * cs.aov
         with np.errstate(invalid="ignore"):
-            marginal = marginal + parts["marginal_conversions"] * money.brought(cs.aov)
+            brought = money.brought(cs.aov + referral_value)
+            marginal = marginal + parts["marginal_conversions"] * brought
     conversions = own + halo_in if money.has_halo else own
     spend = parts["spend"]
     cost = spend
-    if not money.plain:
+    if not money.plain:  # commission is paid on the channel's own sales, not referrals'
         cost = spend * money.fee_factor + money.commission * revenue + money.stage_cost * own
-    new = conversions * cs.new_customer_rate
+    referred = conversions * cs.new_customer_rate * q
+    new = conversions * cs.new_customer_rate + referred
+    if np.any(q):
+        revenue = revenue + referred * cs.aov
+        with np.errstate(invalid="ignore"):
+            marginal = marginal + parts["marginal_conversions"] * referral_value
     return Outcome(
         spend=spend,
         cost=cost,
@@ -186,6 +231,8 @@ def _finish(cs: CompiledScenario, **parts: FloatArray) -> Outcome:
         revenue=revenue,
         gross_profit=revenue * cs.margin,
         repeat_revenue=new * cs.repeat_revenue,
+        referred=referred,
+        referred_revenue=referred * cs.aov,
         impressions=parts["impressions"],
         clicks=parts["clicks"],
         marginal_revenue=marginal,
@@ -208,14 +255,19 @@ def by_source(cs: CompiledScenario, o: Outcome) -> Outcome:
         return np.asarray(per_ad_set - halo_in * each + own * money.brought(each))
 
     ncr, aov = cs.new_customer_rate, cs.aov
+    q = cs.referral_factor
+    new_each = ncr * (1.0 + q)  # own and referred new customers of one conversion
+    revenue_each = aov * (1.0 + ncr * q)
     return Outcome(
         **{
             **o.__dict__,
             "conversions": moved(o.conversions, np.ones(cs.n_ad_sets)),
-            "new_customers": moved(o.new_customers, ncr),
-            "revenue": moved(o.revenue, aov),
-            "gross_profit": moved(o.gross_profit, aov * cs.margin),
-            "repeat_revenue": moved(o.repeat_revenue, ncr * cs.repeat_revenue),
+            "new_customers": moved(o.new_customers, new_each),
+            "revenue": moved(o.revenue, revenue_each),
+            "gross_profit": moved(o.gross_profit, revenue_each * cs.margin),
+            "repeat_revenue": moved(o.repeat_revenue, new_each * cs.repeat_revenue),
+            "referred": moved(o.referred, ncr * q),
+            "referred_revenue": moved(o.referred_revenue, ncr * q * aov),
             "cost": moved(o.cost, money.commission * aov),
             "halo_conversions": np.zeros_like(halo_in),
         }
@@ -254,30 +306,50 @@ def totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
     spend, revenue = o.spend.sum(-1), o.revenue.sum(-1)
     cost = spend if cs.money.plain else o.cost.sum(-1)
     new = o.new_customers.sum(-1)
-    first_order_new = (o.revenue * cs.new_customer_rate).sum(-1)
+    first_order_new = first_order_revenue(cs, o).sum(-1)
     repeat = o.repeat_revenue.sum(-1)
     # targets.cac_basis: acquisition leaves retention channels' cost out of CAC
     cac_cost = cost if cs.limits.cac_basis == "all" else (o.cost * cs.cac_spend).sum(-1)
     cac = _cac(cs, cac_cost, new)
     ltv_per_customer = metrics.ltv_per_customer(first_order_new, repeat, new, _spent(cs, cost))
-    return {
-        "spend": spend,
-        "cost": cost,
-        "revenue": revenue,
-        "conversions": o.conversions.sum(-1),
-        "new_customers": new,
-        "profit": metrics.profit(o.gross_profit.sum(-1), cost),
-        "roi": _roi(cs, revenue, cost),
-        "cac": cac,
-        "ltv": revenue + repeat,
-        "ltv_per_customer": ltv_per_customer,
-        "ltv_cac": metrics.ltv_cac(ltv_per_customer, cac),
-        "repeat_revenue": repeat,
-        "referred_customers": (o.new_customers * cs.referral_k / (1 - cs.referral_k)).sum(-1),
-        "impressions": _sum_defined(o.impressions),
-        "clicks": _sum_defined(o.clicks),
-        "carryover_after_horizon": o.carryover.sum(-1),
-    } | _baseline_totals(cs, revenue, cost)
+    return (
+        {
+            "spend": spend,
+            "cost": cost,
+            "revenue": revenue,
+            "conversions": o.conversions.sum(-1),
+            "new_customers": new,
+            "profit": metrics.profit(o.gross_profit.sum(-1), cost),
+            "roi": _roi(cs, revenue, cost),
+            "cac": cac,
+            "ltv": revenue + repeat,
+            "ltv_per_customer": ltv_per_customer,
+            "ltv_cac": metrics.ltv_cac(ltv_per_customer, cac),
+            "repeat_revenue": repeat,
+            "referred_customers": o.referred.sum(-1),
+            "impressions": _sum_defined(o.impressions),
+            "clicks": _sum_defined(o.clicks),
+            "carryover_after_horizon": o.carryover.sum(-1),
+        }
+        | _baseline_totals(cs, revenue, cost)
+        | _growth_totals(cs, o)
+    )
+
+
+def _growth_totals(cs: CompiledScenario, o: Outcome) -> dict[str, FloatArray]:
+    """Members a growing base gained: paid new customers landed in the horizon (referred
+    and halo ones are not dated, so they join none); only when ``customer_base.grows``."""
+    if cs.base_growth is None:
+        return {}
+    own = o.conversions - o.halo_conversions
+    return {"base_growth": (own * cs.new_customer_rate).sum(-1)}
+
+
+def first_order_revenue(cs: CompiledScenario, o: Outcome) -> FloatArray:
+    """First-order revenue of new customers per ad set ``(K, A)``: the paid orders' share
+    that are new customers, plus every referred customer's first order."""
+    paid = o.revenue - o.referred_revenue
+    return np.asarray(paid * cs.new_customer_rate + o.referred_revenue, dtype=float)
 
 
 def _baseline_totals(

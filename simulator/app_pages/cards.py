@@ -60,9 +60,21 @@ def _metrics(
             delta_color="off" if better == 0 else ("inverse" if better < 0 else "normal"),
             help=money.kpi_help(cs, key, lg),
         )
+    _operations(result)
     for w in result.warnings:
         if not (over_budget and w.startswith(BUDGET_WARNING)):  # the breach says it, in words
             st.caption(f":orange[{w}]")
+
+
+def _operations(result: Result) -> None:
+    """Referred customers and base growth under the KPIs, where the scenario has them."""
+    referred = result.totals.get("referred_customers") or 0.0
+    joined = result.totals.get("base_growth")
+    parts = [t("referred_line", lang(), n=fmt.count(referred))] if referred > 0 else []
+    if joined is not None:
+        parts.append(t("joined_line", lang(), n=fmt.count(joined)))
+    if parts:
+        st.caption(" · ".join(parts))
 
 
 def _limits(cs: CompiledScenario, col: Column) -> None:

@@ -53,6 +53,7 @@ class EventSpan:
     cvr_multiplier: float
     aov_multiplier: float = 1.0
     channels: tuple[str, ...] | None = None
+    repeat_multiplier: float = 1.0  # retention channels' repeat orders on these days
 
     def covers(self, channel_id: str) -> bool:
         return self.channels is None or channel_id in self.channels
@@ -100,6 +101,7 @@ def build_calendar(spec: ScenarioSpec) -> Calendar:
             ev.cvr_multiplier,
             ev.aov_multiplier,
             None if ev.channels is None else tuple(ev.channels),
+            ev.repeat_multiplier,
         )
         for ev in spec.events or ()
     )

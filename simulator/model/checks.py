@@ -66,6 +66,7 @@ def check_scenario(spec: ScenarioSpec) -> list[Problem]:
     problems += _events(spec)
     problems += _groups(spec)
     problems += _periods(spec)
+    problems += _customer_base(spec)
     if spec.objective == "min_spend" and not spec.targets.model_dump(exclude_none=True):
         problems.append((("objective",), "min_spend needs at least one target to meet"))
     return problems
@@ -96,6 +97,7 @@ def _channel(spec: ScenarioSpec, i: int, ch: ChannelSpec, segment_ids: set[str])
             )
         )
     out += _money(spec, at, ch)
+    out += _recall_group(spec, at, ch)
     if ch.unit_cost and ch.min_spend % ch.unit_cost:
         out.append(((*at, "min_spend"), f"must be a whole number of unit_cost {ch.unit_cost:g}"))
     return out
@@ -215,3 +217,49 @@ def _periods(spec: ScenarioSpec) -> list[Problem]:
                 break
         spans.append((i, days["start"], days["end"]))
     return out
+
+
+def _customer_base(spec: ScenarioSpec) -> list[Problem]:
+    """A long-form base needs a size or groups; groups fit in the size; ``joins`` names one."""
+    base = spec.base
+    if base is None:
+        return []
+    at: Path = ("customer_base",)
+    groups = base.groups or []
+    if base.size is None and not groups:
+        return [((*at, "size"), "give size, or groups with their sizes")]
+    out: list[Problem] = []
+    counts = Counter(g.id for g in groups)
+    out += [
+        ((*at, "groups", j, "id"), f"duplicate recall group id '{g.id}'; ids must be unique")
+        for j, g in enumerate(groups)
+        if counts[g.id] > 1
+    ]
+    in_groups = sum(g.size for g in groups)
+    if base.size is not None and groups and in_groups > base.size * (1 + 1e-12):
+        out.append(
+            (
+                (*at, "groups"),
+                f"the groups hold {in_groups:,.0f} members, more than size {base.size:,.0f}; "
+                "groups are parts of the base",
+            )
+        )
+    if base.joins is not None and base.joins not in counts:
+        known = ", ".join(counts) or "none defined under customer_base.groups"
+        out.append(((*at, "joins"), f"unknown recall group '{base.joins}'; known: {known}"))
+    return out
+
+
+def _recall_group(spec: ScenarioSpec, at: Path, ch: ChannelSpec) -> list[Problem]:
+    """A recall group is named by a retention channel and defined under customer_base."""
+    if ch.recall_group is None:
+        return []
+    where = (*at, "recall_group")
+    if ch.role != "retention":
+        return [(where, "only a retention channel (role: retention) reaches a recall group")]
+    base = spec.base
+    known = [g.id for g in (base.groups or [])] if base is not None else []
+    if ch.recall_group not in known:
+        names = ", ".join(known) or "none defined under customer_base.groups"
+        return [(where, f"unknown recall group '{ch.recall_group}'; known: {names}")]
+    return []

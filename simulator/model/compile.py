@@ -10,6 +10,7 @@ import numpy as np
 
 from simulator.model.calendar import Calendar, build_calendar, resolve_day
 from simulator.model.compiled import (
+    BaseGrowth,
     Baseline,
     CompiledScenario,
     Limits,
@@ -75,7 +76,7 @@ class _AdSetBuilder:
         ctr_m = seg.ctr_multiplier if seg else 1.0
         cvr_m = seg.cvr_multiplier if seg else 1.0
         retention = ch.role == "retention"
-        base = self.spec.customer_base if retention else None
+        base = self._reach(ch) if retention else None
         ctx = CurveContext(
             share=share,
             ctr_multiplier=ctr_m,
@@ -85,6 +86,7 @@ class _AdSetBuilder:
             horizon_days=self.spec.horizon_days,
         )
         curve = FAMILIES[ch.response.type].from_spec(ch.response, ctx)
+        grows = base is not None and self._grows(ch) and ch.response.reaches_base(ctx)
         ips, ctr, cvr = ch.response.rates(ctx)
         aov = ch.aov * (seg.aov_multiplier if seg else 1.0)
         ncr = (
@@ -111,6 +113,7 @@ class _AdSetBuilder:
                 "repeat": repeat_orders(retention_spec) * aov * r_aov,
                 "repeat_value": aov * r_aov if repeat_orders(retention_spec) > 0 else 0.0,
                 "referral": seg.referral_k if seg else 0.0,
+                "base_size": base if grows else 0.0,
                 "retention": retention,
                 "ips": ips,
                 "ctr": ctr,
@@ -123,6 +126,25 @@ class _AdSetBuilder:
                 "stage_cost": sum(n * cost for _, n, cost in ch.response.stage_shares()),
             }
         )
+
+    def _reach(self, ch: ChannelSpec) -> float | None:
+        """Members a retention channel reaches: its recall group, else the whole base."""
+        base = self.spec.base
+        if base is None:
+            return None
+        if ch.recall_group is None:
+            return base.total
+        return next(g.size for g in base.groups or [] if g.id == ch.recall_group)
+
+    def _grows(self, ch: ChannelSpec) -> bool:
+        """New customers join the whole base and the group they join (default: the first)."""
+        base = self.spec.base
+        if base is None or not base.grows:
+            return False
+        if ch.recall_group is None:
+            return True
+        joins = base.joins or (base.groups[0].id if base.groups else None)
+        return ch.recall_group == joins
 
     def column(self, key: str) -> np.ndarray:
         return np.array([row[key] for row in self.rows], dtype=float)
@@ -138,6 +160,8 @@ def _day_grid(cal: Calendar, b: _AdSetBuilder) -> tuple[np.ndarray, ...]:
         days = slice(ev.first_day - 1, ev.last_day)
         cost[rows, days] *= ev.cost_multiplier
         cvr[rows, days] *= ev.cvr_multiplier
+        repeat = [i for i in rows if b.rows[i]["retention"]]  # repeat orders: retention's
+        cvr[repeat, days] *= ev.repeat_multiplier
         aov[rows, days] *= ev.aov_multiplier
     return cost, cvr, aov
 
@@ -171,6 +195,13 @@ def _money(spec: ScenarioSpec, b: _AdSetBuilder) -> Money:
         if base is None
         else Baseline(base.conversions, base.aov, base.new_customer_rate),
     )
+
+
+def _growth(b: _AdSetBuilder) -> BaseGrowth | None:
+    """The retention ad sets that reach a growing base, with its size on day 1."""
+    size = b.column("base_size")
+    grows = np.nonzero(size > 0)[0]
+    return BaseGrowth(grows, size[grows]) if grows.size else None
 
 
 def spec_digest(spec: ScenarioSpec) -> str:
@@ -231,6 +262,7 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         repeat_revenue=b.column("repeat"),
         repeat_order_value=b.column("repeat_value"),
         referral_k=b.column("referral"),
+        referral_factor=b.column("referral") / (1.0 - b.column("referral")),
         is_retention=b.column("retention").astype(bool),
         impressions_per_spend=b.column("ips"),
         ctr=b.column("ctr"),
@@ -255,6 +287,7 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         money=_money(spec, b),
         labels={ch.id: ch.label for ch in spec.channels if ch.label},
         limits=compile_limits(spec),
+        base_growth=_growth(b),
     )
 
 

@@ -141,6 +141,26 @@ class Money:
 
 
 @dataclass(frozen=True)
+class BaseGrowth:
+    """``customer_base.grows``: retention ad sets whose audience is the base (or the recall
+    group new customers join), which grows by the new customers won before each day.
+
+    An audience ``rho`` times larger turns the curve ``C`` into ``rho * C(s / rho)`` (a
+    funnel's saturation scales with the people it reaches), so a day's growth acts like
+    an event with cost and conversion multipliers both ``rho``.
+    """
+
+    ad_sets: IntArray  # (J,) the growing retention ad sets
+    size: FloatArray  # (J,) members each reaches on day 1 (the whole base, or its group)
+
+    def ratio(self, new_daily: FloatArray) -> FloatArray:
+        """``rho[..., j, t] = 1 + (new customers landed before day t) / size[j]``, from new
+        customers per day ``(..., H)``: shape ``(..., J, H)``."""
+        before = np.cumsum(new_daily, axis=-1) - new_daily
+        return np.asarray(1.0 + before[..., None, :] / self.size[:, None], dtype=float)
+
+
+@dataclass(frozen=True)
 class CompiledScenario:
     """A validated scenario as arrays; read-only, shared by every engine and the studio.
 
@@ -169,6 +189,8 @@ class CompiledScenario:
     repeat_revenue: FloatArray  # (A,) expected repeat revenue of one new customer (LTV window)
     repeat_order_value: FloatArray  # (A,) revenue of one repeat order (0 without repeats)
     referral_k: FloatArray  # (A,)
+    # (A,) referred new customers per own new customer: k / (1 - k), a geometric chain
+    referral_factor: FloatArray
     is_retention: npt.NDArray[np.bool_]  # (A,)
     impressions_per_spend: FloatArray  # (A,) nan where the pricing does not define it
     ctr: FloatArray  # (A,) nan where not defined
@@ -198,6 +220,8 @@ class CompiledScenario:
             return np.asarray(~self.is_retention)
         return np.ones(self.n_ad_sets, dtype=bool)
 
+    base_growth: BaseGrowth | None = None  # customer_base.grows (None: a fixed base)
+
     @property
     def n_ad_sets(self) -> int:
         return len(self.ad_set_ids)
@@ -225,6 +249,7 @@ class CompiledScenario:
             or np.any(self.cvr_mult != 1)
             or np.any(self.aov_mult != 1)
             or np.any(self.creatives.response != 1)
+            or self.base_growth is not None
         )
 
     def ad_sets_of(self, channel: int) -> IntArray:

@@ -55,6 +55,11 @@ class ResponseSpec(Strict):
         """(impressions per unit of spend, ctr, cvr) to report; nan where not modelled."""
         return float("nan"), float("nan"), float("nan")
 
+    def reaches_base(self, ctx: CurveContext) -> bool:
+        """Whether the curve's audience is the customer base (so it grows with the base);
+        none by default: a fitted curve states its own saturation."""
+        return False
+
     def stage_shares(self) -> tuple[tuple[str, float, float], ...]:
         """(name, count per conversion, cost_each) of each stage after the click; none
         by default. A stage's count is a fixed multiple of conversions, so its cost per

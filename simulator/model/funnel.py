@@ -106,6 +106,10 @@ class FunnelSpec(ResponseSpec):
             return ctx.customer_base * ctx.share
         return None
 
+    def reaches_base(self, ctx: CurveContext) -> bool:
+        """A retention funnel without its own audience saturates on the customer base."""
+        return ctx.segment_size is None and self.audience is None and ctx.customer_base is not None
+
     def rates(self, ctx: CurveContext) -> tuple[float, float, float]:
         r = _rates(self, ctx.ctr_multiplier, ctx.cvr_multiplier)
         return r.impressions_per_spend, r.ctr, r.cvr

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import Field, create_model
+from pydantic import BeforeValidator, Field, create_model
 
 # curves and funnel register every family on import; the union below reads the registry
 import simulator.model.curves
@@ -131,6 +131,7 @@ class ChannelSpec(Strict):
     cac_max: Money | None = None  # the channel's own average CAC, at most this
     roi_min: Ratio | None = None  # the channel's own ROI, at least this
     min_active_spend: MoneyOrZero = 0.0  # 0, or at least this much (worth running)
+    recall_group: Id | None = None  # retention only: the part of the customer base it reaches
 
 
 class GroupSpec(Strict):
@@ -149,6 +150,44 @@ class PeriodSpec(Strict):
     start: DayOrDate
     end: DayOrDate
     max: MoneyOrZero
+
+
+class RecallGroupSpec(Strict):
+    """One part of the customer base by recency (RFM): active, silent_30d, lapsed, ...
+
+    A retention channel that names it (``recall_group``) reaches these members only, so
+    "a 10-yuan coupon to silent members" is a line item of its own with its own response.
+    """
+
+    id: Id
+    label: str | None = None
+    size: Count
+
+
+class CustomerBaseSpec(Strict):
+    """The CRM members retention channels reach; ``customer_base: 80000`` is the short form.
+
+    ``grows``: new customers won on day t can be reached from day t + 1 (运营 <- 推广).
+    ``groups``: recall groups; the new customers join ``joins`` (default: the first group).
+    """
+
+    size: Count | None = None
+    grows: bool = False
+    groups: Annotated[list[RecallGroupSpec], Field(min_length=1)] | None = None
+    joins: Id | None = None
+
+    @property
+    def total(self) -> float:
+        """Members in all: ``size``, else the groups' sizes added up."""
+        if self.size is not None:
+            return self.size
+        return float(sum(g.size for g in self.groups or []))
+
+
+def _long_form(value: Any) -> Any:
+    """``customer_base: 80000`` is ``customer_base: {size: 80000}``."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return {"size": value} if is_number else value
 
 
 class BudgetSpec(Strict):
@@ -188,6 +227,7 @@ class EventSpec(Strict):
     cost_multiplier: Multiplier = 1.0
     cvr_multiplier: Multiplier = 1.0
     aov_multiplier: Multiplier = 1.0
+    repeat_multiplier: Multiplier = 1.0  # retention channels' repeat orders on these days
     channels: list[Id] | None = None
 
 
@@ -206,7 +246,17 @@ class ScenarioSpec(Strict):
         "revenue"
     )
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
-    customer_base: Count | None = None
+    # a bare number is today's short form, read as ``{size: N}`` (errors then name the key)
+    customer_base: Annotated[
+        CustomerBaseSpec | None,
+        BeforeValidator(_long_form, json_schema_input_type=Count | CustomerBaseSpec | None),
+    ] = None
+
+    @property
+    def base(self) -> CustomerBaseSpec | None:
+        """``customer_base`` in its long form."""
+        return self.customer_base
+
     baseline: BaselineSpec | None = None
     ltv: RetentionSpec | None = None
     segments: list[SegmentSpec] | None = None

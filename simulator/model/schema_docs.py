@@ -27,7 +27,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "objective": "What the optimiser maximises (min_spend: the least budget meeting "
         "every target). Default revenue.",
         "targets": "Limits the whole plan must meet: ROI floor, CAC cap, volume floors.",
-        "customer_base": "CRM members retention channels can reach.",
+        "customer_base": "CRM members retention channels can reach: a number, or "
+        "{size, grows, groups, joins} (growing with new customers; recall groups).",
         "ltv": "Repeat purchases of a new customer, for LTV and LTV/CAC.",
         "segments": "Audience segments channels aim at (size, rate multipliers, LTV).",
         "channels": "Where money goes; at least one, ids unique.",
@@ -104,6 +105,19 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "cac_max": "The channel's own CAC (cost / new customers) at most this, else it spends 0.",
         "roi_min": "The channel's own ROI (revenue / cost) at least this, else it spends 0.",
         "min_active_spend": "Media spend 0 or at least this (default 0: no minimum).",
+        "recall_group": "Retention only: the recall group of customer_base it reaches "
+        "(default the whole base).",
+    },
+    "CustomerBaseSpec": {
+        "size": "Members in the CRM (default: the groups' sizes added up).",
+        "grows": "true: new customers won on day t can be reached from day t + 1.",
+        "groups": "Recall groups by recency (RFM): active, silent_30d, lapsed, ...",
+        "joins": "The recall group new customers join (default the first).",
+    },
+    "RecallGroupSpec": {
+        "id": _ID,
+        "label": _LABEL,
+        "size": "Members in the group (> 0).",
     },
     "HillSpec": {
         "type": _TYPE,
@@ -179,6 +193,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "cost_multiplier": "Prices rise: the same money buys 1/x of the media (default 1).",
         "cvr_multiplier": "Conversion lift on the event's days (default 1).",
         "aov_multiplier": "Order value on the event's days, e.g. 0.85 for discounts.",
+        "repeat_multiplier": "Repeat orders of retention channels on the event's days, "
+        "e.g. 1.35 for 第二杯0元 (default 1).",
         "channels": "Channels the event covers (default every channel).",
     },
     "SplitSpec": {

@@ -17,6 +17,7 @@ from simulator.optimize.certificate import (
     Certificate,
     certified_status,
     certify,
+    with_fixed_point,
 )
 from simulator.optimize.exact.onoff import NestedGroups, optimize_on_off
 from simulator.optimize.exact.solver import solve_problem
@@ -25,6 +26,7 @@ from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.limits import limit_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
+from simulator.optimize.fixed_point import solve_fixed_point
 from simulator.optimize.limits import crossing_relaxations
 from simulator.optimize.limits_check import limit_violations
 from simulator.optimize.lineitems import (
@@ -108,30 +110,55 @@ def _whole_unit_totals(
     return channels, {int(a): float(x[a]) for a in unit_ad_sets}
 
 
+def _solve_plan(cs: CompiledScenario, daily: bool) -> tuple[Split, _Solved]:
+    """The exact plan of a separable scenario, and what explains and certifies it."""
+    notes: list[str] = []
+    whole = _whole_unit_totals(cs, notes) if daily else None
+    fixed, pinned = whole if whole is not None else (None, None)
+    problem, alloc, split = _solve_limits(cs, daily, pinned)
+    return split, _Solved(problem, alloc, frozenset(fixed or {}), notes)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Solved:
+    problem: Problem
+    alloc: Allocation
+    fixed: frozenset[int]  # channels whose totals a daily plan keeps (whole units)
+    notes: list[str]
+
+
 def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) -> Result:
     """The split (or daily plan) that earns most under the budget, bounds and targets.
 
     Args:
         scenario: a compiled scenario (``load_scenario``).
         plan: ``"total"`` (each channel's total, spent evenly) or ``"daily"`` (a plan by day).
+
+    A customer base that grows with the plan couples acquisition and retention: it is
+    solved by the outer fixed point of :mod:`simulator.optimize.fixed_point`.
     """
     if plan not in ("total", "daily"):
         raise ValueError(f"plan must be 'total' or 'daily' (got {plan!r})")
     daily = plan == "daily"
-    notes: list[str] = []
-    whole = _whole_unit_totals(scenario, notes) if daily else None
-    fixed, pinned = whole if whole is not None else (None, None)
-    problem, alloc, split = _solve_limits(scenario, daily, pinned)
-    cert = certify(scenario, problem, alloc, split, daily)
-    cert = _cost_caveats(scenario, daily, cert)
+    if scenario.base_growth is None:
+        solved, (split, how) = scenario, _solve_plan(scenario, daily)
+        loop = None
+    else:
+        solved, split, how, loop = solve_fixed_point(scenario, lambda cs: _solve_plan(cs, daily))
+    problem, alloc = how.problem, how.alloc
+    cert = certify(solved, problem, alloc, split, daily)
+    cert = _cost_caveats(solved, daily, cert)
+    if loop is not None:
+        cert = with_fixed_point(scenario, split, cert, loop)
     result = outcome_result(scenario, split, status=certified_status(alloc.status, cert))
     result.certificate = cert
     if not cert.checked:
         result.warnings.append("certificate not checked: " + "; ".join(cert.failures))
     # shown only where the check accepted it as a bound on the scenario itself
     result.upper_bound = alloc.upper_bound if cert.gap_bound is not None else None
-    result.warnings.extend(notes)
-    _describe(scenario, alloc, result, daily, frozenset(fixed or {}))
+    result.warnings.extend(how.notes)
+    # marginal sentences read the base the plan was solved for (the fixed point's, if any)
+    _describe(solved, alloc, result, daily, how.fixed)
     return result
 
 

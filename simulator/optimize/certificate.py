@@ -32,6 +32,7 @@ from simulator.expected import (
     evaluate_plan,
     evaluate_spend,
     evaluate_split,
+    first_order_revenue,
     totals,
 )
 from simulator.model.compiled import CompiledScenario, Split
@@ -57,14 +58,18 @@ class Certificate:
     kkt_residual: float | None
     gap_bound: float | None
     failures: tuple[str, ...] = field(default=())
+    fixed_point: Any = None  # the outer loop of a growing base (``fixed_point.FixedPoint``)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc = {
             "checked": self.checked,
             "max_violation": self.max_violation,
             "kkt_residual": self.kkt_residual,
             "gap_bound": self.gap_bound,
         }
+        if self.fixed_point is not None:
+            doc["fixed_point"] = self.fixed_point.to_json()
+        return doc
 
     def summary(self) -> str:
         """One line for the table."""
@@ -166,7 +171,7 @@ def _metric(cs: CompiledScenario, o: Outcome, name: str) -> FloatArray:
     if name == "ltv":
         return o.revenue + o.repeat_revenue
     if name == "first_order_ltv":
-        return o.revenue * cs.new_customer_rate + o.repeat_revenue
+        return first_order_revenue(cs, o) + o.repeat_revenue
     value: FloatArray = getattr(o, name)
     return value
 
@@ -347,6 +352,27 @@ def _acquisition_cac_binds(cs: CompiledScenario, alloc: Allocation) -> str:
     if alloc.multipliers.get("cac_max", 0.0) <= 0 or "cac_max" not in cs.targets:
         return ""
     return "optimality not proven: CAC over acquisition spend is planned as CAC over all spend"
+
+
+def with_fixed_point(
+    cs: CompiledScenario, split: Split, cert: Certificate, loop: Any
+) -> Certificate:
+    """A certificate checked on the frozen base's trajectory, re-read for the scenario whose
+    base grows with the plan: feasibility on the engine itself (targets included), and
+    optimality not proven (the allocator does not price a new customer's worth to
+    retention), so the plan is at best ``feasible``. ``loop``: a ``FixedPoint``."""
+    viol = _violations(cs, split, check_targets=True)
+    worst = max([cert.max_violation, *viol.values()])
+    failures = list(cert.failures)
+    failures += [
+        f"{name} broken by {v:.2g} (relative)" for name, v in viol.items() if v > FEASIBILITY_TOL
+    ]
+    state = "converged" if loop.converged else "did not converge"
+    failures.append(
+        f"optimality not proven: the customer base grows with the plan (fixed point {state} "
+        f"after {loop.iterations} iterations, last change {loop.last_change:.1e})"
+    )
+    return Certificate(False, worst, cert.kkt_residual, None, tuple(failures), loop)
 
 
 def _shared_cap_binds(cs: CompiledScenario, problem: Problem, alloc: Allocation) -> bool:

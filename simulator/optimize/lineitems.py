@@ -176,6 +176,9 @@ def build_problem(
         return np.tile(a, copies)
 
     ncr, margin, repeat = rep(cs.new_customer_rate), rep(cs.margin), rep(cs.repeat_revenue)
+    # referrals: each new customer brings k / (1 - k) more, first order at the ad set's aov
+    referred = ncr * rep(cs.referral_factor)
+    new, referral_revenue = ncr + referred, referred * rep(cs.aov)
     n = curves.n
     lo, hi = channel_bounds(cs)
     if not daily:  # spent evenly, a channel's daily spend is its total / H
@@ -216,13 +219,13 @@ def build_problem(
     # each line metric as (weight on conversions, weight on aov-weighted conversions)
     zero, one = np.zeros(n), np.ones(n)
     terms = {
-        "revenue": (zero, aov),
+        "revenue": (referral_revenue, aov),
         "conversions": (one, zero),
-        "new_customers": (ncr, zero),
-        "profit": (zero, aov * margin),
-        "ltv": (ncr * repeat, aov),
-        "first_order_ltv": (ncr * repeat, ncr * aov),
-        "min_spend": (zero, aov),
+        "new_customers": (new, zero),
+        "profit": (referral_revenue * margin, aov * margin),
+        "ltv": (new * repeat + referral_revenue, aov),
+        "first_order_ltv": (new * repeat + referral_revenue, ncr * aov),
+        "min_spend": (referral_revenue, aov),
     }
     if aov_curves is None:  # revenue = aov * conversions: one profile, scalar weights
         weights = {k: c + r for k, (c, r) in terms.items()}
@@ -260,14 +263,16 @@ def build_problem(
 def _per_conversion(cs: CompiledScenario, metric: str) -> FloatArray:
     """What one (halo) conversion of each ad set adds to a line metric, ``(A,)``."""
     ncr, aov, repeat = cs.new_customer_rate, cs.aov, cs.repeat_revenue
+    new = ncr * (1.0 + cs.referral_factor)  # referred new customers count (a geometric chain)
+    revenue = aov + ncr * cs.referral_factor * aov
     return {
-        "revenue": aov,
+        "revenue": revenue,
         "conversions": np.ones(cs.n_ad_sets),
-        "new_customers": ncr,
-        "profit": aov * cs.margin,
-        "ltv": ncr * repeat + aov,
-        "first_order_ltv": ncr * repeat + ncr * aov,
-        "min_spend": aov,
+        "new_customers": new,
+        "profit": revenue * cs.margin,
+        "ltv": new * repeat + revenue,
+        "first_order_ltv": new * repeat + new * aov,
+        "min_spend": revenue,
     }[metric]
 
 

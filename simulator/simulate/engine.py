@@ -56,6 +56,8 @@ class Simulation:
         self.spend_today = np.zeros(a)
         self.media = np.ones((runs, a))
         self.landed = np.zeros((runs, a))
+        self.referred = np.zeros((runs, a))  # referred new customers per ad set
+        self.joined = np.zeros(runs)  # new customers who joined a growing base so far
         self.out = ChunkOutcome.empty(runs, a, h)
         self.adstocked = np.nonzero(inputs.cs.decay > 0)[0]
         self.immediate = np.nonzero(inputs.cs.decay == 0)[0]
@@ -145,6 +147,13 @@ class Simulation:
         x, h, spend = self.x, self.x.cs.horizon_days, self.spend_today
         base = x.cs.cvr_mult[:, t] * x.cs.curves.value(h * spend / x.cs.cost_mult[:, t]) / h
         lam = base[None, :] * self.media
+        growth = x.cs.base_growth
+        if growth is not None and growth.ad_sets.size:  # each run's own grown base
+            g = growth.ad_sets
+            rho = 1.0 + self.joined[:, None] / growth.size[None, :]  # (R, J)
+            scale = x.cs.cvr_mult[g, t] * rho
+            grown = scale * x.cs.curves.take(g).value(h * spend[g] / (x.cs.cost_mult[g, t] * rho))
+            lam[:, g] = grown / h * self.media[:, g]
         testing = self.rotation.index
         if testing.size:
             if isinstance(self.rotation, Rotation):
@@ -200,35 +209,52 @@ class Simulation:
         return landed
 
     # --- operations -----------------------------------------------------------------
+    def _daily_rows(self) -> np.ndarray:
+        """Ad sets whose new customers are drawn day by day: referral ad sets (the day's
+        new customers invite others) and, where the base grows, every acquisition ad set
+        (the day's new customers join the base)."""
+        cs = self.x.cs
+        daily = cs.referral_k > 0
+        if cs.base_growth is not None:
+            daily |= cs.new_customer_rate > 0
+        return np.nonzero(daily)[0]
+
     def _operations(self) -> Process:
-        """Referral chains day by day; after the last day, who was new and repeat orders.
+        """New customers and referral chains day by day; after the last day, who was new,
+        referred customers' first orders, and repeat orders.
 
         Each landed conversion is a new customer with its ad set's rate, independently of
-        the day, so outside referral ad sets (which need the day's new customers to invite
-        others) the new customers are drawn once from each run's total: the same law.
+        the day, so outside the day-by-day ad sets (``_daily_rows``) the new customers are
+        drawn once from each run's total: the same law.
         """
         x, ncr = self.x, self.x.cs.new_customer_rate
-        ref = np.nonzero(x.cs.referral_k > 0)[0]
-        arriving = np.zeros((self.runs, ref.size))
+        rows = self._daily_rows()
+        arriving = np.zeros((self.runs, rows.size))
         yield self.env.timeout(0.75)
         for t in range(x.cs.horizon_days):
-            if ref.size:
-                new = thin(self.rng, self.landed[:, ref], ncr[ref])
-                self.out.new_customers[:, ref] += new
-                arriving = self._invite(ref, new + arriving)
+            if rows.size:
+                new = thin(self.rng, self.landed[:, rows], ncr[rows])
+                self.out.new_customers[:, rows] += new
+                self.joined += new.sum(axis=1)  # reachable by retention from tomorrow
+                arriving = self._invite(rows, new + arriving)
             if t < x.cs.horizon_days - 1:
                 yield self.env.timeout(1)
+        own = self.out.conversions.copy()
+        self._halo()
+        if rows.size and self.x.cs.money.has_halo:  # halo arrives undated: new and inviting
+            new = thin(self.rng, self.out.halo_conversions[:, rows], ncr[rows])
+            self.out.new_customers[:, rows] += new
+            arriving += self._invite(rows, new)
         for _ in range(_MAX_REFERRAL_WAVES):  # referred customers still invite after the horizon
             if not arriving.any():
                 break
-            arriving = self._invite(ref, arriving)
-        own = self.out.conversions.copy()
-        self._halo()
-        rest = np.nonzero(x.cs.referral_k == 0)[0]
+            arriving = self._invite(rows, arriving)
+        rest = np.setdiff1d(np.arange(x.cs.n_ad_sets), rows)
         self.out.new_customers[:, rest] = thin(self.rng, self.out.conversions[:, rest], ncr[rest])
         self._first_orders()
-        self._repeat_orders()
         self._cost(own)
+        self._referred_orders(rows)
+        self._repeat_orders()
 
     def _halo(self) -> None:
         """Halo conversions each run's receivers gain: Poisson around the sources' landed
@@ -261,11 +287,26 @@ class Simulation:
             share = np.where(out.conversions > 0, out.new_customers / out.conversions, 0.0)
         out.new_revenue = (out.revenue * share).sum(axis=1)
 
-    def _invite(self, ref: np.ndarray, inviters: FloatArray) -> FloatArray:
+    def _invite(self, rows: np.ndarray, inviters: FloatArray) -> FloatArray:
         """Each customer invites Poisson(k) more: ``k + k^2 + ... = k / (1 - k)`` in all."""
-        invited = poisson(self.rng, inviters * self.x.cs.referral_k[ref])
-        self.out.referred += invited.sum(axis=1)
+        k = self.x.cs.referral_k[rows]
+        if not np.any(k):
+            return np.zeros_like(inviters)
+        invited = poisson(self.rng, inviters * k)
+        self.referred[:, rows] += invited
         return invited
+
+    def _referred_orders(self, rows: np.ndarray) -> None:
+        """Referred customers are new customers of the ad set whose customers invited them,
+        with a first order at its aov (no commission: the channel did not sell it)."""
+        if not rows.size:
+            return
+        out, referred = self.out, self.referred[:, rows]
+        out.referred += referred.sum(axis=1)
+        out.new_customers[:, rows] += referred
+        value = referred * self.x.cs.aov[rows]
+        out.revenue[:, rows] += value
+        out.new_revenue += value.sum(axis=1)
 
     def _repeat_orders(self) -> None:
         """Each new customer's repeat orders over the LTV window (which outlasts the horizon)."""
