@@ -34,7 +34,6 @@ class Actuals:
     conversions: FloatArray
     revenue: FloatArray
     new_customers: FloatArray | None
-    date: dt.date | None = None  # the date of ``today`` where days have dates
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -129,7 +128,6 @@ def place_actuals(
         conversions=arrays["conversions"],
         revenue=arrays["revenue"],
         new_customers=arrays["new_customers"] if has_new_customers else None,
-        date=calendar.dates[t - 1] if calendar.dates is not None else None,
         warnings=tuple(notes),
     )
 

@@ -190,11 +190,12 @@ def replan(cs: CompiledScenario, actuals: Actuals) -> Result:
 def to_date(cs: CompiledScenario, actuals: Actuals, past: FloatArray, basis: str) -> dict[str, Any]:
     """Actual totals so far, what they took of the budget, and what is left."""
     cost = past_cost(cs, past)
+    dates = cs.calendar.dates
     spend = float(actuals.spend.sum())
     revenue = float(actuals.revenue.sum())
     out: dict[str, Any] = {
         "day": actuals.today,
-        "date": None if actuals.date is None else actuals.date.isoformat(),
+        "date": None if dates is None else dates[actuals.today - 1].isoformat(),
         "days_left": cs.horizon_days - actuals.today,
         "spend": spend,
         "cost": cost,
