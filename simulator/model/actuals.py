@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.io.errors import Issue, ScenarioError, UsageError
-from simulator.io.history import HistoryRow
+from simulator.io.history import MAX_ISSUES, HistoryRow
 from simulator.model.calendar import Calendar, parse_date
 from simulator.model.curves import FloatArray
 
@@ -117,6 +117,9 @@ def place_actuals(
         seen[(j, day)] = r.line
         for k, arr in arrays.items():
             arr[j, day - 1] = r.values.get(k, math.nan)
+    if len(issues) > MAX_ISSUES:  # a wholly wrong file stays readable
+        more = len(issues) - MAX_ISSUES
+        issues = [*issues[:MAX_ISSUES], Issue(file, None, "", f"... and {more} more problems")]
     if issues:
         raise ScenarioError(issues)
     missing = [cid for j, cid in enumerate(channel_ids) if not any(k[0] == j for k in seen)]

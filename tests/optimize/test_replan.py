@@ -162,8 +162,14 @@ def test_pace_against_the_scenario_split(tmp_path: Path) -> None:
     # |20 - 31.25| = 11.25 > 2 sqrt(31.25) = 11.18: off pace, with sentences
     assert lin["noise"] == pytest.approx(2 * math.sqrt(31.25))
     assert lin["off_pace"] is True
-    assert lin["sentence"].startswith("lin is behind pace: 20 conversions by day 2 against 31")
-    assert "进度落后" in lin["sentence_zh"]
+    assert lin["sentence"] == (
+        "lin is behind pace: 20 conversions by day 2 against 31 expected by the plan (64%), "
+        "more than chance explains (about ±11); it spent 500 where the plan had 500."
+    )
+    assert lin["sentence_zh"] == (
+        "lin 进度落后：截至第 2 天转化 20，计划预期 31（64%），差距超出随机波动（约 ±11）；"
+        "已花费 500，计划同期花费 500。"
+    )
     ex = result.extra["pace"]["exp"]
     assert (ex["off_pace"], ex["sentence"], ex["ratio"]) == (False, None, None)
 

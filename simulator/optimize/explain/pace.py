@@ -67,15 +67,16 @@ def sentence(p: ChannelPace, lang: str = "en") -> str | None:
     if not p.off_pace:
         return None
     ahead = p.conversions > p.plan_conversions
-    share = "" if p.ratio is None else f" ({p.ratio:.0%})"
     if lang == "zh":
         state = "超前" if ahead else "落后"
+        share_zh = "" if p.ratio is None else f"（{p.ratio:.0%}）"
         return (
             f"{p.channel} 进度{state}：截至第 {p.today} 天转化 {p.conversions:,.0f}，"
-            f"计划预期 {p.plan_conversions:,.0f}{share.replace('(', '（').replace(')', '）')}，"
+            f"计划预期 {p.plan_conversions:,.0f}{share_zh}，"
             f"差距超出随机波动（约 ±{p.noise:,.0f}）；"
             f"已花费 {p.spend:,.0f}，计划同期花费 {p.plan_spend:,.0f}。"
         )
+    share = "" if p.ratio is None else f" ({p.ratio:.0%})"
     state = "ahead of" if ahead else "behind"
     return (
         f"{p.channel} is {state} pace: {p.conversions:,.0f} conversions by day {p.today} "
