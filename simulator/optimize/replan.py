@@ -160,10 +160,11 @@ def replan_problem(cs: CompiledScenario, past: FloatArray, pinned: dict[int, flo
     return dataclasses.replace(problem, lower=lower, upper=upper)
 
 
-def replan(cs: CompiledScenario, actuals: Actuals) -> Result:
+def replan(cs: CompiledScenario, actuals: Actuals, plan: OriginalPlan | None = None) -> Result:
     """The best daily plan for the days after ``actuals.today``, with ``to_date`` and
-    ``pace``; ``daily`` holds the actual spend on the days so far."""
-    plan = original_plan(cs)
+    ``pace`` against ``plan`` (default :func:`original_plan`); ``daily`` holds the actual
+    spend on the days so far."""
+    plan = original_plan(cs) if plan is None else plan
     t, h = actuals.today, cs.horizon_days
     past = past_by_ad_set(cs, actuals, plan)
     roomy, notes = room_for_actuals(cs, past)
@@ -233,3 +234,15 @@ def pace(cs: CompiledScenario, actuals: Actuals, plan: OriginalPlan) -> list[Cha
         )
         for j, cid in enumerate(cs.channel_ids)
     ]
+
+
+def cumulative(
+    cs: CompiledScenario, actuals: Actuals, plan: OriginalPlan
+) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """Each channel's actual conversions summed day by day ``(today,)`` and the plan's
+    expected conversions landed by each day of the horizon ``(H,)``: the pace chart."""
+    o = evaluate_plan(cs, plan.daily, series=True)
+    assert o.daily_conversions is not None
+    expected = np.cumsum(cs.channel_sum(o.daily_conversions[0].T).T, axis=1)
+    actual = np.cumsum(actuals.conversions, axis=1)
+    return {cid: (actual[j], expected[j]) for j, cid in enumerate(cs.channel_ids)}

@@ -29,6 +29,7 @@ from simulator.optimize.problem import Allocation
 from simulator.optimize.replan import (
     BASIS_OPTIMIZE,
     BASIS_SPLIT,
+    cumulative,
     original_plan,
     past_by_ad_set,
     replan,
@@ -250,3 +251,17 @@ def test_bundled_double11_example_is_certified() -> None:
     assert [c for c, p in result.extra["pace"].items() if p["off_pace"]] == ["douyin_live"]
     assert result.certificate is not None
     assert result.certificate.checked
+
+
+def test_cumulative_pace_series(tmp_path: Path) -> None:
+    """lin spent evenly (250 a day, 25 produced a day): landed 12.5, 31.25, 40.625 +
+    ... by hand: day u lands sum_t 25 * 0.5 * 0.5^(u-t)."""
+    text = SMALL + "split:\n  allocation: {lin: 1000, exp: 0}\n"
+    cs = small(tmp_path, text)
+    act = actuals([[250, 250], [0, 0]], conversions=3.0)
+    series = cumulative(cs, act, original_plan(cs))
+    actual, expected = series["lin"]
+    np.testing.assert_allclose(actual, [3, 6])
+    landed = [12.5, 18.75, 21.875, 23.4375]
+    np.testing.assert_allclose(expected, np.cumsum(landed))
+    np.testing.assert_allclose(series["exp"][1], [0, 0, 0, 0])
