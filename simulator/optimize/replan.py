@@ -124,12 +124,17 @@ def room_for_actuals(cs: CompiledScenario, past: FloatArray) -> tuple[CompiledSc
 
 
 def unit_totals(cs: CompiledScenario, plan: OriginalPlan, past: FloatArray) -> dict[int, float]:
-    """Whole-unit ad sets' totals: the original plan's units, at least those already paid."""
+    """Whole-unit ad sets' totals: the original plan's units, at least those already paid.
+
+    The plan's total is read to the nearest whole unit: a plan that is not a whole number
+    of units (a hand-made daily split) still leaves the days left a whole number to buy.
+    """
     out: dict[int, float] = {}
     for a in np.nonzero(cs.unit_cost > 0)[0].tolist():
         unit = float(cs.unit_cost[a])
         bought = math.ceil(float(past[a].sum()) / unit - 1e-9) * unit
-        out[a] = max(float(plan.daily[a].sum()), bought)
+        planned = round(float(plan.daily[a].sum()) / unit) * unit
+        out[a] = max(planned, bought)
     return out
 
 

@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulator.expected import evaluate_plan, totals
 from simulator.model.actuals import Actuals
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.load import load_scenario
-from simulator.optimize.certificate import certify
+from simulator.optimize.certificate import certify, objective_total
+from simulator.optimize.lineitems import cost_map
 from simulator.optimize.problem import Allocation
 from simulator.optimize.replan import (
     BASIS_OPTIMIZE,
@@ -32,10 +37,13 @@ from simulator.optimize.replan import (
     cumulative,
     original_plan,
     past_by_ad_set,
+    past_cost,
     replan,
     replan_problem,
+    room_for_actuals,
     unit_totals,
 )
+from tests.strategies import replan_docs
 
 SMALL = """\
 name: small
@@ -265,3 +273,41 @@ def test_cumulative_pace_series(tmp_path: Path) -> None:
     landed = [12.5, 18.75, 21.875, 23.4375]
     np.testing.assert_allclose(expected, np.cumsum(landed))
     np.testing.assert_allclose(series["exp"][1], [0, 0, 0, 0])
+
+
+@pytest.mark.slow  # ~1 s a draw: each plans the scenario by day twice (the original, the replan)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=replan_docs(), share=st.floats(0.1, 1.0), pace_factor=st.floats(0.3, 1.6))
+def test_any_small_scenario_replans_with_the_past_held(
+    doc: dict[str, Any], share: float, pace_factor: float, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Adstock, events, fees, commission, whole units, caps, an ROI target: the past
+    stays as spent, the budget left is the budget minus its cost, nothing breaks a
+    constraint it claims, and the optimiser's objective at the answer is the engine's
+    over the whole horizon (the past's carry-over counted exactly once)."""
+    path = tmp_path_factory.mktemp("replan") / "replan.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    cs = load_scenario(path)
+    plan = original_plan(cs)
+    t = min(max(round(share * cs.horizon_days), 1), cs.horizon_days)
+    spend = cs.channel_sum(plan.daily[:, :t].T).T * pace_factor
+    act = Actuals(t, spend, np.zeros_like(spend), np.zeros_like(spend), None)
+    result = replan(cs, act, plan)
+    assert result.status != "unverified", result.certificate.failures
+    assert result.split is not None
+    assert result.split.daily is not None
+    held = cs.channel_sum(result.split.daily[:, :t].T).T
+    np.testing.assert_allclose(held, spend, rtol=1e-12, atol=1e-9)
+    past = past_by_ad_set(cs, act, plan)
+    cost = past_cost(cs, past)
+    assert result.extra["to_date"]["budget_left"] == pytest.approx(cs.budget - cost)
+    if result.status != "infeasible":
+        assert result.totals["cost"] <= max(cs.budget, cost) * (1 + 1e-8)
+    roomy, _ = room_for_actuals(cs, past)
+    problem = replan_problem(roomy, past, unit_totals(roomy, plan, past))
+    items = result.split.daily.T.ravel()
+    cmap = cost_map(roomy, daily=True)
+    if cmap is not None:
+        items = cmap.to_cost(items)
+    engine = objective_total(roomy, totals(roomy, evaluate_plan(roomy, result.split.daily)))
+    assert problem.objective_value(items) == pytest.approx(engine, rel=1e-7, abs=1e-3)

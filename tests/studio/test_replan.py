@@ -28,7 +28,8 @@ def expected():  # type: ignore[no-untyped-def]
 def test_upload_gives_the_commands_answer(expected) -> None:  # type: ignore[no-untyped-def]
     cs, want = expected
     got = replan_upload(cs, ACTUALS.read_bytes(), "double11.actuals.csv", "", "id")
-    assert got.result is not None and got.series is not None
+    assert got.result is not None
+    assert got.series is not None
     assert got.result.to_json() == want.to_json()
     rows = pace_rows(got.result, "zh")
     assert [r["channel"] for r in rows] == list(cs.channel_ids)
