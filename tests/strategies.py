@@ -243,7 +243,8 @@ def concave_specs(draw: st.DrawFn, n_min: int = 2, n_max: int = 6) -> list:
 @st.composite
 def replan_docs(draw: st.DrawFn) -> dict[str, Any]:
     """A small concave scenario for replanning: 2-3 channels over 3-6 days with adstock,
-    an event, fees, commission, whole units, a daily cap and an ROI target drawn in."""
+    an event, fees, commission, whole units, a daily cap and an ROI target drawn in, and a
+    ``split:`` (the plan pace reads, so no daily optimum is needed to draw one)."""
     horizon = draw(st.integers(3, 6))
     chans = []
     for i in range(draw(st.integers(2, 3))):
@@ -284,4 +285,13 @@ def replan_docs(draw: st.DrawFn) -> dict[str, Any]:
         ]
     if draw(st.integers(0, 2)) == 0:
         doc["targets"] = {"roi_min": round(draw(st.floats(0.5, 3.0)), 2)}
+    # the plan in place (what pace reads): whole units where the channel buys them
+    doc["split"] = {
+        "allocation": {
+            ch["id"]: ch["unit_cost"] * draw(st.integers(0, 8))
+            if "unit_cost" in ch
+            else round(draw(st.floats(0.0, 0.5)) * BUDGET / len(chans), 0)
+            for ch in chans
+        }
+    }
     return doc

@@ -15,13 +15,13 @@ and at least those its spend so far has paid for (its spend to date rounded up t
 
 Past limits are facts: where the actuals already exceed the budget, a channel's
 ``max_spend`` or its ``daily_cap``, that limit is raised to what was spent (with a warning),
-so the plan is asked only for what can still be done.
+so the plan is asked only for what can still be done; on the last day, a whole-unit ad set
+whose spend is not a whole number of units is read as spent.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,12 +101,12 @@ def room_for_actuals(cs: CompiledScenario, past: FloatArray) -> tuple[CompiledSc
     if cost > budget:
         notes.append(f"the actuals already cost {cost:,.0f}, above the budget of {budget:,.0f}")
         budget = cost
-    spent = cs.channel_sum(past.sum(axis=1))
+    spent = cs.channel_sum(bought_so_far(cs, past))
     over = np.nonzero(spent > cs.channel_max)[0]
     for c in over:
         notes.append(
-            f"{cs.channel_ids[c]}: already spent {spent[c]:,.0f}, above its max_spend of "
-            f"{cs.channel_max[c]:,.0f}"
+            f"{cs.channel_ids[c]}: already spent {spent[c]:,.0f} (units begun counted whole), "
+            f"above its max_spend of {cs.channel_max[c]:,.0f}"
         )
     peak = cs.channel_sum(past.T).T.max(axis=1, initial=0.0)
     for c in np.nonzero(peak > cs.daily_cap)[0]:
@@ -114,13 +114,33 @@ def room_for_actuals(cs: CompiledScenario, past: FloatArray) -> tuple[CompiledSc
             f"{cs.channel_ids[c]}: spent {peak[c]:,.0f} on a day, above its daily_cap of "
             f"{cs.daily_cap[c]:,.0f}; the cap is read as {peak[c]:,.0f} for the days left"
         )
+    unit_cost = cs.unit_cost.copy()
+    if past.shape[1] == cs.horizon_days:  # no day left to complete a unit begun
+        total = past.sum(axis=1)
+        counts = total / np.where(unit_cost > 0, unit_cost, 1.0)
+        for a in np.nonzero((unit_cost > 0) & (np.abs(counts - np.round(counts)) > 1e-9))[0]:
+            notes.append(
+                f"{cs.ad_set_ids[a]}: {total[a]:,.0f} spent in all is not a whole number of "
+                f"units of {unit_cost[a]:,.0f}; read as spent"
+            )
+            unit_cost[a] = 0.0
     roomy = dataclasses.replace(
         cs,
         budget=budget,
         channel_max=np.maximum(cs.channel_max, spent),
         daily_cap=np.maximum(cs.daily_cap, peak),
+        unit_cost=unit_cost,
     )
     return roomy, notes
+
+
+def bought_so_far(cs: CompiledScenario, past: FloatArray) -> FloatArray:
+    """Each ad set's spend to date ``(A,)``, a whole-unit one's rounded up to the units
+    its spend has begun (they are paid for, whatever the days left bring)."""
+    total = past.sum(axis=1)
+    unit = np.where(cs.unit_cost > 0, cs.unit_cost, 1.0)
+    whole = np.ceil(total / unit - 1e-9) * unit
+    return np.asarray(np.where(cs.unit_cost > 0, whole, total), dtype=float)
 
 
 def unit_totals(cs: CompiledScenario, plan: OriginalPlan, past: FloatArray) -> dict[int, float]:
@@ -129,12 +149,14 @@ def unit_totals(cs: CompiledScenario, plan: OriginalPlan, past: FloatArray) -> d
     The plan's total is read to the nearest whole unit: a plan that is not a whole number
     of units (a hand-made daily split) still leaves the days left a whole number to buy.
     """
+    bought = bought_so_far(cs, past)
     out: dict[int, float] = {}
     for a in np.nonzero(cs.unit_cost > 0)[0].tolist():
         unit = float(cs.unit_cost[a])
-        bought = math.ceil(float(past[a].sum()) / unit - 1e-9) * unit
         planned = round(float(plan.daily[a].sum()) / unit) * unit
-        out[a] = max(planned, bought)
+        if past.shape[1] == cs.horizon_days:  # no day left to buy the plan's other units
+            planned = 0.0
+        out[a] = max(planned, float(bought[a]))
     return out
 
 
