@@ -277,3 +277,60 @@ def concave_specs(draw: st.DrawFn, n_min: int = 2, n_max: int = 6) -> list:
         k = draw(st.floats(0.3, 1.0))
         spec.append((kind, m, s, k))
     return spec
+
+
+@st.composite
+def replan_docs(draw: st.DrawFn) -> dict[str, Any]:
+    """A small concave scenario for replanning: 2-3 channels over 3-6 days with adstock,
+    an event, fees, commission, whole units, a daily cap and an ROI target drawn in, and a
+    ``split:`` (the plan pace reads, so no daily optimum is needed to draw one)."""
+    horizon = draw(st.integers(3, 6))
+    chans = []
+    for i in range(draw(st.integers(2, 3))):
+        ch: dict[str, Any] = {
+            "id": f"ch{i}",
+            "response": draw(responses(s_curve=False)),
+            "aov": round(draw(st.floats(30, 400)), 2),
+        }
+        if draw(st.booleans()):
+            ch["adstock"] = {"decay": round(draw(st.floats(0.1, 0.7)), 3)}
+        if draw(st.integers(0, 2)) == 0:
+            ch["fees"] = {"service_fee": round(draw(st.floats(0, 0.2)), 3)}
+        if draw(st.integers(0, 3)) == 0:
+            ch["commission"] = round(draw(st.floats(0.01, 0.2)), 3)
+        if i == 0 and draw(st.integers(0, 2)) == 0:
+            ch["unit_cost"] = 50_000.0
+            ch["max_spend"] = 400_000.0
+        elif draw(st.integers(0, 3)) == 0:
+            ch["daily_cap"] = round(draw(st.floats(0.2, 0.6)) * BUDGET / horizon, 0)
+        chans.append(ch)
+    doc: dict[str, Any] = {
+        "name": "replan",
+        "horizon_days": horizon,
+        "budget": {"total": BUDGET},
+        "objective": draw(st.sampled_from(["revenue", "conversions", "profit"])),
+        "channels": chans,
+    }
+    if draw(st.booleans()):
+        start = draw(st.integers(1, horizon))
+        doc["events"] = [
+            {
+                "name": "sale",
+                "start": start,
+                "end": draw(st.integers(start, horizon)),
+                "cost_multiplier": round(draw(st.floats(0.8, 2.0)), 3),
+                "cvr_multiplier": round(draw(st.floats(0.8, 2.5)), 3),
+            }
+        ]
+    if draw(st.integers(0, 2)) == 0:
+        doc["targets"] = {"roi_min": round(draw(st.floats(0.5, 3.0)), 2)}
+    # the plan in place (what pace reads): whole units where the channel buys them
+    doc["split"] = {
+        "allocation": {
+            ch["id"]: ch["unit_cost"] * draw(st.integers(0, 8))
+            if "unit_cost" in ch
+            else round(draw(st.floats(0.0, 0.5)) * BUDGET / len(chans), 0)
+            for ch in chans
+        }
+    }
+    return doc

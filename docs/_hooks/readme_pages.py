@@ -39,7 +39,7 @@ PAGES: dict[str, tuple[str, list[str], str | None]] = {
         ["Definitions", "Response families", "What the scenario reader accepts"],
         "schema",
     ),
-    "cli.md": ("Command line", ["Commands", "Splits and exports"], "cli"),
+    "cli.md": ("Command line", ["Commands", "Splits and exports", "Replanning mid-flight"], "cli"),
     "python-api.md": ("Python API", ["Python"], None),
     "studio.md": ("Studio", ["The what-if studio"], None),
     "simulation.md": ("Simulation", ["Simulation"], None),

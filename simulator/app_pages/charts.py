@@ -15,6 +15,7 @@ import streamlit as st
 from simulator.app_pages.daily import daily_tab
 from simulator.app_pages.fan import fan_tab
 from simulator.app_pages.front import front_tab
+from simulator.app_pages.replan import replan_tab
 from simulator.app_pages.state import lang
 from simulator.model.compiled import CompiledScenario
 from simulator.studio import format as fmt
@@ -23,7 +24,7 @@ from simulator.studio.compare import Column
 from simulator.studio.curves import CurveSample, channel_upper, sample_alone
 from simulator.studio.i18n import t
 
-TABS = ("tab_curves", "tab_split", "tab_funnel", "tab_fan", "tab_daily", "tab_pareto")
+TABS = ("tab_curves", "tab_split", "tab_funnel", "tab_fan", "tab_daily", "tab_pareto", "tab_replan")
 Done = list[tuple[str, Column]]
 
 
@@ -143,6 +144,7 @@ def charts(cs: CompiledScenario, columns: list[Column], titles: list[str], ident
         lambda: fan_tab(cs, done, identity),
         lambda: daily_tab(cs, identity),
         lambda: front_tab(cs, identity, plans, columns, titles),
+        lambda: replan_tab(cs, identity),
     )
     for tab, fn in zip(tabs, draw, strict=True):
         if tab.open:

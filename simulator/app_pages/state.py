@@ -21,6 +21,7 @@ from simulator.studio.variants import MAX_VARIANTS, Variant, channel_units, plan
 
 if TYPE_CHECKING:
     from simulator.optimize.pareto import Front
+    from simulator.studio.replan import Replanned
     from simulator.studio.simulation import FanBands
 
 ss = st.session_state
@@ -52,8 +53,9 @@ class _Kept(Generic[T]):
 class Studio:
     """What the pages share between reruns, typed; Streamlit keeps the values.
 
-    ``rec``, ``sim``, ``pareto`` and ``daily_plan`` start with the identity (scenario
-    bytes and edits) they were computed for, so a page shows them only for that identity.
+    ``rec``, ``sim``, ``pareto``, ``daily_plan`` and ``replan`` start with the identity
+    (scenario bytes and edits; for ``replan`` also the actuals and today) they were
+    computed for, so a page shows them only for that identity.
     """
 
     lang = _Kept[str]("en")
@@ -64,6 +66,7 @@ class Studio:
     sim = _Kept[tuple[str, list[tuple[str, "FanBands"]]] | None](None)
     pareto = _Kept[tuple[str, str, "Front"] | None](None)
     daily_plan = _Kept[tuple[str, Result, tuple[Result, Result]] | None](None)
+    replan = _Kept[tuple[str, "Replanned"] | None](None)
 
 
 studio = Studio()
@@ -133,6 +136,7 @@ def reset_for(cs: CompiledScenario) -> None:
     studio.pareto = None
     studio.sim = None
     studio.daily_plan = None
+    studio.replan = None
 
 
 def boot() -> None:

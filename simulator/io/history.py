@@ -70,7 +70,9 @@ class History:
 
 
 @dataclass
-class _Row:
+class HistoryRow:
+    """One checked row: its line, date, channel as written, and its numbers by column."""
+
     line: int
     day: date
     channel: str
@@ -108,6 +110,20 @@ def read_history(path: str | FilePath) -> History:
 
 def parse_history(data: bytes | str, file: str = "<history>") -> History:
     """Parse CSV bytes or text (the studio's upload) into a validated ``History``."""
+    rows, has_new = parse_rows(data, file)
+    issues = _Issues(file)
+    history = _assemble(rows, file, has_new, issues)
+    issues.raise_if_any()
+    return history
+
+
+def parse_rows(data: bytes | str, file: str) -> tuple[list[HistoryRow], bool]:
+    """Every row of CSV bytes or text with its cells checked, and whether it has a
+    ``new_customers`` column; raises ``ScenarioError`` locating every bad cell.
+
+    Shared by the history (``calibrate``) and the actuals of ``replan``, which then check
+    what their own use asks of the rows (days, channels).
+    """
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -122,9 +138,7 @@ def parse_history(data: bytes | str, file: str = "<history>") -> History:
     issues.raise_if_any()
     if not rows:
         raise ScenarioError([Issue(file, 2, "", "no data rows after the header")])
-    history = _assemble(rows, file, "new_customers" in columns, issues)
-    issues.raise_if_any()
-    return history
+    return rows, "new_customers" in columns
 
 
 def _read_header(reader: _reader, issues: _Issues) -> dict[str, int]:
@@ -154,8 +168,8 @@ def _read_header(reader: _reader, issues: _Issues) -> dict[str, int]:
     return columns
 
 
-def _read_rows(reader: _reader, columns: dict[str, int], issues: _Issues) -> list[_Row]:
-    rows: list[_Row] = []
+def _read_rows(reader: _reader, columns: dict[str, int], issues: _Issues) -> list[HistoryRow]:
+    rows: list[HistoryRow] = []
     while True:
         # a quoted cell may span lines: a row (and its quote errors) starts after the last one
         start = reader.line_num + 1
@@ -186,7 +200,7 @@ def _read_rows(reader: _reader, columns: dict[str, int], issues: _Issues) -> lis
 
 def _parse_row(
     cells: list[str], line: int, columns: dict[str, int], issues: _Issues
-) -> _Row | None:
+) -> HistoryRow | None:
     def cell(name: str) -> str:
         i = columns[name]
         return cells[i].strip() if i < len(cells) else ""
@@ -208,7 +222,7 @@ def _parse_row(
         issues.add(line, "new_customers", f"must be <= conversions (got {new:g} > {conv:g})")
     if len(issues.items) > before or day is None:
         return None
-    return _Row(line, day, channel, values)
+    return HistoryRow(line, day, channel, values)
 
 
 def _parse_date(text: str, line: int, issues: _Issues) -> date | None:
@@ -241,14 +255,14 @@ def _parse_number(text: str, name: str, line: int, issues: _Issues) -> float | N
     return value
 
 
-def _assemble(rows: list[_Row], file: str, has_new: bool, issues: _Issues) -> History:
+def _assemble(rows: list[HistoryRow], file: str, has_new: bool, issues: _Issues) -> History:
     start = min(r.day for r in rows)
     last = max(rows, key=lambda r: r.day)
     n_days = last.day.toordinal() - start.toordinal() + 1
     if n_days > MAX_SPAN_DAYS:
         issues.add(last.line, "date", f"dates span {n_days} days; at most {MAX_SPAN_DAYS}")
         issues.raise_if_any()
-    by_channel: dict[str, list[_Row]] = {}
+    by_channel: dict[str, list[HistoryRow]] = {}
     for r in rows:
         by_channel.setdefault(r.channel, []).append(r)
     channels = tuple(
@@ -258,7 +272,7 @@ def _assemble(rows: list[_Row], file: str, has_new: bool, issues: _Issues) -> Hi
 
 
 def _channel(
-    name: str, rows: list[_Row], start: date, n_days: int, has_new: bool, issues: _Issues
+    name: str, rows: list[HistoryRow], start: date, n_days: int, has_new: bool, issues: _Issues
 ) -> ChannelHistory:
     spend = np.zeros(n_days)
     outcomes = {k: np.full(n_days, np.nan) for k in ("conversions", "revenue", "new_customers")}

@@ -269,6 +269,38 @@ EN: dict[str, str] = {
     "stage_register": "Sign-ups",
     "stage_join_group": "Joined group",
     "stage_first_order": "First orders",
+    # replanning mid-flight (issue 16 item 5)
+    "tab_replan": "Replan",
+    "replan_intro": "Upload what has been spent and won so far (the history CSV: date, "
+    "channel, spend, conversions, revenue). The days so far keep their actual spend, their "
+    "adstock still landing counts, and the days left get the best plan for the budget left.",
+    "actuals_upload": "Actuals so far (CSV)",
+    "replan_today": "Today (day number or date; empty: the file's last day)",
+    "actuals_error": "The actuals have errors:",
+    "to_date_title": "To day {day}",
+    "budget_left": "Budget left",
+    "days_left": "Days left",
+    "pace_title": "Pace against the {basis}",
+    "pace_basis_split": "scenario's plan",
+    "pace_basis_optimize": "daily optimum",
+    "pace_rule": "Off pace: more than 2·√(expected) conversions from the plan's expectation "
+    "by today, more than chance explains.",
+    "pace_on": "on pace",
+    "pace_ahead": "ahead",
+    "pace_behind": "behind",
+    "pace_plan": "plan",
+    "pace_actual": "actual",
+    "pace_axis": "Conversions to date",
+    "pace_channel": "Channel",
+    "pace_spend": "Spend",
+    "pace_plan_spend": "Plan spend",
+    "pace_conversions": "Conversions",
+    "pace_plan_conversions": "Plan conversions",
+    "pace_ratio": "Actual / plan",
+    "pace_noise": "± noise",
+    "pace_pace": "Pace",
+    "replan_plan": "The plan for the days left",
+    "replan_csv": "New daily plan CSV",
 }
 
 ZH: dict[str, str] = {
@@ -527,6 +559,37 @@ ZH: dict[str, str] = {
     "stage_register": "注册",
     "stage_join_group": "进群",
     "stage_first_order": "首单",
+    # 投放中途重新规划（issue 16 第 5 项）
+    "tab_replan": "中途重规划",
+    "replan_intro": "上传至今的实际花费与成效（历史 CSV：日期、渠道、花费、转化、GMV）。"
+    "已过去的天数保持实际花费，其仍在落地的广告延滞效应计入，剩余天数按剩余预算重新求最优计划。",
+    "actuals_upload": "至今的实际数据（CSV）",
+    "replan_today": "今天（天数或日期；留空：文件中的最后一天）",
+    "actuals_error": "实际数据有错误：",
+    "to_date_title": "截至第 {day} 天",
+    "budget_left": "剩余预算",
+    "days_left": "剩余天数",
+    "pace_title": "与{basis}对比的进度",
+    "pace_basis_split": "场景中的计划",
+    "pace_basis_optimize": "每日最优计划",
+    "pace_rule": "进度偏离：与计划截至今日的预期转化相差超过 2·√(预期)，"
+    "超出随机波动所能解释的范围。",
+    "pace_on": "正常",
+    "pace_ahead": "超前",
+    "pace_behind": "落后",
+    "pace_plan": "计划",
+    "pace_actual": "实际",
+    "pace_axis": "累计转化",
+    "pace_channel": "渠道",
+    "pace_spend": "花费",
+    "pace_plan_spend": "计划花费",
+    "pace_conversions": "转化",
+    "pace_plan_conversions": "计划转化",
+    "pace_ratio": "实际 / 计划",
+    "pace_noise": "± 波动",
+    "pace_pace": "进度",
+    "replan_plan": "剩余天数的计划",
+    "replan_csv": "新的每日计划 CSV",
 }
 
 LABELS = {"en": EN, "zh": ZH}
