@@ -64,8 +64,13 @@ def check_scenario(spec: ScenarioSpec) -> list[Problem]:
     for i, ch in enumerate(spec.channels):
         problems += _channel(spec, i, ch, segment_ids)
     problems += _events(spec)
-    if spec.objective == "min_spend" and not spec.targets.model_dump(exclude_none=True):
+    has_targets = bool(spec.targets.model_dump(exclude_none=True, exclude={"confidence"}))
+    if spec.objective == "min_spend" and not has_targets:
         problems.append((("objective",), "min_spend needs at least one target to meet"))
+    if spec.targets.confidence is not None and not has_targets:
+        problems.append(
+            (("targets", "confidence"), "needs at least one target to meet with that confidence")
+        )
     return problems
 
 

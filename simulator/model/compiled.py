@@ -110,7 +110,7 @@ class CompiledScenario:
     budget: float
     max_change: float | None  # a channel may move this share of its current spend at most
     objective: str
-    targets: dict[str, float]
+    targets: dict[str, float]  # the targets table's rows only (not ``confidence``)
     channel_ids: tuple[str, ...]
     ad_set_ids: tuple[str, ...]
     ad_set_channel: IntArray  # (A,) index into channel_ids
@@ -143,6 +143,7 @@ class CompiledScenario:
     money: Money  # what spend costs the advertiser (CONTRACT.md 1c)
     current: Split | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    confidence: float | None = None  # targets.confidence: share of runs meeting every target
 
     @property
     def n_ad_sets(self) -> int:

@@ -18,6 +18,7 @@ from simulator.model.family import FAMILIES as FAMILIES  # re-exported: register
 from simulator.model.family import ResponseSpec as ResponseSpecBase
 from simulator.model.family import Strict
 from simulator.model.numbers import (
+    Confidence,
     Count,
     Decay,
     HorizonDays,
@@ -137,7 +138,10 @@ class BudgetSpec(Strict):
 # Each target is optional; its field (name, number type, so range and error text) comes
 # from the table in ``targets.py``, so a new target is not restated here.
 if TYPE_CHECKING:
-    TargetsSpec = Strict
+
+    class TargetsSpec(Strict):
+        confidence: float | None  # the fields that are not rows of the table
+
 else:
     TargetsSpec = create_model(
         "TargetsSpec",
@@ -150,6 +154,12 @@ else:
             )
             for t in TARGETS.values()
         },
+        # not a target (no row of the table, left out of CompiledScenario.targets)
+        confidence=(
+            Confidence | None,
+            Field(None, description="Share of simulated runs (0.5 < c < 1) in which the plan "
+                  "must meet every target: optimize plans with a safety margin."),
+        ),
     )  # fmt: skip  # one field per row of the targets table, described from the row
 
 

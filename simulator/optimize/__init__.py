@@ -99,12 +99,21 @@ def _whole_unit_totals(
 def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) -> Result:
     """The split (or daily plan) that earns most under the budget, bounds and targets.
 
+    With ``targets.confidence`` set, the plan meeting every target in that share of
+    simulated runs (:mod:`simulator.optimize.confidence`); ``options`` then may hold
+    ``runs``, ``seed``, ``sim_options`` and ``progress`` for its simulation.
+
     Args:
         scenario: a compiled scenario (``load_scenario``).
         plan: ``"total"`` (each channel's total, spent evenly) or ``"daily"`` (a plan by day).
     """
     if plan not in ("total", "daily"):
         raise ValueError(f"plan must be 'total' or 'daily' (got {plan!r})")
+    if scenario.confidence is not None:
+        # imported here: the confidence search calls back into this function
+        from simulator.optimize.confidence import plan_with_confidence
+
+        return plan_with_confidence(scenario, lambda cs: optimize(cs, plan=plan), **options)
     daily = plan == "daily"
     notes: list[str] = []
     whole = _whole_unit_totals(scenario, notes) if daily else None

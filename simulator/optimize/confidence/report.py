@@ -1,0 +1,130 @@
+"""The chosen plan as a ``Result``: its status, certificate, ``confidence`` block, sentences.
+
+The numbers of the plan (allocation, totals, channels) do not depend on the targets, so
+the exact answer for the tightened targets is shown as it is; what changes is what may be
+claimed about it. A margin of 0 is the exact answer, with the certificate's own status.
+A positive margin meets the targets in expectation (they are looser than the ones it was
+planned with) and in ``c`` of the runs, but is not proven best: ``feasible``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from simulator.model.compiled import CompiledScenario
+from simulator.optimize.confidence.margin import tightened
+from simulator.results import Result
+
+if TYPE_CHECKING:
+    from simulator.optimize.confidence.search import Step
+
+
+def attach(cs: CompiledScenario, step: Step, steps: Sequence[Step], reached: bool) -> Result:
+    """``step``'s result with the confidence search's status, block and sentences.
+
+    ``reached``: the step meets the confidence (else it is the best share found).
+    """
+    assert cs.confidence is not None
+    result = step.result
+    block = _block(cs, step, steps)
+    result.extra["confidence"] = block
+    en = block["sentence"]["en"]  # the explanations are English; the block has both
+    cert = result.certificate
+    if not step.planned:  # the targets cannot be met even in expectation: as the exact says
+        result.explanations.append(en)
+        return result
+    if not reached:
+        result.status = "infeasible"
+        result.message = en
+        result.explanations.insert(0, en)
+        if cert is not None:
+            why = f"the targets hold in {step.measure.share:.1%} of runs, below {cs.confidence:.0%}"
+            result.certificate = dataclasses.replace(
+                cert, checked=False, failures=(*cert.failures, why)
+            )
+        return result
+    result.explanations.insert(0, en)
+    if step.margin > 0:
+        result.explanations.insert(1, _margin_sentence(cs, step.margin))
+        result.status = "feasible"
+        if cert is not None:
+            why = (
+                "optimality not proven: the plan keeps a margin on every target so that they "
+                f"hold in at least {cs.confidence:.0%} of simulated runs"
+            )
+            # KKT and gap were checked on the tightened targets: they prove nothing here
+            result.certificate = dataclasses.replace(
+                cert, checked=False, kkt_residual=None, gap_bound=None,
+                failures=(*cert.failures, why),
+            )  # fmt: skip
+            result.upper_bound = None
+    return result
+
+
+def _block(cs: CompiledScenario, step: Step, steps: Sequence[Step]) -> dict[str, Any]:
+    """The JSON's ``confidence``: asked, achieved with its interval, the margin planned with."""
+    assert cs.confidence is not None
+    m = step.measure
+    lo, hi = m.interval()
+    en, zh = sentences(cs.confidence, m.share, (lo, hi), m.runs, step.margin, reached(cs, step))
+    return {
+        "asked": cs.confidence,
+        "achieved": m.share,
+        "interval": [lo, hi],
+        "level": 0.95,
+        "runs": m.runs,
+        "met": m.met,
+        "margin": step.margin,
+        "planned_targets": tightened(cs.active_targets(), step.margin),
+        "exact_achieved": steps[0].measure.share,
+        "steps": [[s.margin, s.measure.share if s.planned else None] for s in steps],
+        "sentence": {"en": en, "zh": zh},
+    }
+
+
+def reached(cs: CompiledScenario, step: Step) -> bool:
+    assert cs.confidence is not None
+    return step.planned and step.measure.share >= cs.confidence
+
+
+def sentences(
+    asked: float,
+    share: float,
+    interval: tuple[float, float],
+    runs: int,
+    margin: float,
+    met: bool,
+) -> tuple[str, str]:
+    """The answer in English and Chinese: the share of runs, its interval, what was asked."""
+    lo, hi = interval
+    if met:
+        en = (
+            f"Meets every target in {share:.1%} of {runs:,} simulated runs "
+            f"({lo:.1%}-{hi:.1%}); asked: at least {asked:.0%}."
+        )
+        zh = (
+            f"在 {runs:,} 次模拟中有 {share:.1%} 达成全部目标"
+            f"（{lo:.1%}–{hi:.1%}）；要求至少 {asked:.0%}。"
+        )
+        return en, zh
+    en = (
+        f"No plan found that meets every target in {asked:.0%} of simulated runs: the best "
+        f"meets them in {share:.1%} of {runs:,} runs ({lo:.1%}-{hi:.1%}), "
+        f"with every target {margin:.1%} stricter in expectation."
+    )
+    zh = (
+        f"找不到在 {asked:.0%} 的模拟中达成全部目标的方案：最好的方案在 {runs:,} 次模拟中"
+        f"达成 {share:.1%}（{lo:.1%}–{hi:.1%}），各目标按期望值收紧 {margin:.1%}。"
+    )
+    return en, zh
+
+
+def _margin_sentence(cs: CompiledScenario, margin: float) -> str:
+    planned = tightened(cs.active_targets(), margin)
+    moves = ", ".join(f"{k} {cs.targets[k]:g} -> {v:.4g}" for k, v in planned.items())
+    return (
+        f"Planned with every target {margin:.1%} stricter in expectation ({moves}), "
+        "so that chance leaves room; the sentences below read the stricter targets."
+    )
