@@ -140,7 +140,7 @@ class BudgetSpec(Strict):
 if TYPE_CHECKING:
 
     class TargetsSpec(Strict):
-        confidence: float | None  # the fields that are not rows of the table
+        confidence: float | None = None  # the fields that are not rows of the table
 
 else:
     TargetsSpec = create_model(
