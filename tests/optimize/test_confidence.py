@@ -263,6 +263,11 @@ def test_cli_json(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
     assert block["met"] == round(block["achieved"] * 300)
     assert doc["certificate"]["checked"] is False
     assert doc["explanations"][0] == block["sentence"]["en"]
+    assert block["seed"] == 2
+    check = block["check"]  # the chosen plan on a fresh seed: a share near the search's
+    assert check["seed"] == 3
+    assert check["runs"] == 300
+    assert abs(check["achieved"] - block["achieved"]) <= 4 * math.sqrt(0.09 / 300)
 
 
 def test_cli_confidence_flag_overrides(write: Write, capsys: pytest.CaptureFixture[str]) -> None:

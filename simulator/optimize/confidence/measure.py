@@ -19,10 +19,11 @@ INTERVAL_LEVEL = 0.95  # two-sided level of the reported interval
 
 @dataclass(frozen=True)
 class Measure:
-    """``met`` of ``runs`` simulated runs met every target."""
+    """``met`` of ``runs`` runs simulated with ``seed`` met every target."""
 
     met: int
     runs: int
+    seed: int = 0
 
     @property
     def share(self) -> float:
@@ -44,4 +45,4 @@ def measure(
 ) -> Measure:
     """Simulate ``split`` on ``cs`` and count the runs meeting every target of ``cs``."""
     sim = simulate(cs, split, runs=runs, seed=seed, **sim_options)
-    return Measure(round(sim.p_targets_met * sim.runs), sim.runs)
+    return Measure(round(sim.p_targets_met * sim.runs), sim.runs, seed)

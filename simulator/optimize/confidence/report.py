@@ -15,20 +15,36 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.model.compiled import CompiledScenario
 from simulator.optimize.confidence.margin import tightened
+from simulator.optimize.confidence.measure import Measure
 from simulator.results import Result
 
 if TYPE_CHECKING:
     from simulator.optimize.confidence.search import Step
 
 
-def attach(cs: CompiledScenario, step: Step, steps: Sequence[Step], reached: bool) -> Result:
+def attach(
+    cs: CompiledScenario,
+    step: Step,
+    steps: Sequence[Step],
+    reached: bool,
+    check: Measure | None = None,
+) -> Result:
     """``step``'s result with the confidence search's status, block and sentences.
 
-    ``reached``: the step meets the confidence (else it is the best share found).
+    ``reached``: the step meets the confidence (else it is the best share found);
+    ``check``: the same plan re-measured on a fresh seed.
     """
     assert cs.confidence is not None
     result = step.result
     block = _block(cs, step, steps)
+    if check is not None:
+        block["check"] = {
+            "achieved": check.share,
+            "interval": list(check.interval()),
+            "runs": check.runs,
+            "met": check.met,
+            "seed": check.seed,
+        }
     result.extra["confidence"] = block
     en = block["sentence"]["en"]  # the explanations are English; the block has both
     cert = result.certificate
@@ -76,6 +92,7 @@ def _block(cs: CompiledScenario, step: Step, steps: Sequence[Step]) -> dict[str,
         "level": 0.95,
         "runs": m.runs,
         "met": m.met,
+        "seed": m.seed,
         "margin": step.margin,
         "planned_targets": tightened(cs.active_targets(), step.margin),
         "exact_achieved": steps[0].measure.share,
