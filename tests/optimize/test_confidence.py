@@ -342,3 +342,11 @@ def test_confidence_flag_needs_a_target(write: Write, capsys: pytest.CaptureFixt
     path = write(SMALL.replace("targets: {cac_max: 40, confidence: CONF}\n", ""), "s.yaml")
     assert main(["optimize", str(path), "--confidence", "0.9"]) == 2
     assert "no target to meet" in capsys.readouterr().err
+
+
+def test_pareto_front_stays_exact(write: Write) -> None:
+    from simulator.optimize.pareto import with_target
+
+    cs = load(write, SMALL, CONF="0.9")
+    assert with_target(cs, "cac_max", 30.0).confidence is None
+    assert "confidence" not in optimize(with_target(cs, "cac_max", 30.0)).extra
