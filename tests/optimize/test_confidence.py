@@ -14,12 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from simulator import load_scenario
 from simulator.cli import main
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.split import as_split
+from simulator.model.targets import meets
 from simulator.optimize import optimize
 from simulator.optimize.confidence.margin import tightened, with_margin
 from simulator.optimize.confidence.measure import Measure, measure, wilson_interval
@@ -246,6 +249,47 @@ def test_daily_plan(write: Write) -> None:
     assert rec.daily is not None
     assert rec.status == "feasible"
     assert rec.extra["confidence"]["achieved"] >= 0.9
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    max_conversions=st.floats(50, 400),
+    cap_over_first=st.floats(1.1, 3.0),
+    confidence=st.floats(0.55, 0.95),
+)
+def test_answer_keeps_its_promises(
+    max_conversions: float, cap_over_first: float, confidence: float
+) -> None:
+    """Reached: the share is at least c, the targets hold in expectation, the budget holds,
+    and a positive margin is only ``feasible``; otherwise ``infeasible`` below c."""
+    scale = 1000.0
+    cap = cap_over_first * scale / max_conversions  # the first customers cost scale / M
+    text = (
+        ONE_DAY.replace("max_conversions: 300", f"max_conversions: {max_conversions!r}")
+        .replace("cac_max: 8", f"cac_max: {cap!r}")
+        .replace("CONF", repr(confidence))
+    )
+    cs = load_scenario_text(text)
+    rec = optimize(cs, runs=200, seed=0, sim_options=QUIET)
+    block = rec.extra["confidence"]
+    lo, hi = block["interval"]
+    assert lo <= block["achieved"] <= hi
+    assert rec.totals["spend"] <= cs.budget * (1 + 1e-9)
+    if rec.status == "infeasible":
+        assert block["achieved"] < confidence
+        return
+    assert block["achieved"] >= confidence
+    assert bool(meets("cac_max", rec.totals["cac"], cap, rel_tol=1e-9))
+    assert rec.status == ("feasible" if block["margin"] > 0 else "optimal")
+
+
+def load_scenario_text(text: str) -> CompiledScenario:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "h.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_scenario(path)
 
 
 # --- the command line -------------------------------------------------------------------
