@@ -58,6 +58,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_SEED,
         help=f"random seed of the confidence search (default {DEFAULT_SEED})",
     )
+    p.add_argument(
+        "--refine",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after the confidence search, N trials of the search by simulation seeded with "
+        "its plan (default 0: none; plans by total only)",
+    )
     add_format(p)
     add_out(p, PLAN_KINDS, "export the recommendation")
 
@@ -68,6 +76,8 @@ def _with_confidence(sc: CompiledScenario, args: argparse.Namespace) -> Compiled
         raise UsageError(f"--runs: must be a whole number >= 1 (got {args.runs})")
     if args.seed < 0:
         raise UsageError(f"--seed: must be a whole number >= 0 (got {args.seed})")
+    if args.refine < 0:
+        raise UsageError(f"--refine: must be a whole number >= 0 (got {args.refine})")
     if args.confidence is None:
         return sc
     if not 0.5 < args.confidence < 1:
@@ -104,7 +114,12 @@ def run(args: argparse.Namespace) -> int:
     options = {}
     with _progress(sc, args.runs) as progress:
         if sc.confidence is not None:
-            options = {"runs": args.runs, "seed": args.seed, "progress": progress}
+            options = {
+                "runs": args.runs,
+                "seed": args.seed,
+                "progress": progress,
+                "refine_trials": args.refine,
+            }
         result = optimize(sc, plan=args.plan, **options)
     if args.out:
         write_export(sc, result, args.out, args.file)

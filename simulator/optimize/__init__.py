@@ -101,7 +101,7 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
 
     With ``targets.confidence`` set, the plan meeting every target in that share of
     simulated runs (:mod:`simulator.optimize.confidence`); ``options`` then may hold
-    ``runs``, ``seed``, ``sim_options`` and ``progress`` for its simulation.
+    ``runs``, ``seed``, ``sim_options``, ``progress`` and ``refine_trials`` for its search.
 
     Args:
         scenario: a compiled scenario (``load_scenario``).
@@ -113,7 +113,10 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
         # imported here: the confidence search calls back into this function
         from simulator.optimize.confidence import plan_with_confidence
 
-        return plan_with_confidence(scenario, lambda cs: optimize(cs, plan=plan), **options)
+        def exact(cs: CompiledScenario) -> Result:
+            return optimize(cs, plan=plan)
+
+        return plan_with_confidence(scenario, exact, daily=plan == "daily", **options)
     daily = plan == "daily"
     notes: list[str] = []
     whole = _whole_unit_totals(scenario, notes) if daily else None

@@ -7,6 +7,7 @@ form; the rest check the search against independent simulations.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from collections.abc import Callable
@@ -290,6 +291,63 @@ def load_scenario_text(text: str) -> CompiledScenario:
         path = Path(folder) / "h.yaml"
         path.write_text(text, encoding="utf-8")
         return load_scenario(path)
+
+
+# --- the optional refinement by the search by simulation --------------------------------
+
+
+class _Found:
+    """What ``search`` answers, as far as ``refine`` reads it."""
+
+    def __init__(self, best: float, improved: bool = True) -> None:
+        self.best = {"feed": best}
+        self.improved = improved
+        self.message = "stand-in"
+
+
+@pytest.mark.parametrize(
+    ("extra_spend", "met", "taken"),
+    [
+        (10.0, 950, True),  # earns more, meets the cap in expectation and in 95% of runs
+        (10.0, 850, False),  # below the confidence on the search's seed
+        (1500.0, 950, False),  # CAC above the cap in expectation
+        (-10.0, 950, False),  # earns less
+    ],
+)
+def test_refine_takes_only_a_better_split_that_keeps_every_promise(
+    write: Write, monkeypatch: pytest.MonkeyPatch, extra_spend: float, met: int, taken: bool
+) -> None:
+    refine_module = importlib.import_module("simulator.optimize.confidence.refine")
+    cs = load(write, ONE_DAY, CONF="0.9")
+    plain = optimize(cs, runs=500, seed=0, sim_options=QUIET)
+    spend = plain.allocation["feed"]
+    monkeypatch.setattr(refine_module, "search", lambda *a, **k: _Found(spend + extra_spend))
+    monkeypatch.setattr(refine_module, "measure", lambda *a, **k: Measure(met, 1000, 0))
+    rec = optimize(cs, runs=500, seed=0, sim_options=QUIET, refine_trials=5)
+    info = rec.extra["confidence"]["refine"]
+    assert info["improved"] is taken
+    assert rec.status == "feasible"
+    if taken:
+        assert rec.allocation["feed"] == pytest.approx(spend + 10.0)
+        assert rec.extra["confidence"]["achieved"] == 0.95
+        assert info["objective_after"] > info["objective_before"]
+        assert rec.certificate.failures == (
+            "optimality not proven: found by the search by simulation",
+        )
+        assert rec.explanations[1].startswith("Found by the search by simulation (5 trials)")
+    else:
+        assert rec.allocation["feed"] == pytest.approx(spend)
+        assert "not taken" in info["search"]
+
+
+def test_refine_runs_the_real_search(write: Write) -> None:
+    cs = load(write, SMALL, CONF="0.9")
+    rec = optimize(cs, runs=200, seed=0, refine_trials=4)
+    block = rec.extra["confidence"]
+    assert block["refine"]["trials"] == 4
+    assert block["achieved"] >= 0.9
+    daily = optimize(cs, plan="daily", runs=100, seed=0, refine_trials=4)
+    assert "refine" not in daily.extra["confidence"]  # plans by day are not searched
 
 
 # --- the command line -------------------------------------------------------------------

@@ -28,11 +28,13 @@ def attach(
     steps: Sequence[Step],
     reached: bool,
     check: Measure | None = None,
+    refined: dict[str, Any] | None = None,
 ) -> Result:
     """``step``'s result with the confidence search's status, block and sentences.
 
     ``reached``: the step meets the confidence (else it is the best share found);
-    ``check``: the same plan re-measured on a fresh seed.
+    ``check``: the same plan re-measured on a fresh seed; ``refined``: what the search by
+    simulation tried (``refine.py``), when it ran.
     """
     assert cs.confidence is not None
     result = step.result
@@ -45,12 +47,17 @@ def attach(
             "met": check.met,
             "seed": check.seed,
         }
+    if refined is not None:
+        block["refine"] = refined
     result.extra["confidence"] = block
     en = block["sentence"]["en"]  # the explanations are English; the block has both
     if not step.planned:  # the targets cannot be met even in expectation: as the exact says
         result.explanations.append(en)
         return result
     result.explanations.insert(0, en)
+    if refined is not None and refined["improved"]:  # check_feasible certified it already
+        result.explanations.insert(1, _refined_sentence(cs, step.margin, refined))
+        return result
     why: list[str] = []
     if step.margin > 0:
         result.explanations.insert(1, _margin_sentence(cs, step.margin))
@@ -133,6 +140,16 @@ def sentences(
         f"达成 {share:.1%}（{lo:.1%}–{hi:.1%}），各目标按期望值收紧 {margin:.1%}。"
     )
     return en, zh
+
+
+def _refined_sentence(cs: CompiledScenario, margin: float, refined: dict[str, Any]) -> str:
+    gain = refined["objective_after"] - refined["objective_before"]
+    return (
+        f"Found by the search by simulation ({refined['trials']} trials) from the plan with "
+        f"every target {margin:.1%} stricter in expectation; {cs.objective} "
+        f"{refined['objective_before']:,.0f} -> {refined['objective_after']:,.0f} "
+        f"({gain:+,.0f}) in expectation."
+    )
 
 
 def _margin_sentence(cs: CompiledScenario, margin: float) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from simulator.model.compiled import CompiledScenario
 from simulator.optimize.confidence.margin import with_margin
 from simulator.optimize.confidence.measure import Measure, measure
+from simulator.optimize.confidence.refine import refine
 from simulator.optimize.confidence.report import attach
 from simulator.results import Result
 
@@ -86,6 +87,8 @@ def plan_with_confidence(
     seed: int = DEFAULT_SEED,
     sim_options: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    refine_trials: int = 0,
+    daily: bool = False,
 ) -> Result:
     """The best plan of the margin family meeting every target in ``cs.confidence`` of
     ``runs`` simulated runs (seed ``seed``); see the module docstring.
@@ -94,16 +97,26 @@ def plan_with_confidence(
         exact: the exact optimiser for a scenario without ``confidence`` (total or daily).
         sim_options: the simulation's options (``SimOptions`` fields), default its defaults.
         progress: called after each simulated step with (steps done, most steps).
+        refine_trials: this many trials of the search by simulation, seeded with the plan
+            (``refine.py``); 0 (default) skips it, and plans by day are never refined.
+        daily: whether ``exact`` plans by day.
     """
     if cs.confidence is None:
         raise ValueError("plan_with_confidence needs a scenario with targets.confidence")
     search = Search(cs, exact, runs, seed, dict(sim_options or {}), progress)
     chosen, reached = _choose(search)
+    refined: dict[str, Any] | None = None
+    if reached and refine_trials > 0 and not daily:
+        plan, share, refined = refine(
+            cs, chosen.result, refine_trials, runs, seed, search.sim_options
+        )
+        if share is not None:
+            chosen = Step(chosen.margin, plan, share)
     check = None
     if chosen.planned:  # the chosen share is the best of several on one seed: re-measure it
         assert chosen.result.split is not None
         check = measure(cs, chosen.result.split, runs, check_seed(seed), search.sim_options)
-    return attach(cs, chosen, search.steps, reached=reached, check=check)
+    return attach(cs, chosen, search.steps, reached=reached, check=check, refined=refined)
 
 
 def check_seed(seed: int) -> int:
