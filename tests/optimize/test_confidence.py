@@ -452,3 +452,12 @@ def test_pareto_front_stays_exact(write: Write) -> None:
     cs = load(write, SMALL, CONF="0.9")
     assert with_target(cs, "cac_max", 30.0).confidence is None
     assert "confidence" not in optimize(with_target(cs, "cac_max", 30.0)).extra
+
+
+def test_digest_is_unchanged_without_confidence(core_file: Path) -> None:
+    # the core scenario's digest before targets.confidence existed (cache keys, study names)
+    digest = "d5c5d4e31237043409794e8a3ed0ecb1a602b521ce80eca39063e8b005f1d33f"
+    assert load_scenario(core_file).digest == digest
+    text = core_file.read_text().replace("cac_max: 150", "cac_max: 150\n  confidence: 0.9")
+    core_file.write_text(text)
+    assert load_scenario(core_file).digest != digest
