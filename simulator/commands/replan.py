@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(result.to_json())
     else:
-        result_table(result, sc.currency)
+        result_table(result, sc)
         pace_table(result)
     if result.status == "unverified":
         print(

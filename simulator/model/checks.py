@@ -67,8 +67,15 @@ def check_scenario(spec: ScenarioSpec) -> list[Problem]:
     problems += _groups(spec)
     problems += _periods(spec)
     problems += _customer_base(spec)
-    if spec.objective == "min_spend" and not spec.targets.model_dump(exclude_none=True):
+    has_targets = bool(
+        spec.targets.model_dump(exclude_none=True, exclude={"confidence", "cac_basis"})
+    )
+    if spec.objective == "min_spend" and not has_targets:
         problems.append((("objective",), "min_spend needs at least one target to meet"))
+    if spec.targets.confidence is not None and not has_targets:
+        problems.append(
+            (("targets", "confidence"), "needs at least one target to meet with that confidence")
+        )
     return problems
 
 

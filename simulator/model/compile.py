@@ -208,6 +208,8 @@ def spec_digest(spec: ScenarioSpec) -> str:
     """sha256 of the spec's canonical JSON (sorted keys, defaults filled in): two files
     that validate to the same scenario share it, whatever their layout or comments."""
     data = _without_unset_limits(spec.model_dump(mode="json"))
+    if data["targets"].get("confidence") is None:  # unset: the digest it had before the key
+        data["targets"].pop("confidence", None)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -249,7 +251,8 @@ def compile_scenario(spec: ScenarioSpec) -> CompiledScenario:
         budget=total,
         max_change=spec.budget.max_change,
         objective=spec.objective,
-        targets=spec.targets.model_dump(exclude_none=True, exclude={"cac_basis"}),
+        targets=spec.targets.model_dump(exclude_none=True, exclude={"cac_basis", "confidence"}),
+        confidence=spec.targets.confidence,
         channel_ids=tuple(ch.id for ch in spec.channels),
         ad_set_ids=tuple(str(r["id"]) for r in b.rows),
         ad_set_channel=np.array([r["channel"] for r in b.rows], dtype=np.intp),

@@ -176,7 +176,7 @@ class CompiledScenario:
     budget: float
     max_change: float | None  # a channel may move this share of its current spend at most
     objective: str
-    targets: dict[str, float]
+    targets: dict[str, float]  # the targets table's rows only (not ``confidence``)
     channel_ids: tuple[str, ...]
     ad_set_ids: tuple[str, ...]
     ad_set_channel: IntArray  # (A,) index into channel_ids
@@ -221,6 +221,7 @@ class CompiledScenario:
         return np.ones(self.n_ad_sets, dtype=bool)
 
     base_growth: BaseGrowth | None = None  # customer_base.grows (None: a fixed base)
+    confidence: float | None = None  # targets.confidence: share of runs meeting every target
 
     @property
     def n_ad_sets(self) -> int:

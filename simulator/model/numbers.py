@@ -96,3 +96,4 @@ Decay = Annotated[float, _REAL, Field(ge=0, lt=1)]  # [0, 1): carried over, neve
 PeriodDays = Annotated[int, _REAL, Field(ge=1, le=365)]
 WindowDays = Annotated[int, _REAL, Field(ge=1, le=3650)]
 HorizonDays = Annotated[int, _REAL, Field(ge=1, le=3660)]
+Confidence = Annotated[float, _REAL, Field(gt=0.5, lt=1)]  # (0.5, 1): a share of simulated runs

@@ -18,6 +18,7 @@ from simulator.model.family import FAMILIES as FAMILIES  # re-exported: register
 from simulator.model.family import ResponseSpec as ResponseSpecBase
 from simulator.model.family import Strict
 from simulator.model.numbers import (
+    Confidence,
     Count,
     Decay,
     HorizonDays,
@@ -199,7 +200,12 @@ class BudgetSpec(Strict):
 # Each target is optional; its field (name, number type, so range and error text) comes
 # from the table in ``targets.py``, so a new target is not restated here.
 if TYPE_CHECKING:
-    TargetsSpec = Strict
+
+    class TargetsSpec(Strict):
+        # the fields that are not rows of the table
+        cac_basis: Literal["all", "acquisition"] | None = None
+        confidence: float | None = None
+
 else:
     TargetsSpec = create_model(
         "TargetsSpec",
@@ -216,6 +222,12 @@ else:
             Literal["all", "acquisition"] | None,
             Field(None, description="spend counted in CAC: all (default) or acquisition "
                   "channels' only"),
+        ),
+        # not a target (no row of the table, left out of CompiledScenario.targets)
+        confidence=(
+            Confidence | None,
+            Field(None, description="Share of simulated runs (0.5 < c < 1) in which the plan "
+                  "must meet every target: optimize plans with a safety margin."),
         ),
     )  # fmt: skip  # one field per row of the targets table, described from the row
 

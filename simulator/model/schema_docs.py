@@ -26,7 +26,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "budget": "The money to allocate, and how far a plan may move from the current one.",
         "objective": "What the optimiser maximises (min_spend: the least budget meeting "
         "every target). Default revenue.",
-        "targets": "Limits the whole plan must meet: ROI floor, CAC cap, volume floors.",
+        "targets": "Limits the whole plan must meet: ROI floor, CAC cap, volume floors; "
+        "confidence: the share of simulated runs that must meet them all.",
         "customer_base": "CRM members retention channels can reach: a number, or "
         "{size, grows, groups, joins} (growing with new customers; recall groups).",
         "ltv": "Repeat purchases of a new customer, for LTV and LTV/CAC.",

@@ -130,6 +130,10 @@ class _Solved:
 def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) -> Result:
     """The split (or daily plan) that earns most under the budget, bounds and targets.
 
+    With ``targets.confidence`` set, the plan meeting every target in that share of
+    simulated runs (:mod:`simulator.optimize.confidence`); ``options`` then may hold
+    ``runs``, ``seed``, ``sim_options``, ``progress`` and ``refine_trials`` for its search.
+
     Args:
         scenario: a compiled scenario (``load_scenario``).
         plan: ``"total"`` (each channel's total, spent evenly) or ``"daily"`` (a plan by day).
@@ -139,6 +143,14 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     """
     if plan not in ("total", "daily"):
         raise ValueError(f"plan must be 'total' or 'daily' (got {plan!r})")
+    if scenario.confidence is not None:
+        # imported here: the confidence search calls back into this function
+        from simulator.optimize.confidence import plan_with_confidence
+
+        def exact(cs: CompiledScenario) -> Result:
+            return optimize(cs, plan=plan)
+
+        return plan_with_confidence(scenario, exact, daily=plan == "daily", **options)
     daily = plan == "daily"
     if scenario.base_growth is None:
         solved, (split, how) = scenario, _solve_plan(scenario, daily)

@@ -134,6 +134,15 @@ def _violations(cs: CompiledScenario, split: Split, check_targets: bool) -> dict
     return out
 
 
+def check_feasible(cs: CompiledScenario, split: Split, unproven: str) -> Certificate:
+    """Feasibility alone, for a plan no solver produced (one found by simulation): every
+    constraint and target on the engine; optimality is not claimed (``unproven`` says why)."""
+    viol = _violations(cs, split, check_targets=True)
+    failures = [f"{k} broken by {v:.2g} (relative)" for k, v in viol.items() if v > FEASIBILITY_TOL]
+    worst = max(viol.values(), default=0.0)
+    return Certificate(False, worst, None, None, (*failures, f"optimality not proven: {unproven}"))
+
+
 # --- optimality --------------------------------------------------------------------
 
 

@@ -33,11 +33,12 @@ AXES = {TARGETS[n].metric: n for n in ("cac_max", "roi_min")}
 
 
 def with_target(cs: CompiledScenario, name: str, value: float | None) -> CompiledScenario:
-    """The scenario with one target set (or removed with None); the rest unchanged."""
+    """The scenario with one target set (or removed with None); the rest unchanged, except
+    ``targets.confidence``: the front is the exact one, targets met in expectation."""
     targets = {k: v for k, v in cs.targets.items() if k != name}
     if value is not None:
         targets[name] = float(value)
-    return dataclasses.replace(cs, targets=targets)
+    return dataclasses.replace(cs, targets=targets, confidence=None)
 
 
 @dataclass(frozen=True)

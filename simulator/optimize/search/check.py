@@ -8,6 +8,7 @@ difference of two independent means.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -79,7 +80,7 @@ def compare(
 
 def _plain(settings: Settings) -> Settings:
     """The same targets judged on the estimate itself (no confidence margin)."""
-    return Settings(settings.runs, settings.seed, settings.chance, 0.5, settings.sim_options)
+    return dataclasses.replace(settings, confidence=0.5)
 
 
 def summary(comp: Comparison, settings: Settings, same: bool, feasible: bool) -> str:

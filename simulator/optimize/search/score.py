@@ -23,6 +23,7 @@ from simulator.model.metrics import RATIOS_OF_TOTALS
 from simulator.model.targets import TARGETS, shortfall
 from simulator.optimize.search.space import ChanceTarget, Space, wilson_lower
 from simulator.simulate import simulate
+from simulator.simulate.summary import targets_met
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,15 @@ class Settings:
     chance: tuple[ChanceTarget, ...] = ()
     confidence: float = 0.95
     sim_options: dict[str, Any] = field(default_factory=dict)
+    all_targets: float | None = None  # share of runs that must meet every target at once
 
     def digest(self, cs: CompiledScenario, start: FloatArray | None) -> str:
+        settings = asdict(self)
+        if self.all_targets is None:  # unset: the name studies had before the field
+            del settings["all_targets"]
         doc = {
             "scenario": cs.digest,
-            "settings": asdict(self),
+            "settings": settings,
             "start": None if start is None else [round(float(v), 6) for v in start],
         }
         return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:12]
@@ -56,7 +61,8 @@ def constraint_values(
 ) -> list[float]:
     """Optuna constraints (<= 0 met), relative: the scenario's targets on the simulated
     means (ROI and CAC as ratios of means, like the expected-value model), then each chance
-    target as ``probability - Wilson lower bound of the share of runs meeting it``."""
+    target as ``probability - Wilson lower bound of the share of runs meeting it``, then
+    (with ``all_targets``) that share less the share of runs meeting every target."""
     out = []
     mean = {
         k: float(np.nanmean(v)) if np.isfinite(v).any() else math.nan for k, v in per_run.items()
@@ -71,6 +77,9 @@ def constraint_values(
     for ch in settings.chance:
         met = float(ch.met(per_run).sum())
         out.append(ch.probability - wilson_lower(met, runs, settings.confidence))
+    if settings.all_targets is not None:
+        met = float(targets_met(cs.active_targets(), per_run).sum())
+        out.append(settings.all_targets - met / runs)
     return out
 
 

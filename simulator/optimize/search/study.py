@@ -167,6 +167,7 @@ def search(
     check_seed: int | None = None,
     progress: bool = False,
     sim_options: Mapping[str, Any] | None = None,
+    all_targets: float | None = None,
 ) -> SearchResult:
     """Search splits by simulation, starting from the exact answer (or ``start``).
 
@@ -174,9 +175,10 @@ def search(
     ``runs`` runs with ``seed``. ``storage`` is any Optuna URL (None: in memory).
     ``chance`` targets are met when the one-sided Wilson bound at ``confidence`` of the
     share of runs meeting them reaches their probability. The comparison re-simulates the
-    start and the best split with ``check_seed`` (default ``seed + 1``).
+    start and the best split with ``check_seed`` (default ``seed + 1``). ``all_targets``:
+    the share of runs that must meet every target at once (``targets.confidence``).
     """
-    settings = Settings(runs, seed, tuple(chance), confidence, dict(sim_options or {}))
+    settings = Settings(runs, seed, tuple(chance), confidence, dict(sim_options or {}), all_targets)
     space = Space.of(cs)
     raw = _start_spend(cs, start)
     study = open_study(cs, settings, storage, study_name, raw)
