@@ -214,7 +214,12 @@ def spec_digest(spec: ScenarioSpec) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_CHANNEL_LIMITS = {"cac_max": None, "roi_min": None, "min_active_spend": 0.0}
+_CHANNEL_LIMITS = {
+    "cac_max": None,
+    "roi_min": None,
+    "min_active_spend": 0.0,
+    "recall_group": None,
+}
 
 
 def _without_unset_limits(data: dict[str, Any]) -> dict[str, Any]:
@@ -230,6 +235,14 @@ def _without_unset_limits(data: dict[str, Any]) -> dict[str, Any]:
         for key, default in _CHANNEL_LIMITS.items():
             if key in ch and ch[key] == default:
                 del ch[key]
+    for event in data.get("events") or []:
+        if event.get("repeat_multiplier") == 1.0:
+            del event["repeat_multiplier"]
+    base = data.get("customer_base")
+    if isinstance(base, dict) and not (
+        base.get("grows") or base.get("groups") or base.get("joins")
+    ):
+        data["customer_base"] = base.get("size")  # the short form, as it was dumped before
     return data
 
 
