@@ -111,10 +111,10 @@ def _fill(
     left = max(amount, 0.0)
     while active and left > 1e-9:
         total = sum(w[c] for c in active)
-        full = [c for c in active if left * w[c] / total >= caps.get(c, math.inf) - out[c]]
+        full = [c for c in active if left * (w[c] / total) >= caps.get(c, math.inf) - out[c]]
         if not full:
             for c in active:
-                out[c] += left * w[c] / total
+                out[c] += left * (w[c] / total)  # the share first: w can be subnormal
             return out
         for c in full:
             left -= caps.get(c, math.inf) - out[c]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from simulator.studio.variants import (
@@ -115,6 +115,7 @@ def test_scale_within_reports_money_it_cannot_place() -> None:
     pct=st.floats(-90, 500, allow_nan=False),
     cap=st.floats(0, 5e6, allow_nan=False),
 )
+@example(a=1.5, b=5e-324, pct=0.0, cap=0.0)  # a subnormal weight: 1.5 * w / w was 2
 def test_scale_within_never_passes_a_cap_and_accounts_for_every_yuan(
     a: float, b: float, pct: float, cap: float
 ) -> None:
