@@ -87,8 +87,18 @@ def _whole_unit_totals(
     Units are bought over the horizon, not per day; the daily allocator is continuous, so
     these ad sets keep the whole number of units the exact plan by total buys, and only
     their days (and every other channel) are then planned by day.
+
+    A locked channel whose cost bends (commission, stage costs) is kept the same way: its
+    lock is a sum of spends over days, which is no limit on the sum of their bent costs.
     """
-    unit_ad_sets = np.nonzero(cs.unit_cost > 0)[0]
+    bends = cost_bends(cs)
+    locked_bent = [
+        a
+        for c in np.nonzero(cs.channel_locked)[0]
+        if bends[cs.ad_sets_of(int(c))].any()
+        for a in cs.ad_sets_of(int(c)).tolist()
+    ]
+    unit_ad_sets = np.union1d(np.nonzero(cs.unit_cost > 0)[0], locked_bent).astype(np.intp)
     if not unit_ad_sets.size:
         return None
     x = spend_of(cs, solve(cs, build_problem(cs), daily=False).x, daily=False)
@@ -96,10 +106,12 @@ def _whole_unit_totals(
     unit_channels = sorted({int(c) for c in cs.ad_set_channel[unit_ad_sets]})
     names = ", ".join(f"{cs.channel_ids[c]} {totals[c]:,.0f}" for c in unit_channels)
     notes.append(
-        f"whole-unit channels keep the totals of the best plan by total ({names}); "
+        f"whole-unit and locked channels whose cost bends keep the totals of the best plan "
+        f"by total ({names}); their days and every other channel are planned by day"
+        if locked_bent
+        else f"whole-unit channels keep the totals of the best plan by total ({names}); "
         "their days and every other channel are planned by day"
     )
-    bends = cost_bends(cs)
     bent = [cs.channel_ids[c] for c in unit_channels if bends[cs.ad_sets_of(c)].any()]
     if bent:
         notes.append(
