@@ -31,6 +31,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from simulator.io.errors import UsageError
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray, IntArray
 from simulator.optimize.cost_space import CostMap
@@ -117,9 +118,12 @@ def apply_limits(
         for c in np.nonzero(on)[0].tolist():
             idx = np.nonzero(channel_of == c)[0]
             a, b = ratio_interval(p, w, float(rho[c]), idx)
+            _keeps_minimum(
+                cs, p, c, b, idx, "cac_max" if w is weights["new_customers"] else "roi_min"
+            )
             upper[idx] = np.minimum(upper[idx], b)
             minimum[c] = max(minimum[c], float(np.max(a, initial=0.0)))
-    p = replace(p, upper=upper, lower=np.minimum(p.lower, upper))
+    p = replace(p, upper=upper)
     budget = p.budget
     if lim.periods and not daily:  # spent evenly: a period holds days / H of the cost
         budget = min(budget, *(per.hi * cs.horizon_days / per.days for per in lim.periods))
@@ -134,6 +138,25 @@ def apply_limits(
         if minimum[c] > 0
     )
     return replace(p, budget=budget, groups=groups, on_off=on_off)
+
+
+class ConflictingLimits(UsageError):
+    """A channel's own CAC or ROI limit allows less than its ``min_spend`` (or a lock):
+    the two limits the user set contradict each other, so no plan keeps both."""
+
+
+def _keeps_minimum(
+    cs: CompiledScenario, p: Problem, c: int, allowed: FloatArray, idx: IntArray, key: str
+) -> None:
+    """Refuse a channel whose own ratio limit allows less than its required spend."""
+    short = p.lower[idx] > allowed * (1 + 1e-12) + 1e-9
+    if not short.any() and not (cs.channel_min[c] > 0 and not np.any(allowed > 0)):
+        return
+    limit = float(cs.limits.cac_max[c] if key == "cac_max" else cs.limits.roi_min[c])
+    raise ConflictingLimits(
+        f"channels.{cs.channel_ids[c]}: its own {key} {limit:,.4g} is met at no spend "
+        f"at or above its min_spend {cs.channel_min[c]:,.0f} (or lock); lower one of them"
+    )
 
 
 def _active_cost(cs: CompiledScenario, cmap: CostMap | None, idx: IntArray, spend: float) -> float:

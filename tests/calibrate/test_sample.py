@@ -32,6 +32,9 @@ def test_sample_history_and_its_scenario_load() -> None:
 @pytest.mark.slow
 def test_sample_scenario_is_what_calibrate_makes_of_the_sample_history() -> None:
     """The bundled file is static: it was made by the former least-squares fit, which
-    stays reachable as ``method="lsq"``, so that method must still make it byte for byte."""
+    stays reachable as ``method="lsq"``, so that method must still make it byte for byte,
+    below the editor's schema line every bundled scenario starts with."""
     cal = calibrate(CSV, name="calibrated-sample", seed=7, method="lsq")
-    assert cal.yaml_text == YAML.read_text()
+    modeline, rest = YAML.read_text().split("\n", 1)
+    assert modeline == "# yaml-language-server: $schema=./adsim.schema.json"
+    assert cal.yaml_text == rest

@@ -320,3 +320,18 @@ def test_growth_team_is_optimal_and_names_its_limits_in_both_languages() -> None
     assert res.totals["cac"] == pytest.approx(
         acquisition_cost / res.totals["new_customers"], rel=1e-12
     )
+
+
+@pytest.mark.parametrize("plan", ["total", "daily"])
+def test_a_min_spend_its_own_roi_floor_never_allows_is_refused(
+    write: Write, plan: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ROI 20/50 = 0.4 at any spend, against a floor of 3: the channel's own limit says 0,
+    its min_spend says at least 5,000. The plan kept neither silently ('unverified'); now
+    the contradiction is named (found by the combination suite)."""
+    low = channel("low", 1000, 1e9, 20, "min_spend: 5000;roi_min: 3")
+    path = write(doc(100_000, low, channel("x", 1000, 50_000, 100)))
+    assert main(["optimize", str(path), "--plan", plan, "--format", "json"]) == 2
+    err = capsys.readouterr().err
+    assert "channels.low: its own roi_min 3 is met at no spend" in err
+    assert "min_spend 5,000" in err
