@@ -2,7 +2,8 @@
 
 ``scenario_docs`` draws a scenario as the plain mapping a user would write in YAML:
 channels of every response family (concave and S-shaped), whole units, daily caps, bounds,
-locks and change limits, segments, creatives, a retention channel with its customer base,
+locks and change limits, segments (with referrals), creatives, a retention channel with its
+customer base (or a recall group of it),
 events with each multiplier, adstock, every objective and target. Targets are drawn as
 factors of what an even split reaches, so some bind, some are slack and some cannot be met;
 :func:`with_targets` turns the factors into numbers once the scenario can be evaluated.
@@ -171,10 +172,19 @@ def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
                 "retention": {"repeat_rate": 0.4, "decay": 0.6},
             },
         ]
+        if draw(st.integers(0, 2)) == 0:  # each new customer brings k / (1 - k) more
+            doc["segments"][0]["referral_k"] = round(draw(st.floats(0.01, 0.5)), 3)
     if draw(st.booleans()):
         doc["ltv"] = {"repeat_rate": round(draw(st.floats(0.1, 1.0)), 3), "decay": 0.7}
+    recall_group = False
     if draw(st.integers(0, 3)) == 0:  # a retention channel on the CRM base
         doc["customer_base"] = 50_000.0
+        if draw(st.integers(0, 2)) == 0:  # recall groups (RFM): the channel reaches one
+            doc["customer_base"] = {
+                "size": 50_000.0,
+                "groups": [{"id": "active", "size": 30_000.0}, {"id": "silent", "size": 20_000.0}],
+            }
+            recall_group = True
         doc["channels"].append(
             {
                 "id": "recall_sms",
@@ -184,6 +194,8 @@ def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
                 "max_spend": 200_000.0,
             }
         )
+        if recall_group:
+            doc["channels"][-1]["recall_group"] = "silent"
     if draw(st.booleans()):
         start = draw(st.integers(1, horizon))
         doc["events"] = [
@@ -196,6 +208,8 @@ def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
                 "aov_multiplier": round(draw(st.floats(0.6, 1.2)), 3),
             }
         ]
+        if "customer_base" in doc and draw(st.booleans()):  # 第二件0元: more repurchase
+            doc["events"][0]["repeat_multiplier"] = round(draw(st.floats(1.0, 1.6)), 3)
     if draw(st.integers(0, 3)) == 0:  # the plan in place now, with a change limit or a lock
         current = {c["id"]: _current_spend(c, horizon) for c in doc["channels"]}
         doc["split"] = {"allocation": current}
