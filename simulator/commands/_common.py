@@ -128,3 +128,16 @@ def result_table(result: Result, cs: CompiledScenario) -> None:
         out.print(f"[bold]{result.message}[/bold]")
     for line in result.explanations:
         out.print(f"• {line}")
+
+
+def exit_code(result: Result) -> int:
+    """An answer's exit code (CONTRACT.md 2): 1 when the certificate found a broken
+    constraint (said on stderr), 3 when infeasible, else 0."""
+    if result.status == "unverified":
+        print(
+            "error: the plan breaks a constraint the solver believed it kept "
+            f"({'; '.join(result.certificate.failures)}); please report this scenario",
+            file=sys.stderr,
+        )
+        return 1
+    return 3 if result.status == "infeasible" else 0

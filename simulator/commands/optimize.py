@@ -19,7 +19,13 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from simulator.commands._common import add_format, add_out, print_json, result_table
+from simulator.commands._common import (
+    add_format,
+    add_out,
+    exit_code,
+    print_json,
+    result_table,
+)
 from simulator.exports import PLAN_KINDS, write_export
 from simulator.io.bundled import SCENARIO_HELP, scenario_arg
 from simulator.io.errors import UsageError
@@ -128,11 +134,4 @@ def run(args: argparse.Namespace) -> int:
         print_json(result.to_json())
     else:
         result_table(result, sc)
-    if result.status == "unverified":
-        print(
-            "error: the plan breaks a constraint the solver believed it kept "
-            f"({'; '.join(result.certificate.failures)}); please report this scenario",
-            file=sys.stderr,
-        )
-        return 1
-    return 3 if result.status == "infeasible" else 0
+    return exit_code(result)

@@ -21,6 +21,7 @@ from simulator.commands._common import (
     add_format,
     add_out,
     console,
+    exit_code,
     fmt,
     print_json,
     result_table,
@@ -79,14 +80,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         result_table(result, sc)
         pace_table(result)
-    if result.status == "unverified":
-        print(
-            "error: the plan breaks a constraint the solver believed it kept "
-            f"({'; '.join(result.certificate.failures)}); please report this scenario",
-            file=sys.stderr,
-        )
-        return 1
-    return 3 if result.status == "infeasible" else 0
+    return exit_code(result)
 
 
 def pace_table(result: Result) -> None:

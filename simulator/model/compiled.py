@@ -115,11 +115,15 @@ class Money:
     @property
     def plain(self) -> bool:
         """True when cost is spend and no halo moves conversions (today's model)."""
+        return self.cost_is_spend and not self.has_halo
+
+    @property
+    def cost_is_spend(self) -> bool:
+        """True when every ad set's cost is its spend (no fees, commission or stage costs)."""
         return bool(
             np.all(self.fee_factor == 1)
             and not np.any(self.commission)
             and not np.any(self.stage_cost)
-            and not self.has_halo
         )
 
     @property

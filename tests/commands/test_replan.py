@@ -9,21 +9,8 @@ import pytest
 
 from simulator.cli import main
 from tests.conftest import ROOT
+from tests.optimize.test_replan import SMALL as SCENARIO
 
-SCENARIO = """\
-name: small
-horizon_days: 4
-start_date: 2026-11-01
-budget: {total: 1000}
-channels:
-  - id: lin
-    response: {type: linear, cost_per_conversion: 10}
-    aov: 10
-    adstock: {decay: 0.5}
-  - id: exp
-    response: {type: exponential, max_conversions: 100, scale: 400}
-    aov: 10
-"""
 HEADER = "date,channel,spend,conversions,revenue\n"
 GOOD = HEADER + (
     "2026-11-01,lin,100,5,50\n"

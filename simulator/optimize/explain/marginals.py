@@ -51,14 +51,7 @@ def channel_marginals(
     share_sum = cs.channel_sum(share)[channel]
     with np.errstate(divide="ignore", invalid="ignore"):
         bump = step[channel] * np.where(share_sum > 0, share / share_sum, 1.0)
-    if daily is None:
-        o = evaluate_spend(cs, np.stack([spend, spend + bump]))
-    else:
-        days = np.asarray(daily, dtype=float)
-        total = days.sum(axis=-1, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shape = np.where(total > 0, days / total, 1.0 / cs.horizon_days)
-        o = evaluate_plan(cs, np.stack([days, days + bump[:, None] * shape]))
+    o = _with_step(cs, spend, bump, daily)
     if cs.money.plain:
         metrics = _per_ad_set(o)
         return {k: cs.channel_sum(v[1] - v[0]) / step for k, v in metrics.items()}
@@ -67,16 +60,6 @@ def channel_marginals(
     metrics = _per_ad_set(o)
     extra_cost = cs.channel_sum(o.cost[1] - o.cost[0])
     return {k: cs.channel_sum(v[1] - v[0]) / extra_cost for k, v in metrics.items()}
-
-
-def cost_is_spend(cs: CompiledScenario) -> bool:
-    """True when every ad set's cost is its spend (no fees, commission or stage costs)."""
-    money = cs.money
-    return bool(
-        np.all(money.fee_factor == 1)
-        and not np.any(money.commission)
-        and not np.any(money.stage_cost)
-    )
 
 
 def cost_slopes(
@@ -92,14 +75,7 @@ def cost_slopes(
     """
     spend = np.asarray(spend, dtype=float)
     step = STEP * np.where(spend > 0, spend, cs.budget / cs.n_ad_sets)
-    if daily is None:
-        o = evaluate_spend(cs, np.stack([spend, spend + step]))
-    else:
-        days = np.asarray(daily, dtype=float)
-        total = days.sum(axis=-1, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shape = np.where(total > 0, days / total, 1.0 / cs.horizon_days)
-        o = evaluate_plan(cs, np.stack([days, days + step[:, None] * shape]))
+    o = _with_step(cs, spend, step, daily)
     cost = by_source(cs, o).cost
     ad_set = (cost[1] - cost[0]) / step
     weight = np.where(spend > 0, spend, 0.0)
@@ -119,7 +95,7 @@ def marginal_roi_per_cost(cs: CompiledScenario, result: Result) -> dict[str, flo
     """
     rows = {**result.channels, **result.ad_sets}
     shown = {k: _finite(row.get("marginal_roi")) for k, row in rows.items()}
-    if cost_is_spend(cs):
+    if cs.money.cost_is_spend:
         return shown
     split = result.split
     if split is not None:
@@ -138,3 +114,17 @@ def _finite(value: object) -> float | None:
     if isinstance(value, int | float) and math.isfinite(value):
         return float(value)
     return None
+
+
+def _with_step(
+    cs: CompiledScenario, spend: FloatArray, step: FloatArray, daily: FloatArray | None
+) -> Outcome:
+    """The engine at the plan and at the plan plus ``step`` per ad set (shaped over the
+    days like the plan, evenly where it spends nothing): the two points of a secant."""
+    if daily is None:
+        return evaluate_spend(cs, np.stack([spend, spend + step]))
+    days = np.asarray(daily, dtype=float)
+    total = days.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shape = np.where(total > 0, days / total, 1.0 / cs.horizon_days)
+    return evaluate_plan(cs, np.stack([days, days + step[:, None] * shape]))
