@@ -137,6 +137,22 @@ def channel_limits(draw: st.DrawFn, max_spend: float) -> dict[str, float]:
 
 
 @st.composite
+def sale_event(draw: st.DrawFn, horizon: int, order_values: bool) -> dict[str, Any]:
+    """A sale over some days that moves prices and conversion (and order values)."""
+    start = draw(st.integers(1, horizon))
+    event: dict[str, Any] = {
+        "name": "sale",
+        "start": start,
+        "end": draw(st.integers(start, horizon)),
+        "cost_multiplier": round(draw(st.floats(0.8, 2.0)), 3),
+        "cvr_multiplier": round(draw(st.floats(0.8, 2.5)), 3),
+    }
+    if order_values:
+        event["aov_multiplier"] = round(draw(st.floats(0.6, 1.2)), 3)
+    return event
+
+
+@st.composite
 def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
     """A whole scenario mapping; targets are factors (see :func:`with_targets`)."""
     horizon = draw(st.integers(3, 10))
@@ -197,17 +213,7 @@ def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
         if recall_group:
             doc["channels"][-1]["recall_group"] = "silent"
     if draw(st.booleans()):
-        start = draw(st.integers(1, horizon))
-        doc["events"] = [
-            {
-                "name": "sale",
-                "start": start,
-                "end": draw(st.integers(start, horizon)),
-                "cost_multiplier": round(draw(st.floats(0.8, 2.0)), 3),
-                "cvr_multiplier": round(draw(st.floats(0.8, 2.5)), 3),
-                "aov_multiplier": round(draw(st.floats(0.6, 1.2)), 3),
-            }
-        ]
+        doc["events"] = [draw(sale_event(horizon, order_values=True))]
         if "customer_base" in doc and draw(st.booleans()):  # 第二件0元: more repurchase
             doc["events"][0]["repeat_multiplier"] = round(draw(st.floats(1.0, 1.6)), 3)
     if draw(st.integers(0, 3)) == 0:  # the plan in place now, with a change limit or a lock
@@ -326,16 +332,7 @@ def replan_docs(draw: st.DrawFn) -> dict[str, Any]:
         "channels": chans,
     }
     if draw(st.booleans()):
-        start = draw(st.integers(1, horizon))
-        doc["events"] = [
-            {
-                "name": "sale",
-                "start": start,
-                "end": draw(st.integers(start, horizon)),
-                "cost_multiplier": round(draw(st.floats(0.8, 2.0)), 3),
-                "cvr_multiplier": round(draw(st.floats(0.8, 2.5)), 3),
-            }
-        ]
+        doc["events"] = [draw(sale_event(horizon, order_values=False))]
     if draw(st.integers(0, 2)) == 0:
         doc["targets"] = {"roi_min": round(draw(st.floats(0.5, 3.0)), 2)}
     # the plan in place (what pace reads): whole units where the channel buys them
