@@ -258,6 +258,7 @@ def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]
     side = 0
     span = hi[1] - lo[1]  # a gap this much smaller than the bracket's is the root's rounding
     widths = [np.inf, np.inf]  # the bracket's width one and two steps ago
+    before: tuple[float, float] | None = None  # the end the last step replaced, same side
     for _ in range(200):
         width = hi[0] - lo[0]
         if width <= 1e-13 * max(1.0, abs(lo[0])) or hi[1] == 0.0:
@@ -270,7 +271,7 @@ def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]
         bisect = width > 0.5 * widths[0]
         widths = [widths[1], width]
         if bisect:
-            t = 0.5 * (lo[0] + hi[0])
+            t = _same_side_secant(before, lo if side == -1 else hi, lo[0], hi[0])
         if t >= hi[0] and wh == 1.0 and not bisect:  # hi's own gap is nil next to lo's
             break
         near = -lo[1] <= 1e-13 * span  # lo is the root but for rounding: step just past it
@@ -286,13 +287,33 @@ def _shrink(h: Gap[_S], lo: tuple[float, float, _S], hi: tuple[float, float, _S]
             return s  # only creep ulp by ulp from here
         if v >= 0:
             wl = wl * _ab_weight(v, hi[1]) if side == 1 else 1.0
+            before = (hi[0], hi[1]) if side == 1 else None
             hi, wh, side = (t, v, s), 1.0, 1
         else:
             wh = wh * _ab_weight(v, lo[1]) if side == -1 else 1.0
+            before = (lo[0], lo[1]) if side == -1 else None
             lo, wl, side = (t, v, s), 1.0, -1
     w = -lo[1] / (hi[1] - lo[1]) if hi[1] > lo[1] else 1.0
     w = min(1.0, w * (1 + 1e-9) + 1e-15)  # a hair to the feasible side
     return lo[2].blend(hi[2], w)
+
+
+def _same_side_secant(
+    before: tuple[float, float] | None, last: tuple[float, float, object], lo: float, hi: float
+) -> float:
+    """Where the stalled bracket is cut: the secant through the last two points on one side
+    when it falls inside, else the midpoint.
+
+    Regula falsi stalls when the gap is strongly convex or concave between the ends: every
+    point lands on the side whose end keeps moving. The secant through two points of that
+    side extrapolates past the root for such a gap, giving the other end a point near the
+    root, where halving the bracket would have spent a solve far from it.
+    """
+    if before is not None and last[1] != before[1]:
+        t = last[0] - last[1] * (last[0] - before[0]) / (last[1] - before[1])
+        if lo < t < hi:
+            return t
+    return 0.5 * (lo + hi)
 
 
 def _ab_weight(v_new: float, v_old: float) -> float:
