@@ -74,40 +74,59 @@ def defined(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def money(value: float | None, currency: str = "CNY", decimals: int = 0) -> str:
-    """``¥1,234,567``; undefined values (a ratio over zero) read as a dash."""
+# Chinese readers count in 万 (10^4) and 亿 (10^8): "¥270.22万" reads at a glance where
+# "¥2,702,232" must be counted out. Largest unit first.
+_ZH_UNITS = ((1e8, "亿"), (1e4, "万"))
+
+
+def _magnitude(value: float, decimals: int, lang: str) -> str:
+    """``abs(value)`` with thousands separators, or in 万/亿 with two decimals in Chinese."""
+    size = abs(value)
+    if lang == "zh":
+        for unit, word in _ZH_UNITS:
+            if round(size / unit, 2) >= 1.0:
+                return f"{size / unit:,.2f}{word}"
+    return f"{size:,.{decimals}f}"
+
+
+def money(value: float | None, currency: str = "CNY", decimals: int = 0, lang: str = "en") -> str:
+    """``¥1,234,567`` (``¥123.46万`` in Chinese); undefined values (a ratio over zero) read as
+    a dash."""
     if value is None or not _defined(value):
         return "–"
     sign = CURRENCY_SIGNS.get(currency.upper(), "")
-    text = f"{abs(value):,.{decimals}f}"
+    text = _magnitude(value, decimals, lang)
     prefix = "-" if value < 0 and round(abs(value), decimals) != 0 else ""
     return f"{prefix}{sign}{text}" if sign else f"{prefix}{text} {currency}"
 
 
-def count(value: float | None) -> str:
-    return f"{value:,.0f}" if value is not None and _defined(value) else "–"
+def count(value: float | None, lang: str = "en") -> str:
+    """``75,426`` (``7.54万`` in Chinese)."""
+    if value is None or not _defined(value):
+        return "–"
+    return f"{'-' if value < 0 and round(abs(value)) != 0 else ''}{_magnitude(value, 0, lang)}"
 
 
 def ratio(value: float | None) -> str:
     return f"{value:,.2f}" if value is not None and _defined(value) else "–"
 
 
-def metric(key: str, value: float | None, currency: str = "CNY") -> str:
+def metric(key: str, value: float | None, currency: str = "CNY", lang: str = "en") -> str:
     """A total as shown on a KPI card: money with its sign, ratios with two decimals."""
     if key in RATIOS:
         return ratio(value)
     if key == "cac":
-        return money(value, currency, decimals=2)
+        return money(value, currency, decimals=2, lang=lang)
     if key in MONEY:
-        return money(value, currency)
-    return count(value)
+        return money(value, currency, lang=lang)
+    return count(value, lang)
 
 
-def delta(key: str, value: float | None, currency: str = "CNY") -> str | None:
+def delta(key: str, value: float | None, currency: str = "CNY", lang: str = "en") -> str | None:
     """A signed difference against the baseline (None when undefined or zero)."""
     if value is None or not _defined(value) or abs(value) < 1e-9:
         return None
-    body = metric(key, abs(value), currency)
+    body = metric(key, abs(value), currency, lang)
     return f"{'+' if value > 0 else '-'}{body}"
 
 

@@ -27,6 +27,27 @@ def test_delta() -> None:
     assert fmt.delta("cac", None) is None
 
 
+def test_chinese_counts_in_wan_and_yi() -> None:
+    assert fmt.money(2702231.7, lang="zh") == "¥270.22万"
+    assert fmt.money(123456789, lang="zh") == "¥1.23亿"
+    assert fmt.money(9876.4, lang="zh") == "¥9,876"  # below 1万: as written
+    assert fmt.money(9999.996, lang="zh") == "¥1.00万"  # rounds up into the unit, not ¥10,000
+    assert fmt.money(-1500000, "USD", lang="zh") == "-$150.00万"
+    assert fmt.metric("cac", 57.3522, lang="zh") == "¥57.35"
+    assert fmt.metric("conversions", 75426.1, lang="zh") == "7.54万"
+    assert fmt.metric("roi", 2.3, lang="zh") == "2.30"
+    assert fmt.delta("revenue", -82144.2, lang="zh") == "-¥8.21万"
+    assert fmt.count(None, lang="zh") == "–"
+
+
+@given(st.floats(-1e12, 1e12, allow_nan=False))
+def test_wan_and_yi_read_back_to_the_number(value: float) -> None:
+    text = fmt.money(value, lang="zh").replace("¥", "").replace(",", "")
+    scale = {"亿": 1e8, "万": 1e4}.get(text[-1], 1.0)
+    number = float(text.rstrip("万亿")) * scale
+    assert abs(number - value) <= 0.005 * scale + 0.5  # two decimals of the unit shown
+
+
 def test_a_ratio_over_a_total_shown_as_zero_is_undefined() -> None:
     tiny = {"spend": 0.2, "revenue": 20.0, "new_customers": 0.1, "roi": 100.0, "cac": 2.0}
     tiny |= {"ltv_per_customer": 150.0, "ltv_cac": 75.0, "total_roi": 90.0, "profit": 3.0}
