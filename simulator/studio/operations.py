@@ -39,7 +39,8 @@ def has_operations(cs: CompiledScenario) -> bool:
 
 
 def base_start(cs: CompiledScenario) -> float:
-    """Members on day 1 that the new customers join (the base, or its joined group)."""
+    """Members on day 1 of the largest audience that grows: the whole base where a
+    retention channel reaches it all, else the recall group new customers join."""
     growth = cs.base_growth
     return float(growth.size.max()) if growth is not None else 0.0
 
