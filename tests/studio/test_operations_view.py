@@ -55,7 +55,8 @@ def test_the_days_sum_to_the_engines_base_growth() -> None:
     assert new.sum() == pytest.approx(result.totals["base_growth"], rel=1e-9)
     ops = operations(cs, split, result)
     assert ops.referred == result.totals["referred_customers"] > 0
-    assert ops.base_by_day is not None and np.all(np.diff(ops.base_by_day) >= 0)
+    assert ops.base_by_day is not None
+    assert np.all(np.diff(ops.base_by_day) >= 0)
     assert ops.base_by_day[0] == 26_000  # the whole base (the group pushes reach it all)
 
 
