@@ -54,7 +54,9 @@ def number_edit(label: str, key: str, original: float | None, **kw: Any) -> None
 
 
 def _choose(key: str, widget: str, original: EditValue) -> None:
-    _set(key, ss[widget], original)
+    value = ss[widget]
+    off = zero_is_none(key) and not isinstance(value, str | bool) and value == 0
+    _set(key, None if off else value, original)
 
 
 def choice_edit(
@@ -66,9 +68,12 @@ def choice_edit(
     **kw: Any,
 ) -> None:
     """A select box bound to one edit; a value the options lack (from the file or a link)
-    is added, so the box always shows what is in force."""
+    is added, so the box always shows what is in force. Where 0 means "none" (a target),
+    the options hold 0 for it: Streamlit shows a None value as no choice at all."""
     widget = f"ed_{key}"
     current = studio.edits.get(key, original)
+    if current is None and zero_is_none(key):
+        current = 0.0
     shown = list(options) if current in options else [*options, current]
     ss.setdefault(widget, current)
     st.selectbox(

@@ -41,12 +41,12 @@ def target_choices(data: dict[str, Any]) -> None:
     asked = pe.targets_value(data, "confidence")
 
     def share(value: Any) -> str:
-        return t("confidence_off", lg) if value is None else f"{float(value):.0%}"
+        return t("confidence_off", lg) if not value else f"{float(value):.0%}"
 
     choice_edit(
         t("confidence", lg),
         "targets.confidence",
-        [None, *pe.CONFIDENCE],
+        [0.0, *pe.CONFIDENCE],  # 0: off
         None if asked is None else float(asked),
         format_func=share,
     )

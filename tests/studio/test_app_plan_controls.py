@@ -140,7 +140,10 @@ def test_the_customer_base_and_referrals(lang, tmp_path) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_confidence_is_planned_for_and_reported(lang, tmp_path) -> None:
     app = open_app("app_install", lang)
-    app.selectbox(key="ed_targets.confidence").set_value(0.9)
+    box = app.selectbox(key="ed_targets.confidence")
+    assert box.value == 0.0  # off: shown as a choice, not as an empty box
+    assert box.options[0] == t("confidence_off", lang)
+    box.set_value(0.9)
     app.button(key="optimize").click()
     app.run()
     assert not app.exception
