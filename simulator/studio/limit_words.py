@@ -28,10 +28,8 @@ def _near(value: object, bound: float) -> bool:
 
 def _ratio(cs: CompiledScenario, j: int, label: str, row: Mapping[str, object], lang: str) -> str:
     """A channel's own CAC cap or ROI floor where it sits on it, else the plan's target."""
-    lim = cs.limits
-    own = float(lim.cac_max[j] if label == "cac_max" else lim.roi_min[j])
-    metric = "cac" if label == "cac_max" else "roi"
-    if math.isfinite(own) and own > 0 and _near(row.get(metric), own):
+    own = float(cs.limits.cac_max[j] if label == "cac_max" else cs.limits.roi_min[j])
+    if _is_own(cs, cs.channel_ids[j], label, row):
         bound = fmt.money(own, cs.currency) if label == "cac_max" else f"{own:g}"
         return t(f"bind_own_{label}", lang, bound=bound)
     return _target(cs, label, lang)
@@ -75,3 +73,36 @@ def limit_text(
     if kind == "budget":
         return t("bind_budget", lang)
     return None
+
+
+_PLANNING = ("group_max", "group_min", "period", "min_active_spend")
+
+
+def binding_limits(
+    cs: CompiledScenario, channels: Mapping[str, Mapping[str, object]], lang: str
+) -> list[str]:
+    """The planning limits (groups, periods, a channel's own caps and minimum) that hold
+    the optimiser's channels, each once, in channel order: the card's "held by" line."""
+    out: list[str] = []
+    for cid, row in channels.items():
+        label = str(row.get("active") or "")
+        kind = label.partition(":")[0]
+        spend = row.get("spend")
+        if cid not in cs.channel_ids or not (isinstance(spend, int | float) and spend > 0):
+            continue
+        own = kind in ("cac_max", "roi_min") and _is_own(cs, cid, kind, row)
+        if kind in _PLANNING or own:
+            said = limit_text(cs, cid, label, row, lang)
+            if said is not None and said not in out:
+                out.append(said)
+    return out
+
+
+def _is_own(cs: CompiledScenario, cid: str, kind: str, row: Mapping[str, object]) -> bool:
+    j = cs.channel_ids.index(cid)
+    own = float(cs.limits.cac_max[j] if kind == "cac_max" else cs.limits.roi_min[j])
+    return (
+        math.isfinite(own)
+        and own > 0
+        and _near(row.get("cac" if kind == "cac_max" else "roi"), own)
+    )

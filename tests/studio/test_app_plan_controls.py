@@ -26,6 +26,7 @@ from simulator.results import Result
 from simulator.studio import format as fmt
 from simulator.studio import money
 from simulator.studio.i18n import t
+from simulator.studio.limit_words import binding_limits
 from tests.studio.conftest import ROOT
 from tests.studio.test_app_links import ENGLISH
 
@@ -108,6 +109,14 @@ def test_limit_edits_move_the_cards_and_the_optimiser(lang, tmp_path) -> None:
     cap = t("bind_group_max", lang, group="推广", bound="¥2,000,000")
     for cid in held:
         assert binding[cs.labels[cid]] == cap
+    # and the optimiser's card says so
+    said = [
+        c.value for c in app.caption if c.value.startswith(fmt.plain(t("held_by", lang, limits="")))
+    ]
+    assert said == [
+        fmt.plain(t("held_by", lang, limits=" · ".join(binding_limits(cs, rec.channels, lang))))
+    ]
+    assert fmt.plain(cap) in said[0]
 
 
 @pytest.mark.parametrize("lang", LANGS)
