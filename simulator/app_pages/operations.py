@@ -39,5 +39,6 @@ def panel(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> Non
     st.dataframe(body, hide_index=True, width="stretch", key="ops_table")
     series = [(title, ops.base_by_day) for title, ops in shown if ops.base_by_day is not None]
     if series:
+        st.caption(t("ops_base_title", lg))
         fig = base_figure(series, lg)
         st.plotly_chart(fig, key="ops_base_chart", config={"displaylogo": False})

@@ -67,7 +67,8 @@ def operations(
 
 
 def base_figure(series: list[tuple[str, FloatArray]], lang: str) -> go.Figure:
-    """The base by day, one line per plan."""
+    """The base by day, one line per plan; the page titles it (``ops_base_title``) above,
+    where a plotly title would sit on the legend."""
     data = [
         {
             "type": "scatter",
@@ -79,8 +80,7 @@ def base_figure(series: list[tuple[str, FloatArray]], lang: str) -> go.Figure:
         }
         for i, (name, values) in enumerate(series)
     ]
-    layout = base_layout(260, top=60)
-    layout["title"] = {"text": t("ops_base_title", lang)}
+    layout = base_layout(260, top=40)
     layout["xaxis"] = {"title": {"text": t("day", lang)}}
     layout["yaxis"] = {"title": {"text": t("ops_base_axis", lang)}, "tickformat": ",.0f"}
     return figure(data, layout)

@@ -71,6 +71,7 @@ def test_no_growth_no_series() -> None:
 def test_the_figure_reads_in_both_languages() -> None:
     fig = base_figure([("plan", np.array([1000.0, 1020.0]))], "zh")
     spec = json.loads(fig.to_json())
-    assert spec["layout"]["title"]["text"] == "会员池逐日规模"
+    assert spec["layout"]["yaxis"]["title"]["text"] == "会员数"
+    assert spec["layout"]["xaxis"]["title"]["text"] == "天"
     assert spec["data"][0]["y"] == [1000.0, 1020.0]
     assert spec["data"][0]["x"] == [1, 2]
