@@ -26,6 +26,7 @@ from simulator.app_pages import (
     charts,
     compare_table,
     downloads,
+    operations,
     plan,
     recommend,
     sidebar,
@@ -74,6 +75,8 @@ def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
         shown = comparison(cs, ctx.identity)
     if shown is not None:
         columns, titles = shown
+        with guarded("comparison"):
+            operations.panel(cs, columns, titles)  # referrals, the base by day
         with guarded("comparison"):
             compare_table.table(cs, columns, titles)
         with guarded("charts"):

@@ -155,6 +155,20 @@ def new_per_day(cs: CompiledScenario, landed: FloatArray) -> FloatArray:
     return np.asarray(np.einsum("kah,a->kh", landed, cs.new_customer_rate), dtype=float)
 
 
+def new_customers_by_day(cs: CompiledScenario, daily: FloatArray) -> FloatArray:
+    """Paid new customers landing each day ``(K, H)`` of a daily plan ``(A, H)`` or
+    ``(K, A, H)``: the members a growing base gains (the days sum to ``base_growth``).
+
+    The same steps as ``evaluate_plan``: produced with the base grown once by the first
+    pass's new customers, then landed through adstock."""
+    x = _as_candidates(daily, 3)
+    m, v = cs.cost_mult, cs.response_mult
+    produced, _ = _produce(cs, x, m, v)
+    if cs.base_growth is not None:
+        produced, _ = _produce(cs, x, *grown_multipliers(cs, _land(cs, produced), m, v))
+    return new_per_day(cs, _land(cs, produced))
+
+
 def grown_multipliers(
     cs: CompiledScenario, landed: FloatArray, m: FloatArray, v: FloatArray
 ) -> tuple[FloatArray, FloatArray]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.app_pages.state import lang, remove_variant_cb
+from simulator.app_pages.state import lang, recommendation, remove_variant_cb, ss
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio import format as fmt
 from simulator.studio import money
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
+from simulator.studio.limit_words import binding_limits
 from simulator.studio.variants import MAX_VARIANTS, describe, falls_short, placed_text
 
 # The engine's what-if note on a split above the budget (simulator/model/split.py).
@@ -91,6 +92,17 @@ def _limits(cs: CompiledScenario, col: Column) -> None:
         )
 
 
+def _held_by(cs: CompiledScenario, col: Column) -> None:
+    """On the optimiser's card: the planning limits that hold its channels (a group cap,
+    a period, a channel's own CAC cap), as the optimiser found them."""
+    if col.variant is None or col.variant.kind != "optimize":
+        return
+    rec = recommendation(str(ss.get("identity", "")))
+    held = binding_limits(cs, rec.channels, lang()) if rec is not None else []
+    if held:
+        st.caption(fmt.plain(t("held_by", lang(), limits=" · ".join(held))))
+
+
 def kpi_card(
     cs: CompiledScenario, col: Column, title: str, i: int, keys: tuple[str, ...] = KPIS
 ) -> None:
@@ -107,6 +119,7 @@ def kpi_card(
                 st.markdown(f"**{fmt.plain(title)}**", help=fmt.plain(title))
             st.markdown(badge)
         _limits(cs, col)
+        _held_by(cs, col)
         if col.variant is not None:
             top[1].button(
                 "✕",

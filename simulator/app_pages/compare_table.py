@@ -6,22 +6,40 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.app_pages.state import lang
+from simulator.app_pages.state import lang, recommendation, ss
 from simulator.model.compiled import CompiledScenario
+from simulator.results import Result
 from simulator.studio import format as fmt
 from simulator.studio import money
 from simulator.studio.compare import Column
 from simulator.studio.i18n import t
+from simulator.studio.limit_words import limit_text
 from simulator.studio.table import Cell, ChannelRow, channel_table, kpi_table
 
 # a row whose label differs from its studio text key (p_targets is the fan caption's "{p}")
 _ROW_LABEL = {"p_targets": "p_targets_row"}
 
 
-def _binding(row: ChannelRow, currency: str, lg: str) -> str:
+def _binding(cs: CompiledScenario, row: ChannelRow, result: Result | None, lg: str) -> str:
+    """The optimiser's own reading of a limit (a group cap, an own CAC cap) where it has
+    one for a spending channel, else the channel's bounds."""
+    currency = cs.currency
+    if row.active and row.spend > 0 and result is not None:
+        said = limit_text(cs, row.channel, row.active, result.channels.get(row.channel, {}), lg)
+        if said is not None:
+            return said
     if row.binding in ("max", "min"):
         return t(f"bind_{row.binding}", lg, bound=fmt.money(row.bound, currency))
     return t("bind_zero", lg) if row.binding == "zero" else "–"
+
+
+def _active(column: Column) -> dict[str, str]:
+    """What holds each channel, as the optimiser said, for the optimiser's column."""
+    if column.variant is None or column.variant.kind != "optimize":
+        return {}
+    rec = recommendation(str(ss.get("identity", "")))
+    channels = rec.channels if rec is not None else {}
+    return {cid: str(row.get("active") or "") for cid, row in channels.items()}
 
 
 def _text(cell: Cell | None, key: str, currency: str) -> str:
@@ -55,7 +73,7 @@ def channels(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> 
         key="channel_plan",
     )
     column = columns[pick or 0]
-    rows = channel_table(cs, column, columns[0])
+    rows = channel_table(cs, column, columns[0], _active(column))
     cur = cs.currency
     body = {
         t("channel", lg): [cs.labels.get(r.channel, r.channel) for r in rows],
@@ -72,7 +90,7 @@ def channels(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> 
     body |= {
         money.roi_label(cs, lg): [fmt.ratio(r.roi) for r in rows],
         t("marginal_roi", lg): [fmt.ratio(r.marginal_roi) for r in rows],
-        t("binding", lg): [_binding(r, cur, lg) for r in rows],
+        t("binding", lg): [_binding(cs, r, column.result, lg) for r in rows],
     }
     st.dataframe(body, hide_index=True, width="stretch", key="channel_table")
 

@@ -26,7 +26,12 @@ def sentences(cs: CompiledScenario, rec: Result, lg: str) -> tuple[str, list[str
     left out of the list, so the reason is shown once (as the warning).
     """
     said = rec.message.rstrip(".").lower()
-    lines = [line for line in rec.explanations if line.rstrip(".").lower() != said]
+    shown_apart = confidence_sentence(rec, "en")  # the safety margin's own box says it
+    lines = [
+        line
+        for line in rec.explanations
+        if line.rstrip(".").lower() != said and line != shown_apart
+    ]
     english = False
     out: list[str] = []
     for text in [rec.message, *lines]:
@@ -36,13 +41,26 @@ def sentences(cs: CompiledScenario, rec: Result, lg: str) -> tuple[str, list[str
     return out[0], out[1:], english
 
 
+def confidence_sentence(rec: Result, lg: str) -> str:
+    """The share of simulated runs meeting every target, with its interval, in ``lg``
+    (``targets.confidence``); "" when the scenario asks for none."""
+    block = rec.extra.get("confidence")
+    if not isinstance(block, dict):
+        return ""
+    return str(block.get("sentence", {}).get(lg, ""))
+
+
 def explanations(cs: CompiledScenario, rec: Result) -> None:
     """The status, the optimiser's message and its sentences, in the reader's language."""
     lg = lang()
     message, lines, english = sentences(cs, rec, lg)
     status = t(f"status_{rec.status}", lg) if f"status_{rec.status}" in EN else rec.status
     with st.expander(f"{t('recommendation', lg)} · {status}", expanded=True):
-        if message:
+        margin = confidence_sentence(rec, lg)
+        if margin:  # a warning where no plan reaches the share asked for
+            box = st.warning if rec.status == "infeasible" else st.info
+            box(f"**{t('confidence_title', lg)}** · {margin}")
+        if message and message != confidence_sentence(rec, "en"):
             st.warning(message)
         if english:
             st.caption(t("explanations_some_english", lg))

@@ -12,17 +12,13 @@ from typing import Any
 
 import streamlit as st
 
+from simulator.app_pages import plan_controls
+from simulator.app_pages.edit_inputs import field_label, number_edit
 from simulator.app_pages.loading import bundled, default_file
-from simulator.app_pages.state import add_link_problems, lang, reset_edits, ss, studio
+from simulator.app_pages.state import add_link_problems, lang, reset_edits, ss
 from simulator.model.compiled import CompiledScenario
-from simulator.studio.edits import (
-    RATE_FIELDS,
-    TARGET_FIELDS,
-    channel_fields,
-    edit_bounds,
-    money_fields,
-)
-from simulator.studio.i18n import EN, LANGUAGE_NAMES, t
+from simulator.studio.edits import RATE_FIELDS, TARGET_FIELDS, channel_fields, money_fields
+from simulator.studio.i18n import LANGUAGE_NAMES, t
 from simulator.studio.share_fit import fit_scenario
 
 Source = tuple[str, str, bool]  # (text, file name, uploaded: not shareable by link)
@@ -92,39 +88,6 @@ def pick_source(folder: Path) -> Source | None:
         return None
 
 
-def _edit(key: str, widget: str, original: float | None, zero_is_none: bool = False) -> None:
-    value = ss[widget]
-    value = None if zero_is_none and not value else float(value)
-    if value == original:
-        studio.edits.pop(key, None)
-    else:
-        studio.edits[key] = value
-
-
-def number_edit(label: str, key: str, original: float | None, **kw: Any) -> None:
-    """A number input bound to one assumption edit (0 = none for targets).
-
-    Its range is ``edit_bounds(key)``, widened to hold the value it starts from: a file may
-    validly hold a value the input would not offer (a budget of 0.5), and Streamlit raises
-    on a value outside min..max.
-    """
-    widget = f"ed_{key}"
-    zero_is_none = key.startswith("targets.")
-    current = studio.edits.get(key, original) if key in studio.edits else original
-    ss.setdefault(widget, float(current or 0.0))
-    low, high = edit_bounds(key)
-    value = float(ss[widget])
-    st.number_input(
-        label,
-        key=widget,
-        on_change=_edit,
-        args=(key, widget, original, zero_is_none),
-        min_value=min(low, value),
-        max_value=None if high is None else max(high, value),
-        **kw,
-    )
-
-
 def _targets(data: dict[str, Any]) -> None:
     lg = lang()
     st.markdown(f"**{t('targets', lg)}**")
@@ -137,11 +100,7 @@ def _targets(data: dict[str, Any]) -> None:
             float(value) if value is not None else None,
             step=0.1 if name == "roi_min" else 5.0,
         )
-
-
-def field_label(name: str, lg: str) -> str:
-    """A curve or pricing field as a planner reads it ("CPM", "客单价"); its id if unknown."""
-    return t(f"field_{name}", lg) if f"field_{name}" in EN else name
+    plan_controls.target_choices(data)  # confidence, CAC basis
 
 
 def _channel_assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
@@ -164,6 +123,7 @@ def _channel_assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
             )
         for f in money_fields(data, cid):  # fees and commission: shares of spend, revenue
             number_edit(field_label(f.name, lg), f.key, f.value, step=0.01, format="%.3f")
+        plan_controls.channel_limits(data, cid)  # its own CAC cap, ROI floor, minimum
         st.button(t("reset_assumptions", lg), on_click=reset_edits, key="reset_edits")
 
 
@@ -180,3 +140,5 @@ def assumptions(data: dict[str, Any], cs: CompiledScenario) -> None:
         )
         _targets(data)
         _channel_assumptions(data, cs)
+        plan_controls.scenario_limits(data)  # groups, periods, baseline
+        plan_controls.operations(data)  # customer base, referrals

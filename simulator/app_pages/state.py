@@ -16,6 +16,7 @@ from simulator.io.yaml_loader import LineMap
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio import share
+from simulator.studio.edits import EditValue
 from simulator.studio.share_fit import fit_edits, fit_plan, fit_variants
 from simulator.studio.variants import MAX_VARIANTS, Variant, channel_units, plan_variant
 
@@ -61,7 +62,7 @@ class Studio:
     lang = _Kept[str]("en")
     plan = _Kept[dict[str, float]]()
     variants = _Kept[list[Variant]]()
-    edits = _Kept[dict[str, float | None]]()
+    edits = _Kept[dict[str, EditValue]]()
     rec = _Kept[tuple[str, Result] | None](None)
     sim = _Kept[tuple[str, list[tuple[str, "FanBands"]]] | None](None)
     pareto = _Kept[tuple[str, str, "Front"] | None](None)

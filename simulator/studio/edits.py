@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from simulator.io.errors import Issue, ScenarioError
@@ -18,8 +17,13 @@ from simulator.io.yaml_loader import LineMap
 from simulator.model.compiled import CompiledScenario
 from simulator.model.load import scenario_from_data
 from simulator.model.schema import FAMILIES
+from simulator.studio import plan_edits
+from simulator.studio.plan_edits import Field
 
-Edits = Mapping[str, float | None]
+# A number, a choice (``targets.cac_basis: acquisition``), a switch (``customer_base.grows``)
+# or None (the key removed: a target, an own limit or a group cap left out).
+EditValue = float | str | bool | None
+Edits = Mapping[str, EditValue]
 
 # The parameters a planner tunes, per response family (the schema's field names).
 RESPONSE_FIELDS: dict[str, tuple[str, ...]] = {k: f.editable for k, f in FAMILIES.items()}
@@ -28,15 +32,6 @@ RATE_FIELDS = frozenset({"ctr", "cvr"})  # shares: at most 1
 # What a channel costs beyond its spend (CONTRACT.md 1c), offered on every channel (0 when
 # the file leaves them out): edit key suffix -> the schema's highest value.
 MONEY_FIELDS: dict[str, float] = {"fees.service_fee": 10.0, "fees.rebate": 1.0, "commission": 1.0}
-
-
-@dataclass(frozen=True)
-class Field:
-    """One editable number: its edit key, schema name and current value."""
-
-    key: str
-    name: str
-    value: float
 
 
 def channel_fields(data: Mapping[str, Any], channel: str) -> list[Field]:
@@ -72,10 +67,7 @@ def money_fields(data: Mapping[str, Any], channel: str) -> list[Field]:
 
 
 def _channel(data: Mapping[str, Any], channel: str) -> dict[str, Any] | None:
-    for ch in data.get("channels") or []:
-        if isinstance(ch, dict) and str(ch.get("id")) == channel:
-            return ch
-    return None
+    return _by_id(data, channel, "channels")
 
 
 def editable_keys(data: Mapping[str, Any]) -> list[str]:
@@ -84,8 +76,13 @@ def editable_keys(data: Mapping[str, Any]) -> list[str]:
     for ch in data.get("channels") or []:
         if isinstance(ch, dict):
             cid = str(ch.get("id"))
-            keys += [f.key for f in [*channel_fields(data, cid), *money_fields(data, cid)]]
-    return keys
+            fields = [
+                *channel_fields(data, cid),
+                *money_fields(data, cid),
+                *plan_edits.limit_fields(data, cid),
+            ]
+            keys += [f.key for f in fields]
+    return keys + plan_edits.scenario_keys(data)
 
 
 def edit_bounds(key: str) -> tuple[float, float | None]:
@@ -97,6 +94,9 @@ def edit_bounds(key: str) -> tuple[float, float | None]:
     """
     if key == "budget.total":
         return 1.0, None
+    plan = plan_edits.bounds(key)
+    if plan is not None:  # limits and operations keys: the schema's own range
+        return plan
     if key.startswith("targets."):
         return 0.0, None
     money = key.split(".", 2)[-1] if key.startswith("channels.") else ""
@@ -106,26 +106,14 @@ def edit_bounds(key: str) -> tuple[float, float | None]:
 
 
 def apply_edits(data: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
-    """A deep copy of ``data`` with each edit set (``None`` removes a target).
+    """A deep copy of ``data`` with each edit set (``None`` removes the key).
 
-    Raises ``KeyError`` for a key that names no channel or no known block, so a stale
-    share link is reported rather than silently ignored.
+    Raises ``KeyError`` for a key that names no channel, group, segment or period, or no
+    known block, so a stale share link is reported rather than silently ignored.
     """
     out = copy.deepcopy(dict(data))
     for key, value in edits.items():
-        parts = key.split(".")
-        if parts[0] == "channels" and len(parts) >= 3:
-            node = _channel(out, parts[1])
-            if node is None:
-                raise KeyError(f"{key}: no channel '{parts[1]}'")
-            path = parts[2:]
-        elif parts[0] in ("budget", "targets") and len(parts) == 2:
-            if not isinstance(out.get(parts[0]), dict):  # ``targets:`` left empty is None
-                out[parts[0]] = {}
-            node = out[parts[0]]
-            path = parts[1:]
-        else:
-            raise KeyError(f"{key}: not an editable assumption")
+        node, path = _target(out, key)
         for part in path[:-1]:
             if not isinstance(node.get(part), dict):  # ``fees:`` absent or left empty
                 node[part] = {}
@@ -135,6 +123,39 @@ def apply_edits(data: Mapping[str, Any], edits: Edits) -> dict[str, Any]:
         else:
             node[path[-1]] = value
     return out
+
+
+# Top-level blocks an edit may reach into (besides channels, groups, segments, periods).
+_BLOCKS = ("budget", "targets", "baseline", "customer_base")
+
+
+def _target(out: dict[str, Any], key: str) -> tuple[dict[str, Any], list[str]]:
+    """The mapping an edit key writes into and the rest of its path."""
+    parts = key.split(".")
+    if parts[0] in ("channels", "groups", "segments") and len(parts) >= 3:
+        node = _by_id(out, parts[1], parts[0])
+        if node is None:
+            raise KeyError(f"{key}: no {parts[0][:-1]} '{parts[1]}'")
+        return node, parts[2:]
+    if parts[:2] == ["budget", "periods"] and len(parts) == 4:
+        period = plan_edits.period(out, parts[2])
+        if period is None:
+            raise KeyError(f"{key}: no budget period {parts[2]}")
+        return period, parts[3:]
+    if parts[0] in _BLOCKS and len(parts) == 2:
+        block = out.get(parts[0])
+        if parts[0] == "customer_base" and isinstance(block, int | float):
+            block = {"size": block}  # the short form ``customer_base: 80000``
+        if not isinstance(block, dict):  # ``targets:`` left empty is None
+            block = {}
+        out[parts[0]] = block
+        return block, parts[1:]
+    raise KeyError(f"{key}: not an editable assumption")
+
+
+def _by_id(data: Mapping[str, Any], item: str, block: str) -> dict[str, Any] | None:
+    """The entry of list ``block`` (channels, groups, segments) whose id is ``item``."""
+    return plan_edits.by_id(data, item, block)
 
 
 def compile_edited(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.model.targets import TARGETS
+from simulator.studio.i18n_plan import PLAN_EN, PLAN_ZH
 
 EN: dict[str, str] = {
     "title": "What-if studio",
@@ -139,7 +140,7 @@ EN: dict[str, str] = {
     "link_channel": "unknown channel {name}; use {known}",
     "link_invalid": "not valid for this scenario: {reason}",
     "link_edit_key": "not an editable assumption; use {known}",
-    "link_edit_none": "'none' only removes a target; give a number",
+    "link_edit_none": "'none' only removes a target or a limit; give a number",
     "link_scenario": "no bundled scenario of that name; use {known}",
     "link_ignored": "The rest of the link was applied.",
     "unexpected": "Something went wrong in {section} ({kind}). The rest of the page still "
@@ -304,6 +305,7 @@ EN: dict[str, str] = {
     "pace_pace": "Pace",
     "replan_plan": "The plan for the days left",
     "replan_csv": "New daily plan CSV",
+    **PLAN_EN,
 }
 
 ZH: dict[str, str] = {
@@ -439,7 +441,7 @@ ZH: dict[str, str] = {
     "link_channel": "未知渠道 {name}；可用 {known}",
     "link_invalid": "不适用于此场景：{reason}",
     "link_edit_key": "不是可修改的假设；可用 {known}",
-    "link_edit_none": "「none」只能用于取消目标，请填写数字",
+    "link_edit_none": "「none」只能用于取消目标或限额，请填写数字",
     "link_scenario": "没有这个内置场景；可用 {known}",
     "link_ignored": "链接的其余部分已应用。",
     "unexpected": "{section}出错了（{kind}）。页面其余部分仍可使用。这是 adsim 本身的问题，"
@@ -596,6 +598,7 @@ ZH: dict[str, str] = {
     "pace_pace": "进度",
     "replan_plan": "剩余天数的计划",
     "replan_csv": "新的每日计划 CSV",
+    **PLAN_ZH,
 }
 
 LABELS = {"en": EN, "zh": ZH}

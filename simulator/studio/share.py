@@ -5,7 +5,7 @@ Readable on purpose (a planner may edit the link by hand)::
     ?scenario=ecommerce_q4&lang=zh
     &plan=baidu_search:1200000,douyin_feed:900000
     &v=shift:baidu_search:douyin_feed:20;scale:30;optimize
-    &edit=budget.total:3500000,targets.roi_min:3&tab=tab_fan
+    &edit=budget.total:3500000,targets.roi_min:3,targets.cac_basis:acquisition&tab=tab_fan
 
 Decoding never raises, whatever the text: a part it cannot read is left out and described
 by a ``Problem`` (which parameter, the part as written, why), shown on the page in the
@@ -21,7 +21,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from simulator.studio.edits import EditValue
 from simulator.studio.i18n import t
+from simulator.studio.plan_edits import CHOICES
 from simulator.studio.variants import MAX_VARIANTS, SCALE_PERCENT, SHIFT_PERCENT, Variant
 
 LANGS = ("en", "zh")
@@ -73,7 +75,7 @@ class ShareState:
     scenario: str = ""
     plan: dict[str, float] = field(default_factory=dict)
     variants: tuple[Variant, ...] = ()
-    edits: dict[str, float | None] = field(default_factory=dict)
+    edits: dict[str, EditValue] = field(default_factory=dict)
     lang: str = "en"
     problems: tuple[Problem, ...] = ()
     tab: str = ""
@@ -86,10 +88,17 @@ def number_text(value: float) -> str:
     return repr(float(value))
 
 
-def _pairs(mapping: Mapping[str, float | None], sep: str = ":", join: str = ",") -> str:
-    return join.join(
-        f"{k}{sep}{'none' if v is None else number_text(v)}" for k, v in mapping.items()
-    )
+def value_text(value: EditValue) -> str:
+    """An edit's value in a link: a number, ``none``, ``true``/``false`` or a word."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else number_text(value)
+
+
+def _pairs(mapping: Mapping[str, EditValue], sep: str = ":", join: str = ",") -> str:
+    return join.join(f"{k}{sep}{value_text(v)}" for k, v in mapping.items())
 
 
 def encode_variant(v: Variant) -> str:
@@ -150,6 +159,31 @@ def _read_pairs(
     return out
 
 
+def _choice(key: str, raw: str) -> EditValue:
+    """The value ``raw`` names for choice ``key`` (a word or ``true``/``false``)."""
+    for option in CHOICES[key]:
+        if value_text(option) == raw:
+            return option
+    known = ", ".join(value_text(o) for o in CHOICES[key])
+    raise _Bad("link_choice", known=known, value=_clip(raw, 24))
+
+
+def _read_edits(text: str, problems: list[Problem]) -> dict[str, EditValue]:
+    """Edits ``key:number`` or ``key:none``; a choice key takes one of its words
+    (``targets.cac_basis:acquisition``, ``customer_base.grows:true``)."""
+    out: dict[str, EditValue] = {}
+    for item in filter(None, text.split(",")):  # one at a time: the order is kept
+        key, _, raw = item.rpartition(":")
+        if key not in CHOICES:
+            out.update(_read_pairs("edit", item, ":", ",", -MAX_NUMBER, problems))
+            continue
+        try:
+            out[key] = _choice(key, raw)
+        except _Bad as bad:
+            problems.append(problem("edit", item, bad.why, **bad.values))
+    return out
+
+
 def decode_variant(text: str, problems: list[Problem]) -> Variant | None:
     """One variant, or None with the reason in ``problems``."""
     kind, _, rest = text.partition(":")
@@ -199,7 +233,7 @@ def decode(params: Mapping[str, str]) -> ShareState:
         scenario=params.get("scenario", ""),
         plan=plan,
         variants=kept[:MAX_VARIANTS],
-        edits=_read_pairs("edit", params.get("edit", ""), ":", ",", -MAX_NUMBER, problems),
+        edits=_read_edits(params.get("edit", ""), problems),
         lang=lang,
         problems=tuple(problems),
     )

@@ -15,12 +15,16 @@ from simulator.io.errors import ScenarioError
 from simulator.io.yaml_loader import LineMap
 from simulator.model.compiled import CompiledScenario
 from simulator.model.split import as_split
-from simulator.studio.edits import compile_edited, edit_bounds, editable_keys
-from simulator.studio.share import Problem, encode_variant, number_text, problem
+from simulator.studio.edits import EditValue, compile_edited, edit_bounds, editable_keys
+from simulator.studio.plan_edits import CHOICES, zero_is_none
+from simulator.studio.share import Problem, encode_variant, problem, value_text
 from simulator.studio.variants import Allocation, Variant, apply_variant
 
 EDIT_FORM = (
-    "budget.total, targets.roi_min, targets.cac_max, channels.ID.aov, channels.ID.response.NAME"
+    "budget.total, targets.roi_min, targets.cac_max, targets.cac_basis, targets.confidence, "
+    "channels.ID.aov, channels.ID.response.NAME, channels.ID.cac_max, channels.ID.roi_min, "
+    "channels.ID.min_active_spend, groups.ID.min, groups.ID.max, budget.periods.K.max, "
+    "baseline.NAME, customer_base.size, customer_base.grows, segments.ID.referral_k"
 )
 
 
@@ -29,8 +33,8 @@ def _reasons(exc: ScenarioError) -> str:
     return "; ".join(f"{i.path}: {i.message}" if i.path else i.message for i in exc.issues)
 
 
-def _part(key: str, value: float | None, sep: str = ":") -> str:
-    return f"{key}{sep}{'none' if value is None else number_text(value)}"
+def _part(key: str, value: EditValue, sep: str = ":") -> str:
+    return f"{key}{sep}{value_text(value)}"
 
 
 def _channels(cs: CompiledScenario) -> str:
@@ -91,7 +95,7 @@ def fit_variants(
 
 
 def _edit_problem(
-    key: str, value: float | None, allowed: list[str], channels: list[str]
+    key: str, value: EditValue, allowed: list[str], channels: list[str]
 ) -> Problem | None:
     """Why an edit cannot be applied whatever the others, or None."""
     part = _part(key, value)
@@ -100,10 +104,15 @@ def _edit_problem(
         return problem("edit", part, "link_channel", name=parts[1], known=", ".join(channels))
     if key not in allowed:
         return problem("edit", part, "link_edit_key", known=EDIT_FORM)
-    if value is None:
-        if key.startswith("targets."):
+    if key in CHOICES:  # decode read a word of the key's own; a caller may pass anything
+        if value in CHOICES[key] and isinstance(value, str | bool):
             return None
-        return problem("edit", part, "link_edit_none")
+        known = ", ".join(value_text(o) for o in CHOICES[key])
+        return problem("edit", part, "link_choice", known=known, value=value_text(value))
+    if value is None:
+        return None if zero_is_none(key) else problem("edit", part, "link_edit_none")
+    if isinstance(value, str | bool):
+        return problem("edit", part, "link_not_number", value=value_text(value))
     low, high = edit_bounds(key)
     if value < low or (high is not None and value > high):
         top = "∞" if high is None else f"{high:g}"
@@ -112,8 +121,8 @@ def _edit_problem(
 
 
 def fit_edits(
-    data: Mapping[str, Any], lines: LineMap, file: str, edits: Mapping[str, float | None]
-) -> tuple[dict[str, float | None], list[Problem]]:
+    data: Mapping[str, Any], lines: LineMap, file: str, edits: Mapping[str, EditValue]
+) -> tuple[dict[str, EditValue], list[Problem]]:
     """The edits the sidebar could have made and the model accepts, applied in order.
 
     Each edit is validated together with those kept before it (one compile each: a link
@@ -121,11 +130,11 @@ def fit_edits(
     """
     allowed = editable_keys(data)
     channels = [str(ch.get("id")) for ch in data.get("channels") or [] if isinstance(ch, dict)]
-    kept: dict[str, float | None] = {}
+    kept: dict[str, EditValue] = {}
     problems: list[Problem] = []
     for key, given in edits.items():
-        zero_is_none = key.startswith("targets.") and given == 0  # as the sidebar reads it
-        value = None if zero_is_none else given
+        is_zero = not isinstance(given, str | bool) and given == 0
+        value = None if is_zero and zero_is_none(key) else given  # as the sidebar reads it
         found = _edit_problem(key, value, allowed, channels)
         if found is None:
             try:

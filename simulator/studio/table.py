@@ -134,6 +134,7 @@ class ChannelRow:
     bound: float | None
     cost: float | None = None
     halo_conversions: float | None = None
+    active: str = ""  # the optimiser's label of what holds it (``channels.*.active``)
 
 
 def _binding(spend: float, low: float, high: float) -> tuple[str, float | None]:
@@ -146,8 +147,14 @@ def _binding(spend: float, low: float, high: float) -> tuple[str, float | None]:
     return "", None
 
 
-def channel_table(cs: CompiledScenario, column: Column, baseline: Column) -> list[ChannelRow]:
-    """Each channel of ``column``'s plan, with its change against ``baseline``'s spend."""
+def channel_table(
+    cs: CompiledScenario,
+    column: Column,
+    baseline: Column,
+    active: Mapping[str, str] | None = None,
+) -> list[ChannelRow]:
+    """Each channel of ``column``'s plan, with its change against ``baseline``'s spend;
+    ``active``: the optimiser's label per channel, for the optimiser's column."""
     if column.result is None:
         return []
     result = column.result
@@ -172,6 +179,7 @@ def channel_table(cs: CompiledScenario, column: Column, baseline: Column) -> lis
                 bound=bound,
                 cost=row.get("cost"),
                 halo_conversions=row.get("halo_conversions"),
+                active=(active or {}).get(cid, ""),
             )
         )
     return out
