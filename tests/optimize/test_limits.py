@@ -69,6 +69,16 @@ def test_channel_that_cannot_meet_its_cap_is_paused_in_its_own_terms(write: Writ
     res = optimize(load_scenario(path))
     assert res.allocation["x"] == 0.0
     assert "x: paused: its first customers cost 5, above its cap of 4." in res.explanations
+    assert res.channels["x"]["active"] == "cac_max"  # the label says what the sentence says
+
+
+def test_channel_below_its_own_roi_floor_is_labelled_by_it(write: Write) -> None:
+    # its first yuan returns 100 / 500 * 20 = 4 in revenue, below a floor of 5
+    path = write(doc(1000, channel("x", 100, 500, 20, "roi_min: 5"), channel("y", 50, 200, 30)))
+    res = optimize(load_scenario(path))
+    assert res.allocation["x"] == 0.0
+    assert res.channels["x"]["active"] == "roi_min"
+    assert "below its own ROI floor of 5" in " ".join(res.explanations)
 
 
 def test_channel_roi_min_matches_a_grid(write: Write) -> None:

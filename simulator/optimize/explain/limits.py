@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.curves import FloatArray
+from simulator.optimize.explain.marginals import channel_marginals
 from simulator.optimize.limits_check import channel_cost, period_cost
 
 _REL = 1e-6  # a value within this share of its limit sits on it
@@ -50,8 +52,14 @@ def limit_states(
         for k, p in enumerate(lim.periods)
         if _near(period_cost(cs, split, p.first, p.last), p.hi)
     ]
+    first: dict[str, FloatArray] | None = None
     for c, cid in enumerate(cs.channel_ids):
-        if out[c] == "locked" or spend[c] <= 0:
+        if out[c] == "locked":
+            continue
+        if spend[c] <= 0:  # paused: by its own limit where that is the reason given
+            if lim.any_ratio or lim.min_active[c] > 0:
+                first = first or channel_marginals(cs, np.zeros(cs.n_ad_sets))
+                out[c] = pause_reason(cs, c, {k: float(v[c]) for k, v in first.items()}) or out[c]
             continue
         row = channels.get(cid, {})
         cac, roi = row.get("cac"), row.get("roi")
@@ -88,22 +96,35 @@ def holds(cs: CompiledScenario, j: int, label: str, at: str) -> str | None:
     return None
 
 
-def paused(cs: CompiledScenario, j: int, first: dict[str, float]) -> str | None:
-    """Why a channel spends nothing, where its own limit is the reason (in its terms).
+def pause_reason(cs: CompiledScenario, j: int, first: dict[str, float]) -> str | None:
+    """The channel's own limit that keeps it at zero (``cac_max``, ``roi_min``,
+    ``min_active_spend``), or None; :func:`paused` says it in words.
 
     ``first`` holds what the first yuan of the channel's cost brings (revenue, new
     customers), so ``1 / new`` is what its first customers cost."""
     lim = cs.limits
     new, revenue = first.get("new_customers", 0.0), first.get("revenue", 0.0)
     if np.isfinite(lim.cac_max[j]) and (new <= 0 or 1 / new > lim.cac_max[j]):
+        return "cac_max"
+    if lim.roi_min[j] > 0 and revenue < lim.roi_min[j]:
+        return "roi_min"
+    return "min_active_spend" if lim.min_active[j] > 0 else None
+
+
+def paused(cs: CompiledScenario, j: int, first: dict[str, float]) -> str | None:
+    """Why a channel spends nothing, where its own limit is the reason (in its terms)."""
+    lim = cs.limits
+    new, revenue = first.get("new_customers", 0.0), first.get("revenue", 0.0)
+    reason = pause_reason(cs, j, first)
+    if reason == "cac_max":
         cost = "are never won" if new <= 0 else f"cost {1 / new:,.0f}"
         return f"paused: its first customers {cost}, above its cap of {lim.cac_max[j]:g}"
-    if lim.roi_min[j] > 0 and revenue < lim.roi_min[j]:
+    if reason == "roi_min":
         return (
             f"paused: its first yuan returns {revenue:,.2f} in revenue, "
             f"below its own ROI floor of {lim.roi_min[j]:g}"
         )
-    if lim.min_active[j] > 0:
+    if reason == "min_active_spend":
         return (
             f"paused: it runs at {lim.min_active[j]:,.0f} or not at all "
             "(min_active_spend), and that much earns more in the other channels"
