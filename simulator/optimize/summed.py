@@ -25,7 +25,7 @@ from simulator.model.curve_set import CurveSet
 from simulator.model.curves import Curve, FloatArray, IntArray
 
 _U_MIN, _U_MAX = -40.0, 40.0  # the generic inverse's log-spend range, kept for equal answers
-_STEP_TOL = 1e-10  # a Newton step this small leaves an error near 1e-20 (quadratic)
+_STEP_TOL = 1e-8  # a Newton step this small leaves an error near 1e-16 (quadratic)
 _WIDTH_TOL = 1e-13  # a bracket this narrow (in log spend) is the answer
 
 
@@ -43,7 +43,13 @@ class SummedCurve(Curve):
 
     def _wide(self, s: FloatArray) -> FloatArray:
         """``s`` ``(..., size)`` repeated for every day: ``(..., days * size)``."""
-        return np.concatenate([s] * self.days, axis=-1)
+        return np.asarray(s)[..., self._repeat]
+
+    @cached_property
+    def _repeat(self) -> IntArray:
+        """Item ``i`` of every day block: gathers ``s`` onto the tiled axis (one fancy
+        index; a concatenation of ``days`` copies costs ten times as much)."""
+        return np.tile(np.arange(self.size, dtype=np.intp), self.days)
 
     def _sum(self, per_day: FloatArray) -> FloatArray:
         """Per (day, item) values ``(..., days * size)`` summed over days: ``(..., size)``."""
@@ -89,35 +95,35 @@ class SummedCurve(Curve):
         ``C_t'(s) = g / H`` (left of all of them every term is at least ``g / H``, right
         of all of them at most), or above 0 where some day never reaches ``g / H``.
         Newton steps on ``f(u) = log D(e^u) - log g`` start from ``start`` (the previous
-        answers; any guess is safe) or the bracket's middle; a step outside the bracket
+        answers; any guess is safe) or the bracket's top; a step outside the bracket
         is a bisection. The answers match the generic inverse's to its own tolerance.
         """
         g = np.asarray(g, dtype=float)
         shape = np.broadcast_shapes(g.shape, (self.size,))
         g = np.broadcast_to(g, shape)
-        lo, hi = self._bracket(g, start)
-        live = self._at_zero > g  # nan (a nan price) is not live: answered 0 as before
-        u = 0.5 * (lo + hi)
-        if start is not None and shape == (self.size,):
-            s0 = np.asarray(start, dtype=float)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                u0 = np.log(np.where(np.isfinite(s0) & (s0 > 0), s0, np.nan))
-            u = np.where((u0 > lo) & (u0 < hi), u0, u)
-        u = _newton(self._f_and_slope, np.log(np.where(g > 0, g, 1e-300)), u, lo, hi, live)
+        warm = start is not None and shape == (self.size,)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            lo, hi = self._bracket(g, start if warm else None)
+            # right of the root Newton falls to it without overshooting where log D is
+            # concave in log spend (each family's is); the bracket's top is right of it
+            u = np.where(hi < _U_MAX, hi, 0.5 * (lo + hi))
+            if warm:
+                u0 = np.log(np.asarray(start, dtype=float))  # nan, -inf: not inside
+                u = np.where((u0 > lo) & (u0 < hi), u0, u)
+            live = self._at_zero > g  # a nan price is not live: answered 0
+            log_g = np.log(np.where(g > 0, g, 1e-300))
+            u = _newton(self._f_and_slope, log_g, u, lo, hi, live)
         return np.where(live, np.exp(u), 0.0)
 
     def _bracket(self, g: FloatArray, start: FloatArray | None) -> tuple[FloatArray, FloatArray]:
-        """Log-spend bounds ``(..., size)`` of the root from the days' own inverses."""
-        wide_g = self._wide(g / self.days)
-        wide_start = None
-        if start is not None and g.shape == (self.size,):
-            wide_start = self._wide(np.asarray(start, dtype=float))
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            roots = _day_roots(self.tiled, wide_g, wide_start)
-            by_day = roots.reshape(*roots.shape[:-1], self.days, self.size)
-            low, high = by_day.min(axis=-2), by_day.max(axis=-2)
-            lo = np.where(low > 0, np.log(low), _U_MIN)
-            hi = np.log(high)
+        """Log-spend bounds ``(..., size)`` of the root from the days' own inverses (the
+        caller holds ``np.errstate``: nan roots and log 0 are expected)."""
+        wide_start = self._wide(np.asarray(start, dtype=float)) if start is not None else None
+        roots = _day_roots(self.tiled, self._wide(g / self.days), wide_start)
+        by_day = roots.reshape(*roots.shape[:-1], self.days, self.size)
+        low, high = by_day.min(axis=-2), by_day.max(axis=-2)
+        lo = np.where(low > 0, np.log(low), _U_MIN)
+        hi = np.log(high)
         ok = self._all_concave & np.isfinite(lo) & ~np.isnan(hi)
         # a margin of a few roundings: the days' roots are themselves numerical
         lo = np.where(ok, np.clip(lo - _WIDTH_TOL, _U_MIN, _U_MAX), _U_MIN)
@@ -130,16 +136,16 @@ class SummedCurve(Curve):
         s = np.exp(u)
         wide = self._wide(s)
         d = self.tiled.derivative(wide)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            ratio = self.tiled.inverse_slope(wide, d)
-            c2 = np.where(ratio != 0.0, d / ratio, 0.0)
-            total = self._sum(d)
-            return np.log(total), s * self._sum(c2) / total
+        ratio = self.tiled.inverse_slope(wide, d)
+        c2 = np.where(ratio != 0.0, d / ratio, 0.0)
+        total = self._sum(d)
+        return np.log(total), s * self._sum(c2) / total
 
 
 def _day_roots(tiled: CurveSet, g: FloatArray, start: FloatArray | None) -> FloatArray:
     """Each (day, item)'s own inverse marginal at ``g`` (``(..., n)``); nan for families
-    with no concave item (an S-curve's inverse is no bound, and its generic search slow)."""
+    with no concave item (an S-curve's inverse is no bound, and its generic search slow).
+    ``start`` (``(n,)``) warm-starts the families that iterate."""
     out = np.full(g.shape, np.nan)
     for curve, idx in tiled.parts:
         if not curve.concave.any():
@@ -164,28 +170,25 @@ def _newton(
 
     Each evaluation moves one end of the bracket; a Newton step that is not finite or
     leaves the bracket becomes its midpoint. An item is done once its step is below
-    ``_STEP_TOL`` (taken) or its bracket below ``_WIDTH_TOL`` (its middle); items not
-    ``live`` are done from the start. Every item is evaluated each round (the sums over
-    days cost the same for one item or all), so the loop ends when the slowest does.
+    ``_STEP_TOL`` (taken: near the root the error falls as the step squared) or its
+    bracket below ``_WIDTH_TOL`` (its middle); items not ``live`` are done from the
+    start. Every item is evaluated each round (the sums over days cost about the same for
+    one item as for all), so the loop ends when the slowest is done.
     """
     done = ~live
-    for _ in range(200):  # bisections alone would finish in ~50 rounds
+    for _ in range(200):  # bisections alone finish within ~60 rounds
         value, slope = f_and_slope(u)
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            f = value - log_g
-            lo = np.where(f > 0, u, lo)
-            hi = np.where(f < 0, u, hi)
-            step = f / slope
-            new = u - step
-        exact = f == 0
-        # a step this small is taken as it is: it may round onto an end of the bracket
-        small = np.abs(step) <= _STEP_TOL
-        inside = small | (np.isfinite(new) & (new > lo) & (new < hi))
-        new = np.where(inside, new, 0.5 * (lo + hi))
-        narrow = hi - lo <= _WIDTH_TOL
-        new = np.where(narrow & ~small, 0.5 * (lo + hi), new)
-        u = np.where(done | exact, u, new)
-        done = done | exact | small | narrow
+        f = value - log_g
+        lo = np.where(f > 0, u, lo)
+        hi = np.where(f < 0, u, hi)
+        step = f / slope
+        small = np.abs(step) <= _STEP_TOL  # taken as it is: it may round onto an end
+        new = u - step
+        newton = small | ((new > lo) & (new < hi))  # nan and inf steps fail both tests
+        new = np.where(newton, new, 0.5 * (lo + hi))
+        stop = small | (f == 0) | (hi - lo <= _WIDTH_TOL)
+        u = np.where(done, u, np.where(f == 0, u, new))
+        done |= stop
         if done.all():
             break
     return u
