@@ -103,7 +103,7 @@ class SummedCurve(Curve):
         g = np.broadcast_to(g, shape)
         warm = start is not None and shape == (self.size,)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            lo, hi = self._bracket(g, start if warm else None)
+            lo, hi, same = self._bracket(g, start if warm else None)
             # right of the root Newton falls to it without overshooting where log D is
             # concave in log spend (each family's is); the bracket's top is right of it
             u = np.where(hi < _U_MAX, hi, 0.5 * (lo + hi))
@@ -112,12 +112,16 @@ class SummedCurve(Curve):
                 u = np.where((u0 > lo) & (u0 < hi), u0, u)
             live = self._at_zero > g  # a nan price is not live: answered 0
             log_g = np.log(np.where(g > 0, g, 1e-300))
-            u = _newton(self._f_and_slope, log_g, u, lo, hi, live)
-        return np.where(live, np.exp(u), 0.0)
+            u = _newton(self._f_and_slope, log_g, u, lo, hi, live & np.isnan(same))
+        return np.where(live, np.where(np.isnan(same), np.exp(u), same), 0.0)
 
-    def _bracket(self, g: FloatArray, start: FloatArray | None) -> tuple[FloatArray, FloatArray]:
-        """Log-spend bounds ``(..., size)`` of the root from the days' own inverses (the
-        caller holds ``np.errstate``: nan roots and log 0 are expected)."""
+    def _bracket(
+        self, g: FloatArray, start: FloatArray | None
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Log-spend bounds ``(..., size)`` of the root from the days' own inverses, and
+        the root itself where every day has the same one (days that differ in no way
+        that reaches this item: then it is the root of the sum; elsewhere nan). The
+        caller holds ``np.errstate``: nan roots and log 0 are expected."""
         wide_start = self._wide(np.asarray(start, dtype=float)) if start is not None else None
         roots = _day_roots(self.tiled, self._wide(g / self.days), wide_start)
         by_day = roots.reshape(*roots.shape[:-1], self.days, self.size)
@@ -128,7 +132,9 @@ class SummedCurve(Curve):
         # a margin of a few roundings: the days' roots are themselves numerical
         lo = np.where(ok, np.clip(lo - _WIDTH_TOL, _U_MIN, _U_MAX), _U_MIN)
         hi = np.where(ok, np.clip(hi + _WIDTH_TOL, _U_MIN, _U_MAX), _U_MAX)
-        return lo, np.maximum(hi, lo)
+        span = (low > np.exp(_U_MIN)) & (low < np.exp(_U_MAX))  # nan: not inside
+        same = np.where((low == high) & span & ok, low, np.nan)
+        return lo, np.maximum(hi, lo), same
 
     def _f_and_slope(self, u: FloatArray) -> tuple[FloatArray, FloatArray]:
         """``log D(e^u)`` and its slope in ``u``: ``s D''(s) / D(s)``, with each day's
