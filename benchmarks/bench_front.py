@@ -4,7 +4,8 @@ Times, in one process, ``pareto`` on ecommerce_q4 (its 20 points, each a whole-u
 branch and bound) and ``optimize`` on every bundled scenario (by total; ``--daily`` on
 growth_team), with the summed curve's own inverse marginal (``new``) and with the generic
 bracketed inverse of ``Curve`` forced in its place (``generic``). The two arms alternate
-within each repeat so machine load hits both alike; the figure is the median wall time.
+within each repeat so machine load hits both alike; the figures are medians of wall time
+and of the process's CPU time (steadier when others share the machine).
 Both arms share everything else (the branch and bound's cuts included).
 
     .venv/bin/python benchmarks/bench_front.py [--repeats 3] [--only ecommerce_q4]
@@ -64,23 +65,28 @@ def main() -> None:
     ap.add_argument("--only", default="", help="run the cases whose label contains this")
     args = ap.parse_args()
     runs = cases(args.only)
-    times: dict[tuple[str, str], list[float]] = {}
+    wall: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     for label, run in runs.items():
         run()  # warm-up: imports and cached curves
         for _ in range(args.repeats):
             for arm in ("new", "generic"):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 if arm == "new":
                     run()
                 else:
                     with generic_inverse():
                         run()
-                times.setdefault((label, arm), []).append(time.perf_counter() - t)
-    print(f"{'case':>36} | {'new s':>7} | {'generic s':>9} | {'speed-up':>8}")
+                wall.setdefault((label, arm), []).append(time.perf_counter() - t)
+                cpu.setdefault((label, arm), []).append(time.process_time() - c)
+    print("median seconds; cpu is this process's CPU time (steadier on a shared machine)")
+    head = f"{'case':>36} | {'new wall':>8} | {'generic':>7} | {'new cpu':>7} | {'generic':>7}"
+    print(f"{head} | {'speed-up (cpu)':>14}")
     for label in runs:
-        new = statistics.median(times[(label, "new")])
-        old = statistics.median(times[(label, "generic")])
-        print(f"{label:>36} | {new:7.3f} | {old:9.3f} | {old / new:7.2f}x")
+        nw, gw = (statistics.median(wall[(label, a)]) for a in ("new", "generic"))
+        nc, gc = (statistics.median(cpu[(label, a)]) for a in ("new", "generic"))
+        row = f"{label:>36} | {nw:8.3f} | {gw:7.3f} | {nc:7.3f} | {gc:7.3f}"
+        print(f"{row} | {gc / nc:13.2f}x")
 
 
 if __name__ == "__main__":

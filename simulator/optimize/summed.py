@@ -14,7 +14,7 @@ fails.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import ClassVar
 
@@ -90,6 +90,52 @@ class SummedCurve(Curve):
 
     def inverse_derivative(self, g: FloatArray, start: FloatArray | None = None) -> FloatArray:
         """Spend where ``D(s) = g`` (0 where ``D(0) <= g``), for concave items.
+
+        An ad set whose days are all alike (nothing of the calendar reaches it) has
+        ``D = H C_1'``: its answer is its first day's own inverse at ``g / H``. The rest
+        are solved together by :meth:`_inverse`; each item's answer is its own either way.
+        """
+        g = np.asarray(g, dtype=float)
+        split = self._split
+        if split is None or g.shape != (self.size,):
+            return self._inverse(g, start)
+        alike, varying, first, rest = split
+        s0 = None if start is None else np.asarray(start, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            root = first.inverse_derivative(g[alike] / self.days, None if s0 is None else s0[alike])
+        if np.isnan(root).any():  # a family that gave up (a vanishing g): the long way
+            return self._inverse(g, start)
+        out = np.empty(self.size)
+        span = np.clip(root, np.exp(_U_MIN), np.exp(_U_MAX))  # the generic's range
+        out[alike] = np.where(self._at_zero[alike] > g[alike], span, 0.0)
+        if rest is not None:
+            out[varying] = rest._inverse(g[varying], None if s0 is None else s0[varying])
+        return out
+
+    @cached_property
+    def _split(self) -> tuple[IntArray, IntArray, CurveSet, SummedCurve | None] | None:
+        """Concave items whose days are all alike (every parameter equal to the first
+        day's) and the rest, with the first day's curves of the former and the sum of the
+        latter; None when no item is alike."""
+        n = self.size
+        alike = self._all_concave.copy()
+        for curve, idx in self.tiled.parts:
+            item, first_day = idx % n, idx < n
+            for f in fields(curve):
+                a = np.asarray(getattr(curve, f.name))
+                if a.shape != idx.shape:  # not one parameter per item: assume they differ
+                    alike[item] = False
+                    continue
+                ref = np.full(n, np.nan)
+                ref[item[first_day]] = a[first_day]
+                alike[item[a != ref[item]]] = False
+        if not alike.any():
+            return None
+        same, rest = np.nonzero(alike)[0], np.nonzero(~alike)[0]
+        return same, rest, self.tiled.take(same), self.take(rest) if rest.size else None
+
+    def _inverse(self, g: FloatArray, start: FloatArray | None) -> FloatArray:
+        """:meth:`inverse_derivative` of every item by bracket and Newton steps.
 
         The root lies between the smallest and largest of the days' own roots of
         ``C_t'(s) = g / H`` (left of all of them every term is at least ``g / H``, right
