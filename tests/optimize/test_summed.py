@@ -190,3 +190,24 @@ def test_bundled_scenarios_summed_curves(name: str) -> None:
                 assert_close(c.inverse_derivative(g)[ok], generic(c, g)[ok])
                 checked += 1
     assert checked >= 5
+
+
+def test_alike_days_answer_by_their_first_day() -> None:
+    """Ad sets the calendar does not reach (every day the same curve) answer by one day's
+    inverse at ``g / H``; beside one it reaches, each still matches the generic inverse
+    and the all-Newton path, warm or cold."""
+    base = curve_set(
+        [("exponential", 300.0, 150.0, 1.0), ("hill", 500.0, 200.0, 0.8), ("linear", 90, 30, 1)]
+    )
+    days = 5
+    out = np.full((days, 3), 1.0 / days)
+    out[:, 1] *= np.linspace(0.5, 1.5, days)  # only the hill's days differ
+    c = summed(base, days, out.ravel(), np.ones(days * 3))
+    assert c._split is not None
+    np.testing.assert_array_equal(c._split[0], [0, 2])
+    g = c.derivative(np.array([120.0, 300.0, 10.0])) * np.array([1.0, 1.0, 0.5])
+    x = c.inverse_derivative(g)
+    assert_close(x, generic(c, g))
+    assert_close(x, c._inverse(g, None))
+    assert x[2] == pytest.approx(30.0, rel=1e-15)  # the capped line's knee: 90 / (90 / 30)
+    assert_close(c.inverse_derivative(g * 1.01, start=x), generic(c, g * 1.01))
