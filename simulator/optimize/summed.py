@@ -8,7 +8,8 @@ day on each. This curve's own inverse needs a handful: the days' own inverses at
 Newton), and Newton in log spend on the summed marginal, whose slope the days' curves
 give in closed form (``inverse_slope``), converges in 2-4 steps from the allocator's
 last answer. A step that leaves the bracket is replaced by a bisection, so it never
-fails.
+fails. An ad set the calendar does not reach (every day the same curve) needs no steps:
+its root is its first day's own inverse at ``g / H``.
 """
 
 from __future__ import annotations
