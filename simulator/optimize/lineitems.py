@@ -17,7 +17,6 @@ is an exact line item, so the same allocator plans by day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,50 +25,12 @@ import numpy.typing as npt
 from simulator.expected import landed_fraction
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curve_set import CurveSet
-from simulator.model.curves import Curve, FloatArray, IntArray
+from simulator.model.curves import FloatArray
 from simulator.model.targets import TARGETS
 from simulator.optimize.cost_space import CostMap, in_cost_space
 from simulator.optimize.limits import apply_limits
 from simulator.optimize.problem import FloorConstraint, Group, Problem, RatioConstraint
-
-
-@dataclass(frozen=True)
-class SummedCurve(Curve):
-    """``sum_t C_(t, i)(s)`` over ``days`` blocks of a tiled set: one even-spend ad set."""
-
-    tiled: CurveSet
-    days: int
-
-    @property
-    def size(self) -> int:
-        return self.tiled.n // self.days
-
-    def _fold(self, method: str, s: FloatArray) -> FloatArray:
-        s = np.asarray(s, dtype=float)
-        wide = np.concatenate([s] * self.days, axis=-1)
-        out = getattr(self.tiled, method)(wide)
-        return np.asarray(out.reshape(*out.shape[:-1], self.days, self.size).sum(axis=-2))
-
-    def value(self, s: FloatArray) -> FloatArray:
-        return self._fold("value", s)
-
-    def derivative(self, s: FloatArray) -> FloatArray:
-        return self._fold("derivative", s)
-
-    def scaled(self, out: FloatArray, inp: FloatArray) -> SummedCurve:
-        def tile(a: FloatArray) -> FloatArray:
-            return np.tile(np.broadcast_to(a, (self.size,)), self.days)
-
-        return SummedCurve(self.tiled.scaled(tile(out), tile(inp)), self.days)
-
-    @property
-    def concave(self) -> npt.NDArray[np.bool_]:
-        return np.asarray(self.tiled.concave.reshape(self.days, self.size).all(axis=0))
-
-    def take(self, index: IntArray) -> SummedCurve:
-        index = np.asarray(index, dtype=np.intp)
-        rows = (np.arange(self.days)[:, None] * self.size + index[None, :]).ravel()
-        return SummedCurve(self.tiled.take(rows), self.days)
+from simulator.optimize.summed import SummedCurve
 
 
 def _day_scales(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:

@@ -117,3 +117,27 @@ def test_one_board_or_two_by_hand() -> None:
         options.append(300 * -np.expm1(-boards) + 500 * -np.expm1(-rest / 400))
     assert r.objective == pytest.approx(max(options), rel=1e-12)
     assert r.x[0] == 100.0 * int(np.argmax(options))
+
+
+def test_concave_children_are_cut_side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thirteen possible board counts on concave curves: a child's bound falls away from
+    the relaxed spend on each side, so after the first cut child on a side no further
+    count there is solved (a dozen relaxations before), and the answer is still brute
+    force's."""
+    from simulator.optimize.exact import units
+
+    solved: list[int] = []
+
+    def counted(p: Problem, diagnose: bool = True) -> object:
+        solved.append(1)
+        return optimize_exact(p, diagnose=diagnose)
+
+    spec = [("exponential", 300.0, 100.0, 1.0), ("hill", 500.0, 400.0, 0.8)]
+    unit = np.array([20.0, 0.0])
+    p = Problem(curve_set(spec), np.zeros(2), np.array([240.0, np.inf]), np.ones(2), 300.0)
+    monkeypatch.setattr(units, "optimize_exact", counted)
+    r = optimize_lumpy(p, unit)
+    monkeypatch.undo()
+    assert r.status == "optimal"
+    assert r.objective == pytest.approx(brute_force(p, unit), rel=1e-12)
+    assert 3 <= len(solved) <= 5  # the root, the best count, a cut child on each side

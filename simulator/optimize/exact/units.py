@@ -146,20 +146,34 @@ class _Search:
             self.best, self.best_score = sol, self.score(sol.objective)
 
     def branch(self, depth: int, lower: FloatArray, upper: FloatArray, sol: Allocation) -> None:
-        """Fix lumpy item ``order[depth]`` to each feasible count, nearest the relaxation first."""
+        """Fix lumpy item ``order[depth]`` to each feasible count, nearest the relaxation first.
+
+        With concave curves the children's bounds are concave in the fixed level and peak
+        at the parent's relaxed spend ``sol.x[j]`` (a concave program's optimum as one
+        variable is fixed, over a convex feasible set), so they fall away from it on each
+        side: once a child on one side is cut (beaten or infeasible), every level beyond
+        it on that side is too, and is not solved. S-curves' pinned values break that
+        shape, so their children are all solved.
+        """
         if depth == self.order.size:
             self.leaf(lower, upper, sol)
             return
         j = int(self.order[depth])
         levels = self.grid.at_item(j, np.arange(self.n_min[j], self.n_max[j] + 1))
+        closed = [False, False]  # the sides below and above sol.x[j]: every level cut
         for level in levels[np.argsort(np.abs(levels - sol.x[j]), kind="stable")]:
             if self.nodes >= self.max_nodes:
                 return
+            side = int(level > sol.x[j])
+            if closed[side]:
+                continue
             lo, hi = lower.copy(), upper.copy()
             lo[j] = hi[j] = level
             child = self.relax(lo, hi)
             if child is not None and not self.beaten(self.score(child.objective)):
                 self.branch(depth + 1, lo, hi, child)
+            else:
+                closed[side] = self.tangent is None
 
 
 def optimize_lumpy(
