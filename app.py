@@ -15,21 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.errors import StreamlitAPIException
 
-from simulator.app_pages import (
-    calibrate,
-    cards,
-    charts,
-    compare_table,
-    downloads,
-    plan,
-    recommend,
-    sidebar,
-)
+from simulator.app_pages import calibrate, cards, plan, recommend, sidebar
 from simulator.app_pages import variants as variant_form
 from simulator.app_pages.guard import guarded
 from simulator.app_pages.loading import load
@@ -81,9 +74,15 @@ def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
             shown = comparison(cs, ctx.identity)
         with left, guarded("plan"):
             plan.plan_editor(cs)
+        if studio.numbers_first:
+            numbers_first()
         if shown is not None:
+            # imported here, after the cards are sent: the charts' modules (plotly, the
+            # optimiser's front) and the table's (pandas) are most of the first run's imports
+            from simulator.app_pages import charts, compare_table, downloads
+
             columns, titles = shown
-            with guarded("comparison"):
+            with guarded("comparison"), timed("table"):
                 compare_table.table(cs, columns, titles)
             with guarded("charts"):
                 charts.charts(cs, columns, titles, ctx.identity)
@@ -91,6 +90,20 @@ def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
                 downloads.downloads(cs, columns, titles, ctx)
         with guarded("share"):
             share_link(uploaded)
+
+
+def numbers_first() -> None:
+    """After a plan widget moved: end this run once the cards and sliders are sent, and
+    run the fragment again in full.
+
+    The browser then paints the new numbers before it redraws the tables and charts (a
+    chart whose marks moved is drawn from scratch, and the cards waited for it). The
+    tables and charts keep their old numbers for that moment. On a full run (the first
+    one, or AppTest's) a fragment rerun is refused, and the page draws on.
+    """
+    studio.numbers_first = False
+    with suppress(StreamlitAPIException):
+        st.rerun(scope="fragment")
 
 
 def comparison(cs: CompiledScenario, identity: str) -> tuple[list[Column], list[str]] | None:
