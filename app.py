@@ -7,7 +7,9 @@ share link, calibration). Every number comes from ``simulator`` (evaluate, optim
 simulate, calibrate) through the small library in ``simulator/studio``. The compiled
 scenario is cached per file bytes and assumption edits; the plan being edited, the
 variants and the optimiser's answer live in ``st.session_state``; the comparison is
-mirrored in the URL so it can be shared.
+mirrored in the URL so it can be shared. Everything that reads the plan is one
+``st.fragment`` (``page``), so a slider move reruns that part only, and each section is
+counted and timed (``app_pages/sections.py``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from contextlib import suppress
 from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.errors import StreamlitAPIException
 
 from simulator.app_pages import calibrate, cards, plan, recommend, sidebar
 from simulator.app_pages import variants as variant_form
@@ -74,8 +74,6 @@ def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
             shown = comparison(cs, ctx.identity)
         with left, guarded("plan"):
             plan.plan_editor(cs)
-        if studio.numbers_first:
-            numbers_first()
         if shown is not None:
             # imported here, after the cards are sent: the charts' modules (plotly, the
             # optimiser's front) and the table's (pandas) are most of the first run's imports
@@ -90,20 +88,6 @@ def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
                 downloads.downloads(cs, columns, titles, ctx)
         with guarded("share"):
             share_link(uploaded)
-
-
-def numbers_first() -> None:
-    """After a plan widget moved: end this run once the cards and sliders are sent, and
-    run the fragment again in full.
-
-    The browser then paints the new numbers before it redraws the tables and charts (a
-    chart whose marks moved is drawn from scratch, and the cards waited for it). The
-    tables and charts keep their old numbers for that moment. On a full run (the first
-    one, or AppTest's) a fragment rerun is refused, and the page draws on.
-    """
-    studio.numbers_first = False
-    with suppress(StreamlitAPIException):
-        st.rerun(scope="fragment")
 
 
 def comparison(cs: CompiledScenario, identity: str) -> tuple[list[Column], list[str]] | None:

@@ -14,7 +14,6 @@ from simulator.studio.variants import channel_units
 def _sync(src: str, dst: str, cid: str) -> None:
     ss[dst] = ss[src]
     studio.plan[cid] = float(ss[src])
-    studio.numbers_first = True
 
 
 def _step(cs: CompiledScenario) -> float:

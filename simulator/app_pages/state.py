@@ -67,7 +67,6 @@ class Studio:
     pareto = _Kept[tuple[str, str, "Front"] | None](None)
     daily_plan = _Kept[tuple[str, Result, tuple[Result, Result]] | None](None)
     replan = _Kept[tuple[str, "Replanned"] | None](None)
-    numbers_first = _Kept[bool](False)  # a plan widget moved: cards before charts (app.py)
 
 
 studio = Studio()

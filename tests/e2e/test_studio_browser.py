@@ -150,9 +150,9 @@ def test_budget_change_updates_the_cards(server: str) -> None:
     assert SCREENSHOT.stat().st_size > 50_000
 
 
-def test_a_budget_change_reruns_the_fragment_cards_first(server: str, trace: Path) -> None:
-    """A plan edit reruns only the plan's fragment (not the sidebar or the loading), in two
-    passes: the first ends once the cards are sent, the second draws tables and charts."""
+def test_a_budget_change_reruns_only_the_plans_fragment(server: str, trace: Path) -> None:
+    """A plan edit reruns the plan's fragment once, not the sidebar or the loading, and its
+    cards are drawn before the sliders, tables and charts."""
     from playwright.sync_api import expect, sync_playwright
 
     q4 = load_scenario(DEFAULT)
@@ -175,17 +175,15 @@ def test_a_budget_change_reruns_the_fragment_cards_first(server: str, trace: Pat
         def runs() -> list[str]:
             return [line.split("\t")[0] for line in trace.read_text().splitlines()]
 
-        wait_until(lambda: runs().count("whatif") == 2, UPDATE_MS / 1e3, "the second pass")
+        wait_until(lambda: "whatif" in runs(), UPDATE_MS / 1e3, "the fragment's end")
         page.wait_for_function(SETTLED, timeout=UPDATE_MS)
         browser.close()
     done = runs()
+    assert done.count("whatif") == 1, done
     assert all(path.startswith("whatif") for path in done), done  # no full rerun
-    first = done.index("whatif")  # the first pass ends here, after the cards and sliders
-    assert {"whatif/comparison", "whatif/plan"} <= set(done[:first])
-    assert not any(
-        path.startswith(("whatif/comparison/", "whatif/charts")) for path in done[:first]
-    )
-    assert {"whatif/comparison/table", "whatif/charts"} <= set(done[first:])
+    order = [path for path in done if path.count("/") == 1]  # the fragment's own sections
+    assert order.index("whatif/comparison") < order.index("whatif/plan")
+    assert order.index("whatif/plan") < order.index("whatif/charts")
 
 
 def test_calibrating_a_history_opens_it(server: str) -> None:
