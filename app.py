@@ -7,7 +7,9 @@ share link, calibration). Every number comes from ``simulator`` (evaluate, optim
 simulate, calibrate) through the small library in ``simulator/studio``. The compiled
 scenario is cached per file bytes and assumption edits; the plan being edited, the
 variants and the optimiser's answer live in ``st.session_state``; the comparison is
-mirrored in the URL so it can be shared.
+mirrored in the URL so it can be shared. Everything that reads the plan is one
+``st.fragment`` (``page``), so a slider move reruns that part only, and each section is
+counted and timed (``app_pages/sections.py``).
 """
 
 from __future__ import annotations
@@ -20,20 +22,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from simulator.app_pages import (
-    calibrate,
-    cards,
-    charts,
-    compare_table,
-    downloads,
-    operations,
-    plan,
-    recommend,
-    sidebar,
-)
+from simulator.app_pages import calibrate, cards, plan, recommend, sidebar
 from simulator.app_pages import variants as variant_form
 from simulator.app_pages.guard import guarded
 from simulator.app_pages.loading import load
+from simulator.app_pages.sections import timed
 from simulator.app_pages.share_link import share_link
 from simulator.app_pages.state import (
     PageContext,
@@ -56,35 +49,47 @@ from simulator.studio.i18n import t
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
+@st.fragment
 def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
     """The plan and variants side by side, then the cards, charts, downloads and link.
 
-    Each section runs guarded: a fault in one shows our short message there, and the
-    sections that do not depend on it still render.
+    All of it reads the plan, so it is one fragment: a slider move, a variant or
+    Optimise reruns this part only, not the sidebar, the calibration or the loading (its
+    arguments stay those of the last full run; the edits, the language and the scenario
+    sit outside it and rerun the whole page). The cards are drawn first, into their place
+    below the two columns, so their numbers reach the browser before the sliders, tables
+    and charts. Each section runs guarded: a fault in one shows our short message there,
+    and the sections that do not depend on it still render.
     """
-    left, right = st.columns([1, 1], gap="large")
-    with left, guarded("plan"):
-        plan.plan_editor(cs)
-    with right:
-        with guarded("variants"):
-            variant_form.variant_editor(cs)
-        with guarded("recommendation"):
-            recommend.run_optimizer(cs, ctx.identity)
-    shown = None
-    with guarded("comparison"):
-        shown = comparison(cs, ctx.identity)
-    if shown is not None:
-        columns, titles = shown
-        with guarded("comparison"):
-            operations.panel(cs, columns, titles)  # referrals, the base by day
-        with guarded("comparison"):
-            compare_table.table(cs, columns, titles)
-        with guarded("charts"):
-            charts.charts(cs, columns, titles, ctx.identity)
-        with guarded("downloads"):
-            downloads.downloads(cs, columns, titles, ctx)
-    with guarded("share"):
-        share_link(uploaded)
+    with timed("whatif"):
+        left, right = st.columns([1, 1], gap="large")
+        below = st.container()  # the cards sit below both columns, drawn before the plan
+        with right:  # the Optimise click first: its column belongs on the cards
+            with guarded("variants"):
+                variant_form.variant_editor(cs)
+            with guarded("recommendation"):
+                recommend.run_optimizer(cs, ctx.identity)
+        shown = None
+        with below, guarded("comparison"):
+            shown = comparison(cs, ctx.identity)
+        with left, guarded("plan"):
+            plan.plan_editor(cs)
+        if shown is not None:
+            # imported here, after the cards are sent: the charts' modules (plotly, the
+            # optimiser's front) and the table's (pandas) are most of the first run's imports
+            from simulator.app_pages import charts, compare_table, downloads, operations
+
+            columns, titles = shown
+            with guarded("comparison"):
+                operations.panel(cs, columns, titles)  # referrals, the base by day
+            with guarded("comparison"), timed("table"):
+                compare_table.table(cs, columns, titles)
+            with guarded("charts"):
+                charts.charts(cs, columns, titles, ctx.identity)
+            with guarded("downloads"):
+                downloads.downloads(cs, columns, titles, ctx)
+        with guarded("share"):
+            share_link(uploaded)
 
 
 def comparison(cs: CompiledScenario, identity: str) -> tuple[list[Column], list[str]] | None:
@@ -124,7 +129,8 @@ def open_scenario() -> None:
         reset_edits()  # edits belong to the scenario they were made on
     ss.scenario_id = digest
     apply_link_edits(base[0], base[1], file)
-    sidebar.assumptions(base[0], base[2])
+    with timed("assumptions"):
+        sidebar.assumptions(base[0], base[2])
     loaded = load(text, file, uploaded, studio.edits)
     if loaded is None:
         return

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from simulator.app_pages.sections import timed
 from simulator.app_pages.state import lang
 from simulator.studio.i18n import t
 
@@ -31,9 +32,11 @@ def guarded(section: str) -> Iterator[None]:
 
     ``section`` is the i18n key of the section's title. Streamlit's own control flow
     (``st.rerun``, ``st.stop``) derives from ``BaseException`` and passes through.
+    Each run is counted and timed (``sections.timed``).
     """
     try:
-        yield
+        with timed(section):
+            yield
     except Exception as exc:
         if os.environ.get(DEBUG_ENV):
             raise

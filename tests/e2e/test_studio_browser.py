@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from simulator.api import evaluate
+from simulator.app_pages.sections import TRACE_ENV
 from simulator.model.load import load_scenario
 from simulator.studio import format as fmt
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,7 +70,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def trace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file the server writes each section run to (``app_pages/sections.py``)."""
+    return tmp_path_factory.mktemp("trace") / "sections.tsv"
+
+
+@pytest.fixture(scope="module")
+def server(trace: Path) -> Iterator[str]:
     _require_browser()
     port = _free_port()
     cmd = [
@@ -77,7 +85,10 @@ def server() -> Iterator[str]:
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--", str(DEFAULT),
     ]  # fmt: skip  # each flag beside its value
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {**os.environ, TRACE_ENV: str(trace)}
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -137,6 +148,42 @@ def test_budget_change_updates_the_cards(server: str) -> None:
         os.replace(tmp, SCREENSHOT)
         browser.close()
     assert SCREENSHOT.stat().st_size > 50_000
+
+
+def test_a_budget_change_reruns_only_the_plans_fragment(server: str, trace: Path) -> None:
+    """A plan edit reruns the plan's fragment once, not the sidebar or the loading, and its
+    cards are drawn before the sliders, tables and charts."""
+    from playwright.sync_api import expect, sync_playwright
+
+    q4 = load_scenario(DEFAULT)
+    plan = {**evaluate(q4).allocation, "douyin_feed": 650_000.0}
+    after = fmt.metric("revenue", evaluate(q4, plan).totals["revenue"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(server, timeout=FIRST_LOAD_MS)
+        expect(page.get_by_role("slider")).to_have_count(5, timeout=FIRST_LOAD_MS)
+        page.wait_for_function(SETTLED, timeout=UPDATE_MS)
+        trace.write_text("")  # only what the edit reruns
+        box = page.locator(".st-key-ni_douyin_feed input")
+        box.fill("650000")
+        box.press("Enter")
+        expect(page.locator('[data-testid="stMetricValue"]').nth(1)).to_have_text(
+            after, timeout=UPDATE_MS
+        )
+
+        def runs() -> list[str]:
+            return [line.split("\t")[0] for line in trace.read_text().splitlines()]
+
+        wait_until(lambda: "whatif" in runs(), UPDATE_MS / 1e3, "the fragment's end")
+        page.wait_for_function(SETTLED, timeout=UPDATE_MS)
+        browser.close()
+    done = runs()
+    assert done.count("whatif") == 1, done
+    assert all(path.startswith("whatif") for path in done), done  # no full rerun
+    order = [path for path in done if path.count("/") == 1]  # the fragment's own sections
+    assert order.index("whatif/comparison") < order.index("whatif/plan")
+    assert order.index("whatif/plan") < order.index("whatif/charts")
 
 
 def test_calibrating_a_history_opens_it(server: str) -> None:
