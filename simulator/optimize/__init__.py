@@ -27,8 +27,8 @@ from simulator.optimize.explain.limits import limit_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
 from simulator.optimize.fixed_point import solve_fixed_point
-from simulator.optimize.limits import crossing_relaxations
-from simulator.optimize.limits_check import limit_violations
+from simulator.optimize.limits import PRICED_RATIO, crossing_relaxations
+from simulator.optimize.limits_check import limit_violations, stricter_than_scenario
 from simulator.optimize.lineitems import (
     bent_limits,
     build_problem,
@@ -191,10 +191,10 @@ def _solve_limits(
 ) -> tuple[Problem, Allocation, Split]:
     """Solve, relaxing in turn each family of limits that crosses another (a daily plan's
     channel groups and periods): the first answer that keeps the left-out family is the
-    optimum; where none does, the crossing is refused rather than guessed."""
+    optimum; where none does, the whole problem with the periods priced
+    (:func:`simulator.optimize.limits.crossing_relaxations`)."""
     for leave_out in crossing_relaxations(cs, daily):
-        problem = build_problem(cs, daily=daily, pinned=pinned, leave_out=leave_out)
-        alloc = solve(cs, problem, daily)
+        problem, alloc = _solve_ratios(cs, daily, pinned, leave_out)
         x = spend_of(cs, alloc.x, daily)
         if daily:
             plan_ad = x.reshape(cs.horizon_days, cs.n_ad_sets).T
@@ -209,10 +209,32 @@ def _solve_limits(
         family = "group:" if leave_out == "groups" else "period:"
         if all(v <= FEASIBILITY_TOL for k, v in kept.items() if k.startswith(family)):
             return problem, alloc, split
-    raise NestedGroups(
-        "groups: a daily plan where channel groups and budget.periods both bind is not "
-        "planned yet (the limits cross); plan by total, or drop one of them"
-    )
+    raise AssertionError("crossing_relaxations ends with the whole problem")  # pragma: no cover
+
+
+def _solve_ratios(
+    cs: CompiledScenario, daily: bool, pinned: dict[int, float] | None, leave_out: str
+) -> tuple[Problem, Allocation]:
+    """Solve with each channel's own ratio on each of its items (a plain solve); where such
+    a bound binds, solve again with the channel's ratio over all its items priced by a
+    multiplier (:func:`simulator.optimize.limits.own_ratio`). The stricter problem's
+    optimum with no per-item bound binding is the optimum of the exact one (convex: a
+    constraint that does not bind can be dropped), so the second solve is only where it
+    can change the plan (or where the stricter one has no plan at all)."""
+    problem = build_problem(cs, daily=daily, pinned=pinned, leave_out=leave_out)
+    alloc = solve(cs, problem, daily)
+    if not cs.limits.any_ratio:
+        return problem, alloc
+    x = np.asarray(alloc.x)
+    if alloc.status != "infeasible" and not stricter_than_scenario(cs, problem, x, daily):
+        return problem, alloc
+    exact = build_problem(cs, daily=daily, pinned=pinned, leave_out=leave_out, priced_ratios=True)
+    if not any(c.name.startswith(PRICED_RATIO) for c in exact.priced):
+        return problem, alloc  # no channel's ratio can be priced (halo pairs, S-curves)
+    better = solve(cs, exact, daily)
+    if better.status == "infeasible":
+        return problem, alloc
+    return exact, better
 
 
 def _keeps_channel_max(cs: CompiledScenario, split: Split) -> None:
