@@ -379,6 +379,9 @@ def certify(
             failures.append(f"optimality not proven: the best plan may earn {gap:,.6g} more")
         else:
             gap = max(gap, 0.0)
+    slack = _priced_slack(problem, alloc)
+    if slack:
+        failures.append(slack)
     units = np.tile(cs.unit_cost, cs.horizon_days if daily else 1)
     continuous = problem.curves.concave & ~(units > 0)
     kkt: float | None = None
@@ -389,6 +392,27 @@ def certify(
     if gap is None and not failures and np.all(continuous):
         gap = 0.0  # convex and stationary: the optimum itself
     return Certificate(not failures, worst, kkt, gap, tuple(failures))
+
+
+def _priced_slack(problem: Problem, alloc: Allocation) -> str:
+    """Complementary slackness of the priced constraints: a positive multiplier on one that
+    the plan does not meet with equality makes the KKT check no proof ('' if none).
+
+    The problem is convex (concave curves; every priced constraint is concave in ``x``),
+    so multipliers that are stationary on the engine (:func:`kkt_residual`, which reads
+    their terms), with every constraint met (the feasibility check) and each positive one
+    tight, are a dual optimum whose value equals the plan's: the plan is the optimum."""
+    x = np.asarray(alloc.x, dtype=float)
+    for c in problem.priced:
+        m = float(alloc.multipliers.get(c.name, 0.0))
+        if m <= 0:
+            continue
+        metric = problem.metric(c.weights, x)
+        spend = float(np.asarray(c.price) @ x)
+        size = abs(metric) + abs(spend) + abs(c.floor) or 1.0
+        if metric - spend - c.floor > 1e-7 * size:
+            return f"optimality not proven: {c.name} is priced but not tight"
+    return ""
 
 
 def _acquisition_cac_binds(cs: CompiledScenario, alloc: Allocation) -> str:

@@ -97,6 +97,7 @@ def apply_limits(
     cmap: CostMap | None = None,
     leave_out: str = "",
     priced_ratios: bool = False,
+    keep_own: bool = False,
 ) -> Problem:
     """``p`` with the scenario's 1c limits; ``p`` itself where there are none.
 
@@ -107,7 +108,8 @@ def apply_limits(
     ``leave_out`` names a family of limits to relax (see :func:`crossing_relaxations`).
     ``priced_ratios``: a channel's own ratio over several concave items is one priced
     constraint (exact) rather than a bound on each item (stricter, but a plain solve: the
-    caller tries that first and prices only where a per-item bound binds).
+    caller tries that first and prices only where a per-item bound binds). ``keep_own``
+    keeps each channel's own max beside a daily plan's periods (see :func:`_user_groups`).
     """
     lim = cs.limits
     if leave_out:
@@ -142,7 +144,7 @@ def apply_limits(
     budget = p.budget
     if lim.periods and not daily:  # spent evenly: a period holds days / H of the cost
         budget = min(budget, *(per.hi * cs.horizon_days / per.days for per in lim.periods))
-    groups, crossing = _user_groups(cs, p, channel_of, daily)
+    groups, crossing = _user_groups(cs, p, channel_of, daily, keep_own)
     need = lim.min_active > cs.channel_min
     for c in np.nonzero(need)[0].tolist():
         idx = np.nonzero(channel_of == c)[0]
@@ -341,7 +343,7 @@ def _trivial(g: Group, budget: float) -> bool:
 
 
 def _user_groups(
-    cs: CompiledScenario, p: Problem, channel_of: IntArray, daily: bool
+    cs: CompiledScenario, p: Problem, channel_of: IntArray, daily: bool, keep_own: bool = False
 ) -> tuple[tuple[Group, ...], list[PricedConstraint]]:
     """The Problem's groups with the scenario's channel groups and periods added, and the
     limits that would nest or cross them as priced constraints.
@@ -350,6 +352,7 @@ def _user_groups(
     it is held by multipliers instead (:func:`group_as_priced`). A daily plan's periods
     cross every channel group: alone they are groups; beside any other group they are
     priced caps (the multipliers' outer search; :mod:`simulator.optimize.exact._targets`).
+    ``keep_own``: keep each channel's own max too (one that bound after it was dropped).
     """
     lim = cs.limits
     if not lim.groups and not (lim.periods and daily):
@@ -372,7 +375,7 @@ def _user_groups(
         ids = set(cs.channel_ids)
         # alone, periods are the allocator's groups: a channel's own max over its days is
         # then checked after the solve (``_keeps_channel_max``; kept, it was no limit)
-        loose = [g for g in keep if not (g.name in ids and g.lo <= 0)]
+        loose = [g for g in keep if keep_own or not (g.name in ids and g.lo <= 0)]
         crossed = bool(loose or extra)
         if not crossed:
             keep = loose
