@@ -255,6 +255,12 @@ def _solve_ratios(
     better = solve(cs, exact, daily)
     if better.status == "infeasible":
         return problem, alloc
+    if alloc.status != "infeasible":  # a relaxation cannot do worse; if it seems to, the
+        worse = better.objective < alloc.objective  # outer search did not close: keep the
+        if exact.minimize_spend:  # plain answer (the certificate then says feasible)
+            worse = better.objective > alloc.objective
+        if worse:
+            return problem, alloc
     return exact, better
 
 
