@@ -9,11 +9,12 @@ cost; ``min_active_spend`` is media spend, mapped to the item's cost.
   alone. For a concave curve ``C(y) / y`` falls, so the feasible costs are ``[0, b]``:
   an upper bound found by a vectorised bisection. An S-curve's ratio rises then falls:
   ``{0} + [a, b]``, so ``a`` joins the channel's on-off minimum. A channel of several
-  concave items (segments, days) outside any halo pair keeps its ratio over all its items
-  exactly, as a :class:`~simulator.optimize.problem.PricedConstraint` (a multiplier that
-  prices its items: :func:`own_ratio`). Elsewhere (S-curves, halo pairs) each item gets
-  the bound, which is sufficient but stricter than the channel's own ratio: the
-  certificate then does not claim ``optimal`` where such a bound binds
+  items (segments, days) first gets the bound on each item (sufficient, stricter than the
+  channel's ratio, and a plain solve); where one binds and the items are concave and
+  outside any halo pair, the ratio over all its items is held exactly instead, as a
+  :class:`~simulator.optimize.problem.PricedConstraint` (a multiplier that prices its
+  items: :func:`own_ratio`; ``priced_ratios``). Elsewhere (S-curves, halo pairs) the
+  per-item bound stays, and the certificate does not claim ``optimal`` where it binds
   (:func:`simulator.optimize.certificate.certify`). ``w`` counts the channel's own
   conversions: halo it brings counts at the receiver, halo it receives only helps
   (refused where the receiver pays commission on it).
@@ -26,7 +27,8 @@ cost; ``min_active_spend`` is media spend, mapped to the item's cost.
   or adstock: the days' shares differ); a daily plan gets one group per period, or, where
   other groups would cross them, one priced cap per period (:func:`spend_cap`).
 - **On-off minimums** (``min_active_spend``): an :class:`~simulator.optimize.problem.OnOff`
-  per channel, solved by branch and bound (:mod:`simulator.optimize.exact.onoff`).
+  per channel, solved by branch and bound (:mod:`simulator.optimize.exact.onoff`); on a
+  node where it is on inside a group or across periods, its minimum is a priced floor.
 """
 
 from __future__ import annotations
