@@ -19,7 +19,7 @@ from simulator.optimize.certificate import (
     certify,
     with_fixed_point,
 )
-from simulator.optimize.exact.onoff import NestedGroups, optimize_on_off
+from simulator.optimize.exact.onoff import optimize_on_off
 from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.exact.units import UnitGrid, optimize_lumpy
 from simulator.optimize.explain.active import channel_states
@@ -27,8 +27,8 @@ from simulator.optimize.explain.limits import limit_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
 from simulator.optimize.fixed_point import solve_fixed_point
-from simulator.optimize.limits import crossing_relaxations
-from simulator.optimize.limits_check import limit_violations
+from simulator.optimize.limits import PRICED_RATIO, crossing_relaxations
+from simulator.optimize.limits_check import limit_violations, stricter_than_scenario
 from simulator.optimize.lineitems import (
     bent_limits,
     build_problem,
@@ -191,43 +191,88 @@ def _solve_limits(
 ) -> tuple[Problem, Allocation, Split]:
     """Solve, relaxing in turn each family of limits that crosses another (a daily plan's
     channel groups and periods): the first answer that keeps the left-out family is the
-    optimum; where none does, the crossing is refused rather than guessed."""
+    optimum; where none does, the whole problem with the periods priced
+    (:func:`simulator.optimize.limits.crossing_relaxations`)."""
     for leave_out in crossing_relaxations(cs, daily):
-        problem = build_problem(cs, daily=daily, pinned=pinned, leave_out=leave_out)
-        alloc = solve(cs, problem, daily)
-        x = spend_of(cs, alloc.x, daily)
-        if daily:
-            plan_ad = x.reshape(cs.horizon_days, cs.n_ad_sets).T
-            split = Split(plan_ad.sum(axis=1), plan_ad)
-        else:
-            split = Split(x)
-        if alloc.status != "infeasible":
-            _keeps_channel_max(cs, split)
+        problem, alloc = _solve_ratios(cs, daily, pinned, leave_out)
+        split = _split_of(cs, alloc, daily)
+        if alloc.status != "infeasible" and not _keeps_channel_max(cs, split):
+            # a channel's own max dropped beside the periods binds: keep it, price the periods
+            problem, alloc = _solve_ratios(cs, daily, pinned, leave_out, keep_own=True)
+            split = _split_of(cs, alloc, daily)
         if not leave_out or alloc.status == "infeasible":
             return problem, alloc, split
         kept = limit_violations(cs, split)
         family = "group:" if leave_out == "groups" else "period:"
         if all(v <= FEASIBILITY_TOL for k, v in kept.items() if k.startswith(family)):
             return problem, alloc, split
-    raise NestedGroups(
-        "groups: a daily plan where channel groups and budget.periods both bind is not "
-        "planned yet (the limits cross); plan by total, or drop one of them"
-    )
+    raise AssertionError("crossing_relaxations ends with the whole problem")  # pragma: no cover
 
 
-def _keeps_channel_max(cs: CompiledScenario, split: Split) -> None:
-    """A channel's max_spend left out of a problem where it would nest inside a group or
-    across periods (:func:`simulator.optimize.limits._user_groups`) must hold."""
+def _split_of(cs: CompiledScenario, alloc: Allocation, daily: bool) -> Split:
+    """The answer's split (with its daily plan) in media spend."""
+    x = spend_of(cs, alloc.x, daily)
+    if daily:
+        plan_ad = x.reshape(cs.horizon_days, cs.n_ad_sets).T
+        return Split(plan_ad.sum(axis=1), plan_ad)
+    return Split(x)
+
+
+def _solve_ratios(
+    cs: CompiledScenario,
+    daily: bool,
+    pinned: dict[int, float] | None,
+    leave_out: str,
+    keep_own: bool = False,
+) -> tuple[Problem, Allocation]:
+    """Solve with each channel's own ratio on each of its items (a plain solve); where such
+    a bound binds, solve again with the channel's ratio over all its items priced by a
+    multiplier (:func:`simulator.optimize.limits.own_ratio`). The stricter problem's
+    optimum with no per-item bound binding is the optimum of the exact one (convex: a
+    constraint that does not bind can be dropped), so the second solve is only where it
+    can change the plan (or where the stricter one has no plan at all)."""
+
+    def build(priced_ratios: bool) -> Problem:
+        return build_problem(
+            cs,
+            daily=daily,
+            pinned=pinned,
+            leave_out=leave_out,
+            priced_ratios=priced_ratios,
+            keep_own=keep_own,
+        )
+
+    problem = build(False)
+    alloc = solve(cs, problem, daily)
+    if not cs.limits.any_ratio:
+        return problem, alloc
+    x = np.asarray(alloc.x)
+    if alloc.status != "infeasible" and not stricter_than_scenario(cs, problem, x, daily):
+        return problem, alloc
+    exact = build(True)
+    if not any(c.name.startswith(PRICED_RATIO) for c in exact.priced):
+        return problem, alloc  # no channel's ratio can be priced (halo pairs, S-curves)
+    better = solve(cs, exact, daily)
+    if better.status == "infeasible":
+        return problem, alloc
+    if alloc.status != "infeasible":  # a relaxation cannot do worse; if it seems to, the
+        worse = better.objective < alloc.objective  # outer search did not close: keep the
+        if exact.minimize_spend:  # plain answer (the certificate then says feasible)
+            worse = better.objective > alloc.objective
+        if worse:
+            return problem, alloc
+    return exact, better
+
+
+def _keeps_channel_max(cs: CompiledScenario, split: Split) -> bool:
+    """Whether each channel's max_spend holds: one left out of a daily plan's periods
+    (:func:`simulator.optimize.limits._user_groups`) is then no limit there."""
     lim = cs.limits
-    if not (lim.groups or lim.periods):
-        return
+    if not lim.periods:
+        return True
     _, hi = channel_bounds(cs)
     over = cs.channel_sum(split.spend) > hi * (1 + FEASIBILITY_TOL) + FEASIBILITY_TOL
-    if over.any():
-        raise NestedGroups(
-            f"channels: '{cs.channel_ids[int(np.argmax(over))]}' reaches its max_spend inside "
-            "a group or across budget periods; nested limits are not planned yet"
-        )
+    return not bool(over.any())
 
 
 def _budget_used(cs: CompiledScenario, result: Result) -> float:

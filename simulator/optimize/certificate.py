@@ -47,6 +47,7 @@ KKT_TOL = 1e-5  # relative to the largest marginal return; differences are good 
 GAP_TOL = 1e-7  # relative: a bound this close to the objective proves it
 BoolArray = npt.NDArray[np.bool_]
 _STEP = 1e-7  # relative secant step: the secants bracket the slope, so it need not be tiny
+_Priced = tuple[float, str, FloatArray, FloatArray]  # m, metric, price (n,), mask (n,)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,24 @@ def _lagrangian_terms(
     return terms
 
 
+def _priced_terms(problem: Problem, multipliers: dict[str, float]) -> list[_Priced]:
+    """The priced constraints' Lagrangian terms ``m (sum_i mask_i metric_i - price_i x_i)``
+    as (m, metric, per-item price, per-item mask) over the Problem's items.
+
+    Their weights stand for the engine metric they name on their items (a channel's own
+    revenue or new customers; ``zero`` for a spend limit), so the engine's slopes of that
+    metric, masked to the items, re-read them."""
+    out = []
+    for c in problem.priced:
+        m = float(multipliers.get(c.name, 0.0))
+        if m <= 0:
+            continue
+        w = np.asarray(c.weights)
+        used = np.any(w != 0, axis=0) if w.ndim == 2 else w != 0
+        out.append((m, c.metric, np.asarray(c.price, dtype=float), used.astype(float)))
+    return out
+
+
 def _metric(cs: CompiledScenario, o: Outcome, name: str) -> FloatArray:
     """One per-ad-set metric of candidates ``(K, A)`` by its Lagrangian name."""
     if name == "zero":
@@ -186,7 +205,11 @@ def _metric(cs: CompiledScenario, o: Outcome, name: str) -> FloatArray:
 
 
 def _one_sided(
-    cs: CompiledScenario, split: Split, terms: list[tuple[float, str, float]], daily: bool
+    cs: CompiledScenario,
+    split: Split,
+    terms: list[tuple[float, str, float]],
+    daily: bool,
+    priced: list[_Priced] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Each line item's forward and backward secant slope of the Lagrangian, and its scale.
 
@@ -201,15 +224,26 @@ def _one_sided(
     down = np.maximum(base - h, 0.0)
 
     plain = cs.money.plain
+    priced = priced or []
+    shape = base.T.shape if daily else base.shape  # items: ad sets, or (day, ad set)
 
-    def parts(o: Outcome) -> tuple[FloatArray, FloatArray]:
+    def parts(o: Outcome, day: int | None = None) -> tuple[FloatArray, FloatArray]:
         o = by_source(cs, o)
         value = sum(m * _metric(cs, o, name) for m, name, _ in terms)
         size = sum(abs(m) * _metric(cs, o, name) for m, name, _ in terms)
+        for m, name, _, mask in priced:  # a channel's own metric, on its items only
+            on = mask.reshape(shape) if day is None else mask.reshape(shape)[day]
+            value = value + m * on * _metric(cs, o, name)
+            size = size + abs(m) * on * _metric(cs, o, name)
         return np.asarray(value, dtype=float), np.asarray(size, dtype=float)
 
-    spend_coef = sum(m * coef for m, _, coef in terms)
-    abs_coef = sum(abs(m) * coef for m, _, coef in terms)
+    spend_coef: Any = sum(m * coef for m, _, coef in terms)
+    abs_coef: Any = sum(abs(m) * coef for m, _, coef in terms)
+    if priced:  # per-item prices: (A,) or (H, A) like the items
+        item_price = np.sum([m * price for m, _, price, _ in priced], axis=0)
+        item_size = np.sum([np.abs(m * price) for m, _, price, _ in priced], axis=0)
+        spend_coef = spend_coef + item_price.reshape(shape)
+        abs_coef = abs_coef + item_size.reshape(shape)
     if not daily:
         o = evaluate_spend(cs, np.stack([down, base, base + h]))
         v, size = parts(o)
@@ -228,15 +262,17 @@ def _one_sided(
         cands = np.stack([base, base, base])
         cands[0, :, t], cands[2, :, t] = down[:, t], base[:, t] + h[:, t]
         o = evaluate_plan(cs, cands)
-        v, size = parts(o)
+        v, size = parts(o, t)
         width_dn, width_up = base[:, t] - down[:, t], h[:, t]
         if not plain:  # the day's cost moves with its spend alone (commission at its aov)
             cost = by_source(cs, o).cost
             width_dn, width_up = cost[1] - cost[0], cost[2] - cost[1]
-        fwd[t] = (v[2] - v[1]) / width_up - spend_coef
+        coef_t = spend_coef[t] if np.ndim(spend_coef) == 2 else spend_coef
+        fwd[t] = (v[2] - v[1]) / width_up - coef_t
         with np.errstate(divide="ignore", invalid="ignore"):
-            bwd[t] = np.where(width_dn > 0, (v[1] - v[0]) / width_dn, np.inf) - spend_coef
-        scale[t] = np.abs(size[2] - size[1]) / width_up + abs_coef
+            bwd[t] = np.where(width_dn > 0, (v[1] - v[0]) / width_dn, np.inf) - coef_t
+        abs_t = abs_coef[t] if np.ndim(abs_coef) == 2 else abs_coef
+        scale[t] = np.abs(size[2] - size[1]) / width_up + abs_t
     return fwd.ravel(), bwd.ravel(), scale.ravel()
 
 
@@ -259,7 +295,9 @@ def kkt_residual(
     price, one at its max a price at least the budget's, one at its min at most. The
     budget's price is 0 when the budget is not spent, and never negative.
     """
-    fwd, bwd, scale_i = _one_sided(cs, split, _lagrangian_terms(cs, alloc.multipliers), daily)
+    terms = _lagrangian_terms(cs, alloc.multipliers)
+    priced = _priced_terms(problem, alloc.multipliers)
+    fwd, bwd, scale_i = _one_sided(cs, split, terms, daily, priced)
     x = np.asarray(alloc.x, dtype=float)
     lower, upper = np.asarray(problem.lower), np.minimum(problem.upper, problem.budget)
     units = np.tile(cs.unit_cost, cs.horizon_days if daily else 1)
@@ -341,6 +379,9 @@ def certify(
             failures.append(f"optimality not proven: the best plan may earn {gap:,.6g} more")
         else:
             gap = max(gap, 0.0)
+    slack = _priced_slack(problem, alloc)
+    if slack:
+        failures.append(slack)
     units = np.tile(cs.unit_cost, cs.horizon_days if daily else 1)
     continuous = problem.curves.concave & ~(units > 0)
     kkt: float | None = None
@@ -351,6 +392,27 @@ def certify(
     if gap is None and not failures and np.all(continuous):
         gap = 0.0  # convex and stationary: the optimum itself
     return Certificate(not failures, worst, kkt, gap, tuple(failures))
+
+
+def _priced_slack(problem: Problem, alloc: Allocation) -> str:
+    """Complementary slackness of the priced constraints: a positive multiplier on one that
+    the plan does not meet with equality makes the KKT check no proof ('' if none).
+
+    The problem is convex (concave curves; every priced constraint is concave in ``x``),
+    so multipliers that are stationary on the engine (:func:`kkt_residual`, which reads
+    their terms), with every constraint met (the feasibility check) and each positive one
+    tight, are a dual optimum whose value equals the plan's: the plan is the optimum."""
+    x = np.asarray(alloc.x, dtype=float)
+    for c in problem.priced:
+        m = float(alloc.multipliers.get(c.name, 0.0))
+        if m <= 0:
+            continue
+        metric = problem.metric(c.weights, x)
+        spend = float(np.asarray(c.price) @ x)
+        size = abs(metric) + abs(spend) + abs(c.floor) or 1.0
+        if metric - spend - c.floor > 1e-7 * size:
+            return f"optimality not proven: {c.name} is priced but not tight"
+    return ""
 
 
 def _acquisition_cac_binds(cs: CompiledScenario, alloc: Allocation) -> str:

@@ -97,6 +97,8 @@ def stricter_than_scenario(
         halo[cs.ad_set_channel[money.halo_from[pairs]]] = True
         halo[cs.ad_set_channel[money.halo_to[pairs]]] = True
     loose = ((counts > 1) | halo) & limited
+    priced = {c.name.split(":")[1] for c in problem.priced if c.name.startswith("own:")}
+    loose &= ~np.isin(np.asarray(cs.channel_ids), list(priced))  # held exactly
     if loose.any():
         items = loose[channel_of]
         tol = 1e-9 * np.maximum(np.abs(problem.upper), 1.0)

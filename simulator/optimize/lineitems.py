@@ -113,12 +113,17 @@ def build_problem(
     fixed: dict[int, float] | None = None,
     pinned: dict[int, float] | None = None,
     leave_out: str = "",
+    priced_ratios: bool = False,
+    keep_own: bool = False,
 ) -> Problem:
     """The scenario's objective, budget, bounds and targets over its line items.
 
     ``leave_out`` (``"groups"`` or ``"periods"``) drops one family of 1c limits: a daily
     plan where channel groups and periods cross solves a relaxation and checks the rest
-    (:func:`simulator.optimize.limits.crossing_relaxations`).
+    (:func:`simulator.optimize.limits.crossing_relaxations`). ``priced_ratios`` holds a
+    channel's own ratio over its several items exactly (:func:`simulator.optimize.limits.
+    apply_limits`) instead of on each item; ``keep_own`` keeps each channel's own max
+    beside a daily plan's periods (the periods are then priced).
 
     ``fixed`` pins some channels' totals (channel index -> spend over the horizon);
     ``pinned`` some ad sets' totals (ad set index -> spend), each its own group over its
@@ -218,7 +223,7 @@ def build_problem(
     cmap = cost_map(cs, daily)
     if cmap is not None:
         problem = in_cost_space(problem, cmap)
-    return apply_limits(cs, problem, daily, own_weights, cmap, leave_out)
+    return apply_limits(cs, problem, daily, own_weights, cmap, leave_out, priced_ratios, keep_own)
 
 
 def _per_conversion(cs: CompiledScenario, metric: str) -> FloatArray:

@@ -55,6 +55,27 @@ class FloorConstraint:
 
 
 @dataclass(frozen=True)
+class PricedConstraint:
+    """``sum_i weights_i C_i(x_i) - sum_i price_i x_i >= floor``: a coupling constraint
+    the allocator's disjoint groups cannot hold, held by a Lagrange multiplier instead.
+
+    A channel's own ratio over its several items (``price = rho`` on them, 0 elsewhere;
+    zero spend meets it), or a family of groups that crosses the allocator's own (a
+    period's cap: ``weights = 0``, ``price = 1`` on its items, ``floor = -hi``). Its
+    multiplier ``m >= 0`` adds ``m weights_i`` to item ``i``'s value weight and
+    ``m price_i`` to its price (:mod:`simulator.optimize.exact._targets`). ``metric``
+    names the engine metric the weights stand for (``revenue``, ``new_customers`` or
+    ``zero``) so the certificate re-reads the Lagrangian on the engine.
+    """
+
+    name: str
+    weights: FloatArray
+    price: FloatArray
+    floor: float = 0.0
+    metric: str = "zero"
+
+
+@dataclass(frozen=True)
 class Group:
     """``lo <= sum_{i in index} x_i <= hi`` over disjoint sets of items."""
 
@@ -98,6 +119,7 @@ class Problem:
     minimize_spend: bool = False
     aov_curves: CurveSet | None = None
     on_off: tuple[OnOff, ...] = ()
+    priced: tuple[PricedConstraint, ...] = ()
 
     @property
     def n(self) -> int:

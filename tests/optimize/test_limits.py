@@ -263,18 +263,6 @@ def test_min_active_above_max_spend_is_located(
     assert "channels[0].min_active_spend" in capsys.readouterr().err
 
 
-def test_nested_group_in_a_daily_plan_is_refused_with_exit_2(
-    write: Write, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # x's own max over its days (100) binds inside group g: the limits nest
-    top = "groups:\n  - {id: g, channels: [x, y], max: 500}\n"
-    path = write(
-        doc(1000, channel("x", 100, 500, 20, "max_spend: 100"), channel("y", 60, 300, 25), top=top)
-    )
-    assert main(["optimize", str(path), "--plan", "daily", "--format", "json"]) == 2
-    assert "nested limits" in capsys.readouterr().err
-
-
 def test_channel_max_that_does_not_bind_inside_a_group_keeps_a_daily_plan_optimal(
     write: Write,
 ) -> None:
@@ -286,17 +274,6 @@ def test_channel_max_that_does_not_bind_inside_a_group_keeps_a_daily_plan_optima
     assert res.status == "optimal"
     assert res.allocation["x"] < 450
     assert res.allocation["x"] + res.allocation["y"] == pytest.approx(500, rel=1e-9)
-
-
-def test_min_active_that_binds_in_a_daily_plan_with_periods_is_refused(
-    write: Write, capsys: pytest.CaptureFixture[str]
-) -> None:
-    text = doc(
-        1000, channel("x", 100, 500, 20), channel("y", 30, 300, 25, "min_active_spend: 450")
-    ).replace("  total: 1000\n", "  total: 1000\n  periods:\n    - {start: 1, end: 3, max: 100}\n")
-    path = write(text)
-    assert main(["optimize", str(path), "--plan", "daily", "--format", "json"]) == 2
-    assert "nested limits" in capsys.readouterr().err
 
 
 def test_min_active_that_does_not_bind_keeps_a_daily_plan_with_periods_optimal(

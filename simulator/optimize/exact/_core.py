@@ -8,6 +8,11 @@ ungrouped item and every group between its thresholds. Each is a monotone root f
 (:func:`simulator.optimize.exact._roots.solve_prices`). Where items have two profiles (order
 values that vary by day) ``coef`` is ``(2, n)`` and ``C_i`` is the items' mix
 (:func:`simulator.optimize.exact._blend.blend`).
+
+Priced constraints (a channel's ratio over its items, a crossing family of groups) add a
+per-item ``extra`` price on top of the budget's and the groups' (``price_i = exp(t) +
+extra_i``; a priced minimum's ``extra`` is a negative subsidy): spend still falls as ``t``
+rises, so every root find above stays monotone and bracketed.
 """
 
 from __future__ import annotations
@@ -113,6 +118,7 @@ class Core:
         # items' spends for the inverse marginal, the budget's log price for its search)
         self._warm: FloatArray | None = None
         self._t_last: float | None = None
+        self._extra: FloatArray | None = None  # per-item price of the priced constraints
 
     def _respond(
         self, coef: FloatArray, price: FloatArray, slopes: bool = True
@@ -120,12 +126,24 @@ class Core:
         """:func:`respond`, warm-started from (and remembering) the previous call."""
         curves, scalar = blend(self.profiles, coef)
         lo, up = self.lower, self.upper
-        x, slope, self._warm = respond(curves, scalar, price, lo, up, self._warm, slopes)
-        return x, slope
+        extra = self._extra
+        if extra is None:
+            x, slope, self._warm = respond(curves, scalar, price, lo, up, self._warm, slopes)
+            return x, slope
+        total = price + extra
+        x, slope, self._warm = respond(curves, scalar, total, lo, up, self._warm, slopes)
+        # respond's slope is per log of the whole price; the searches move log(exp(t)).
+        # A subsidy (a priced minimum) can bring the whole price to 0 or below: the item
+        # then sits at its upper bound, flat in t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(total > 0, price / total, 0.0)
+        return x, slope * share
 
-    def solve(self, coef: FloatArray, base: float) -> Solution:
+    def solve(self, coef: FloatArray, base: float, extra: FloatArray | None = None) -> Solution:
         """Best spends for ``coef`` (``(n,)`` or ``(P, n)``) and base price ``base``: the
-        budget's and groups' prices."""
+        budget's and groups' prices. ``extra`` ``(n,)``, nonnegative: each item's price
+        from the priced constraints, on top of the budget's and its group's."""
+        self._extra = extra if extra is not None and np.any(extra) else None
         t_base = float(np.log(base)) if base > 0 else T_MIN
         thi, tlo, xhi, xlo = self._limits(coef, t_base) if self.glo.size else (np.zeros(0),) * 4
         f = self._budget_fn(coef, thi, tlo, xhi, xlo)
@@ -178,7 +196,9 @@ class Core:
         t0 = np.where(lo_on, t_base, T_MAX)
         tlo, xlo = solve_prices(f, target, t0, np.full(g, T_MIN), self.owner, n)
         xlo = self._fill_free(xlo, lo_on & (tlo == -np.inf))
-        tlo = np.where(tlo == -np.inf, T_MIN, tlo)
+        # below every price searched: such a group sits at its filled minimum throughout
+        # (a priced item's extra price can hold it below its minimum even at price ~0)
+        tlo = np.where(tlo == -np.inf, T_MIN - 1.0, tlo)
         return thi, tlo, xhi, xlo
 
     def _fill_free(self, x: FloatArray, short: npt.NDArray[np.bool_]) -> FloatArray:
@@ -206,6 +226,8 @@ class Core:
         """A starting log price: the median item's marginal return at an even split."""
         curves, scalar = blend(self.profiles, coef)
         p = scalar * curves.derivative(np.full(self.curves.n, self.budget / self.curves.n))
+        if self._extra is not None:
+            p = p - self._extra
         p = p[(p > 0) & np.isfinite(p)]
         return float(np.log(_median(p))) if p.size else 0.0
 

@@ -6,6 +6,16 @@ inner one (:class:`simulator.optimize.exact._core.Core`). The partially minimise
 convex, so each binding target's multiplier is a monotone 1-D root find
 (:func:`simulator.optimize.exact._roots.mult_root`), nested when several targets bind. Targets
 join an active set only once violated, so slack targets cost nothing.
+
+Priced constraints (:class:`simulator.optimize.problem.PricedConstraint`: a channel's own
+ratio over its items, a family of groups crossing the allocator's own) are more rows of
+the same dual, after the targets: multiplier ``m`` adds ``m w_i`` to item ``i``'s
+coefficient and ``m price_i`` to its own price (the core's ``extra``), so they join the
+same active set and nested root finds. The problem stays convex (each constraint is
+concave in ``x``), so multipliers at which every constraint holds with complementary
+slackness give the optimum itself: the dual optimum, with primal feasibility and
+slackness, closes the duality gap. Unlike a ratio target, zero spend meets a priced
+constraint (a channel paused meets its own CAC cap).
 """
 
 from __future__ import annotations
@@ -27,15 +37,25 @@ class Allocator:
     def __init__(self, p: Problem) -> None:
         self.p, self.core = p, Core(p)
         self.names = [r.name for r in p.ratios] + [f.name for f in p.floors]
+        self.names += [c.name for c in p.priced]
         k = len(self.names)
         # weights and objective over the profiles: (K, P, n) and (P, n); P = 1 squeezed
         # away, so scenarios whose order values do not vary by day keep scalar coefficients
         self.n_profiles = len(p.profiles)
         shape = (p.n,) if self.n_profiles == 1 else (self.n_profiles, p.n)
         rows = [p.rows(r.weights) for r in p.ratios] + [p.rows(f.weights) for f in p.floors]
+        rows += [p.rows(c.weights) for c in p.priced]
         self.w = np.array(rows).reshape(k, *shape)
-        self.rho = np.array([r.rho for r in p.ratios] + [0.0] * len(p.floors))
-        self.floor = np.array([0.0] * len(p.ratios) + [f.floor for f in p.floors])
+        n_priced, n_targets = len(p.priced), len(p.ratios) + len(p.floors)
+        self.rho = np.array([r.rho for r in p.ratios] + [0.0] * (k - len(p.ratios)))
+        self.floor = np.array(
+            [0.0] * len(p.ratios) + [f.floor for f in p.floors] + [c.floor for c in p.priced]
+        )
+        # (K, n) per-item prices: zero rows for the targets (their price is ``rho``)
+        self.extra = np.zeros((k, p.n))
+        for j, c in enumerate(p.priced):
+            self.extra[n_targets + j] = c.price
+        self.n_targets, self.has_priced = n_targets, n_priced > 0
         self.a = np.zeros(shape) if p.minimize_spend else p.rows(p.objective).reshape(shape)
         self.c = 1.0 if p.minimize_spend else p.spend_cost
         self._reachable: dict[int, bool] = {}
@@ -49,8 +69,15 @@ class Allocator:
         d = np.where(np.isfinite(d), d, 0.0)
         base = max(float(np.max(np.abs(self.a))), self.c / max(float(np.max(d)), 1e-300))
         flat = np.abs(self.w).reshape(self.w.shape[0], int(np.prod(self.w.shape[1:])))
-        wmax = np.maximum(np.max(flat, axis=1, initial=0.0), 1e-300)
-        return np.asarray(np.maximum(base / wmax, 1e-300), dtype=float)
+        wmax = np.max(flat, axis=1, initial=0.0)
+        # a pure spend limit (no weights) is priced against the objective's marginal return
+        price = float(np.max(np.abs(self.a) * d, initial=0.0)) + self.c
+        emax = np.max(np.abs(self.extra), axis=1, initial=0.0)
+        spend_only = (wmax <= 0) & (emax > 0)
+        mu = np.where(
+            spend_only, price / np.where(emax > 0, emax, 1.0), base / np.maximum(wmax, 1e-300)
+        )
+        return np.asarray(np.maximum(mu, 1e-300), dtype=float)
 
     def gap(self, k: int, x: FloatArray) -> float:
         """Target ``k``'s slack at ``x`` (>= 0: met)."""
@@ -67,7 +94,9 @@ class Allocator:
         else:
             metric = self.p.metric(self.w[k], x)
         spend = self.rho[k] * float(np.sum(x))
-        size = abs(metric) + spend + self.floor[k]
+        if k >= self.n_targets:
+            spend = float(self.extra[k] @ x)
+        size = abs(metric) + abs(spend) + abs(self.floor[k])
         return float(metric - spend - self.floor[k]), float(1e-11 * size)
 
     def inner(self, m: FloatArray) -> Solution:
@@ -81,7 +110,8 @@ class Allocator:
                 coef = self.a + (m[0] * self.w[0] if m.size else 0.0)
             else:
                 coef = self.a + np.tensordot(m, self.w, axes=1)
-            sol = self.core.solve(coef, self.c + float(m @ self.rho))
+            extra = m @ self.extra if self.has_priced else None
+            sol = self.core.solve(coef, self.c + float(m @ self.rho), extra)
             if len(self._inner) >= 8:
                 self._inner.clear()
             self._inner[key] = replace(sol, m=m.copy())
@@ -112,7 +142,7 @@ class Allocator:
     def reachable(self, k: int) -> bool:
         """Whether target ``k`` alone can be met: one solve that spares a futile search."""
         if k not in self._reachable:
-            sol = self.core.solve(self.w[k], float(self.rho[k]))
+            sol = self.core.solve(self.w[k], float(self.rho[k]), self.extra[k])
             gap, tol = self.slack(k, sol.x)
             ok = gap >= -tol
             self._reachable[k] = ok and (k >= len(self.p.ratios) or sol.x.sum() > 0)

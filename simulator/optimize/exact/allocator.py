@@ -47,7 +47,7 @@ def _labels(p: Problem, al: Allocator, sol: Solution) -> tuple[str, ...]:
     nr = len(p.ratios)
     share = sol.m[:nr] * al.rho[:nr] if nr else np.zeros(0)
     ratio = al.names[int(np.argmax(share))] if share.size and share.max() > sol.lam else ""
-    floors = [al.names[k] for k in range(nr, len(al.names)) if sol.m[k] > 0]
+    floors = [al.names[k] for k in range(nr, al.n_targets) if sol.m[k] > 0]
     coupled = ratio or ("budget" if sol.lam > 0 else (floors[0] if floors else "optimum"))
     labels = np.full(p.n, coupled, dtype=object)  # vectorised: N can be 10^4 and more
     owner = al.core.owner

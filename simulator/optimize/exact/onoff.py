@@ -23,24 +23,27 @@ import numpy as np
 
 from simulator.io.errors import UsageError
 from simulator.model.curves import FloatArray
-from simulator.optimize.problem import Allocation, Group, OnOff, Problem
+from simulator.optimize.problem import Allocation, Group, OnOff, PricedConstraint, Problem
 
 _SLACK = 1e-9  # relative: a bound this close to the incumbent cannot beat it
 MAX_NODES = 4096  # past this, open nodes' bounds go into the reported upper bound
 
 
 class NestedGroups(UsageError):
-    """A limit inside another that the allocator's disjoint groups cannot hold (a group
-    of channels over a segmented channel's own min or max, or an on-off minimum that
-    binds inside a daily plan's periods): refused rather than guessed."""
+    """A limit the line items cannot write exactly (a period's cost by total where
+    commission meets events, an on-off minimum over items whose cost bends): refused
+    rather than guessed. Nested and crossing groups are priced instead
+    (:class:`simulator.optimize.problem.PricedConstraint`)."""
 
 
 def switch(p: Problem, choice: OnOff, on: bool) -> Problem | None:
     """``p`` with ``choice`` fixed off or on; None when that side is impossible."""
     idx = choice.index
     own = [k for k, g in enumerate(p.groups) if np.array_equal(np.sort(g.index), np.sort(idx))]
+    floors = [c for c in p.priced if c.name == f"group:{choice.name}:min"]
     if not on:
-        if np.any(p.lower[idx] > 0) or any(p.groups[k].lo > 0 for k in own):
+        held = any(p.groups[k].lo > 0 for k in own) or any(c.floor > 0 for c in floors)
+        if np.any(p.lower[idx] > 0) or held:
             return None  # its min_spend keeps it on
         upper = p.upper.copy()
         upper[idx] = 0.0
@@ -59,13 +62,13 @@ def switch(p: Problem, choice: OnOff, on: bool) -> Problem | None:
         if g.hi < choice.minimum:
             return None
         groups[own[0]] = replace(g, lo=max(g.lo, choice.minimum))
+    elif any(np.intersect1d(g.index, idx).size for g in groups):
+        # inside a group or across periods: the minimum is held by a multiplier
+        price = np.zeros(p.n)
+        price[idx] = -1.0
+        floor = PricedConstraint(f"on:{choice.name}", np.zeros(p.n), price, choice.minimum)
+        return replace(p, priced=(*p.priced, floor))
     else:
-        if any(np.intersect1d(g.index, idx).size for g in groups):
-            raise NestedGroups(
-                f"channels: '{choice.name}' has min_active_spend (or an S-curve ratio limit) "
-                "that binds inside a group or budget period of a daily plan; nested limits "
-                "are not planned yet: plan by total, or lower its min_active_spend"
-            )
         groups.append(Group(choice.name, idx, choice.minimum))
     return replace(p, groups=tuple(groups))
 
