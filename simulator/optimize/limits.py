@@ -142,6 +142,11 @@ def apply_limits(
             _keeps_minimum(cs, p, c, b, idx, key)
             upper[idx] = np.minimum(upper[idx], b)
             minimum[c] = max(minimum[c], float(np.max(a, initial=0.0)))
+    # a group that admits nothing (whole units pinned at 0 in a daily plan) must not be lost
+    # where a channel's own groups are dropped or priced below: its items get no room at all
+    for g in p.groups:
+        if g.hi <= 0:
+            upper[g.index] = 0.0
     p = replace(p, upper=upper)
     budget = p.budget
     if lim.periods and not daily:  # spent evenly: a period holds days / H of the cost
