@@ -81,9 +81,13 @@ def responses(draw: st.DrawFn, s_curve: bool) -> dict[str, Any]:
 
 
 @st.composite
-def channels(draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str]) -> dict[str, Any]:
-    """One acquisition channel with a random subset of the per-channel features."""
-    s_curve = draw(st.integers(0, 3)) == 0
+def channels(
+    draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str], light: bool = False
+) -> dict[str, Any]:
+    """One acquisition channel with a random subset of the per-channel features; ``light``:
+    no S-curve and no whole units (their branch and bound, repeated by every step of a
+    confidence search around a fixed point, takes minutes)."""
+    s_curve = draw(st.integers(0, 3)) == 0 and not light
     ch: dict[str, Any] = {
         "id": f"ch{index}",
         "response": draw(responses(s_curve)),
@@ -91,7 +95,7 @@ def channels(draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str]) 
         "margin": round(draw(st.floats(0.2, 1.0)), 3),
         "new_customer_rate": round(draw(st.floats(0.2, 1.0)), 3),
     }
-    if draw(st.integers(0, 3)) == 0:  # whole units: a KOL post, a staff-day
+    if draw(st.integers(0, 3)) == 0 and not light:  # whole units: a KOL post, a staff-day
         ch["unit_cost"] = float(draw(st.sampled_from([20_000, 50_000, 100_000])))
         ch["max_spend"] = ch["unit_cost"] * draw(st.integers(2, 8))
     elif draw(st.booleans()):
@@ -158,12 +162,13 @@ def scenario_docs(draw: st.DrawFn, operations: bool = False) -> dict[str, Any]:
 
     ``operations``: always a retention channel on a customer base that grows with the
     plan, and ``targets.confidence`` over at least one target (else each is drawn now and
-    then); the keys are drawn last, so the draws before them are those of older versions.
+    then), on concave, continuous channels (see :func:`channels`); the keys are drawn
+    last, so the draws before them are those of older versions.
     """
     horizon = draw(st.integers(3, 10))
     segment_ids = ["young", "family"] if draw(st.booleans()) else []
     n = draw(st.integers(1, 4))
-    chans = [draw(channels(i, horizon, segment_ids)) for i in range(n)]
+    chans = [draw(channels(i, horizon, segment_ids, light=operations)) for i in range(n)]
     doc: dict[str, Any] = {
         "name": "combo",
         "horizon_days": horizon,
@@ -237,6 +242,15 @@ def scenario_docs(draw: st.DrawFn, operations: bool = False) -> dict[str, Any]:
     doc["target_factors"] = {k: draw(st.floats(0.3, 1.6)) for k in keys}
     if "customer_base" in doc and (operations or draw(st.integers(0, 2)) == 0):
         doc["customer_base"] = draw(growing_base(doc["customer_base"]))
+        # a funnel reaches the members it is sent to, so the base it grows counts
+        doc["channels"][-1]["response"] = {
+            "type": "funnel",
+            "pricing": "cpm",
+            "cpm": round(draw(st.floats(20, 80)), 2),
+            "ctr": round(draw(st.floats(0.02, 0.1)), 4),
+            "cvr": round(draw(st.floats(0.05, 0.2)), 4),
+            "max_frequency": draw(st.sampled_from([1, 3, 10])),
+        }
     if keys and (operations or draw(st.integers(0, 4)) == 0):  # set by :func:`with_targets`
         doc["target_factors"]["confidence"] = draw(st.sampled_from([0.6, 0.75, 0.9]))
     return doc
