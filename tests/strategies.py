@@ -3,9 +3,9 @@
 ``scenario_docs`` draws a scenario as the plain mapping a user would write in YAML:
 channels of every response family (concave and S-shaped), whole units, daily caps, bounds,
 locks and change limits, segments (with referrals), creatives, a retention channel with its
-customer base (or a recall group of it),
-events with each multiplier, adstock, every objective and target. Targets are drawn as
-factors of what an even split reaches, so some bind, some are slack and some cannot be met;
+customer base (or a recall group of it), the base growing with the plan, events with each
+multiplier, adstock, every objective and target, and ``targets.confidence``. Targets are
+drawn as factors of what an even split reaches, so some bind, some are slack and some cannot be met;
 :func:`with_targets` turns the factors into numbers once the scenario can be evaluated.
 """
 
@@ -81,9 +81,13 @@ def responses(draw: st.DrawFn, s_curve: bool) -> dict[str, Any]:
 
 
 @st.composite
-def channels(draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str]) -> dict[str, Any]:
-    """One acquisition channel with a random subset of the per-channel features."""
-    s_curve = draw(st.integers(0, 3)) == 0
+def channels(
+    draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str], light: bool = False
+) -> dict[str, Any]:
+    """One acquisition channel with a random subset of the per-channel features; ``light``:
+    no S-curve and no whole units (their branch and bound, repeated by every step of a
+    confidence search around a fixed point, takes minutes)."""
+    s_curve = draw(st.integers(0, 3)) == 0 and not light
     ch: dict[str, Any] = {
         "id": f"ch{index}",
         "response": draw(responses(s_curve)),
@@ -91,7 +95,7 @@ def channels(draw: st.DrawFn, index: int, horizon: int, segment_ids: list[str]) 
         "margin": round(draw(st.floats(0.2, 1.0)), 3),
         "new_customer_rate": round(draw(st.floats(0.2, 1.0)), 3),
     }
-    if draw(st.integers(0, 3)) == 0:  # whole units: a KOL post, a staff-day
+    if draw(st.integers(0, 3)) == 0 and not light:  # whole units: a KOL post, a staff-day
         ch["unit_cost"] = float(draw(st.sampled_from([20_000, 50_000, 100_000])))
         ch["max_spend"] = ch["unit_cost"] * draw(st.integers(2, 8))
     elif draw(st.booleans()):
@@ -153,12 +157,18 @@ def sale_event(draw: st.DrawFn, horizon: int, order_values: bool) -> dict[str, A
 
 
 @st.composite
-def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
-    """A whole scenario mapping; targets are factors (see :func:`with_targets`)."""
+def scenario_docs(draw: st.DrawFn, operations: bool = False) -> dict[str, Any]:
+    """A whole scenario mapping; targets are factors (see :func:`with_targets`).
+
+    ``operations``: always a retention channel on a customer base that grows with the
+    plan, and ``targets.confidence`` over at least one target (else each is drawn now and
+    then), on concave, continuous channels (see :func:`channels`); the keys are drawn
+    last, so the draws before them are those of older versions.
+    """
     horizon = draw(st.integers(3, 10))
     segment_ids = ["young", "family"] if draw(st.booleans()) else []
     n = draw(st.integers(1, 4))
-    chans = [draw(channels(i, horizon, segment_ids)) for i in range(n)]
+    chans = [draw(channels(i, horizon, segment_ids, light=operations)) for i in range(n)]
     doc: dict[str, Any] = {
         "name": "combo",
         "horizon_days": horizon,
@@ -193,7 +203,7 @@ def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         doc["ltv"] = {"repeat_rate": round(draw(st.floats(0.1, 1.0)), 3), "decay": 0.7}
     recall_group = False
-    if draw(st.integers(0, 3)) == 0:  # a retention channel on the CRM base
+    if draw(st.integers(0, 3)) == 0 or operations:  # a retention channel on the CRM base
         doc["customer_base"] = 50_000.0
         if draw(st.integers(0, 2)) == 0:  # recall groups (RFM): the channel reaches one
             doc["customer_base"] = {
@@ -227,8 +237,42 @@ def scenario_docs(draw: st.DrawFn) -> dict[str, Any]:
     keys = draw(st.lists(st.sampled_from(TARGET_KEYS), max_size=2, unique=True))
     if doc["objective"] == "min_spend" and not keys:
         keys = ["revenue_min"]
+    if operations and not keys:
+        keys = ["roi_min"]
     doc["target_factors"] = {k: draw(st.floats(0.3, 1.6)) for k in keys}
+    if "customer_base" in doc and (operations or draw(st.integers(0, 2)) == 0):
+        doc["customer_base"] = draw(growing_base(doc["customer_base"]))
+        # a funnel reaches the members it is sent to, so the base it grows counts
+        doc["channels"][-1]["response"] = {
+            "type": "funnel",
+            "pricing": "cpm",
+            "cpm": round(draw(st.floats(20, 80)), 2),
+            "ctr": round(draw(st.floats(0.02, 0.1)), 4),
+            "cvr": round(draw(st.floats(0.05, 0.2)), 4),
+            "max_frequency": draw(st.sampled_from([1, 3, 10])),
+        }
+    if keys and (operations or draw(st.integers(0, 4)) == 0):  # set by :func:`with_targets`
+        doc["target_factors"]["confidence"] = draw(st.sampled_from([0.6, 0.75, 0.9]))
     return doc
+
+
+@st.composite
+def growing_base(draw: st.DrawFn, base: float | dict[str, Any]) -> dict[str, Any]:
+    """The customer base at a drawn size, growing with the new customers won (运营 <- 推广):
+    the short form becomes ``{size, grows: true}``; recall groups are scaled to the size,
+    and the new customers join one of them."""
+    size = round(draw(st.floats(2_000, 100_000)), 0)
+    if not isinstance(base, dict):
+        return {"size": size, "grows": True}
+    groups = base["groups"]
+    scale = size / sum(g["size"] for g in groups)
+    joins = draw(st.sampled_from([g["id"] for g in groups]))
+    return {
+        "size": size,
+        "grows": True,
+        "groups": [g | {"size": round(g["size"] * scale, 0)} for g in groups],
+        "joins": joins,
+    }
 
 
 @st.composite
@@ -271,13 +315,17 @@ def with_targets(doc: dict[str, Any], even: dict[str, float]) -> dict[str, Any]:
     1 asks for more than the even split reaches (less, for cac_max).
     """
     out = {k: v for k, v in doc.items() if k != "target_factors"}
-    targets = {}
-    for key, factor in doc["target_factors"].items():
+    targets: dict[str, float] = {}
+    factors = dict(doc["target_factors"])
+    confidence = factors.pop("confidence", None)  # a share of runs, not a factor
+    for key, factor in factors.items():
         metric = key.rsplit("_", 1)[0]
         value = even.get(metric)
         if value is None or not value or value != value:
             continue
         targets[key] = round(value / factor if key == "cac_max" else value * factor, 6)
+    if targets and confidence is not None:  # confidence needs a target to meet
+        targets["confidence"] = confidence
     if targets:
         out["targets"] = {**doc.get("targets", {}), **targets}  # cac_basis stays
     elif out["objective"] == "min_spend":

@@ -83,3 +83,5 @@ def _table(front: Front, currency: str) -> None:
     out.print(table)
     if front.skipped:
         out.print(f"{len(front.skipped)} target values could not be met and were left out")
+    for line in front.warnings:
+        out.print(f"warning: {line}")

@@ -26,7 +26,8 @@ from simulator.model.split_read import (
 )
 
 # Keys of the optimiser's JSON that a split file may carry and we ignore, so that
-# `adsim optimize --format json > s.json` can be fed back with `--split s.json`.
+# `adsim optimize --format json > s.json` (or `adsim replan ...`) can be fed back with
+# `--split s.json`.
 _RESULT_KEYS = frozenset(
     {
         "scenario",
@@ -39,6 +40,9 @@ _RESULT_KEYS = frozenset(
         "upper_bound",
         "objective",
         "certificate",
+        "confidence",  # optimize with targets.confidence
+        "to_date",  # replan
+        "pace",
     }
 )
 

@@ -26,7 +26,7 @@ from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.limits import limit_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
-from simulator.optimize.fixed_point import solve_fixed_point
+from simulator.optimize.fixed_point import loop_sentence, plan_with_base
 from simulator.optimize.limits import PRICED_RATIO, crossing_relaxations
 from simulator.optimize.limits_check import limit_violations, stricter_than_scenario
 from simulator.optimize.lineitems import (
@@ -76,6 +76,15 @@ def spend_of(cs: CompiledScenario, x: np.ndarray, daily: bool) -> np.ndarray:
     unit = cs.unit_cost  # K^-1 of a whole number of units' cost lands within rounding of it
     counts = np.round(spend / np.where(unit > 0, unit, 1.0))
     return np.where(unit > 0, counts * unit, spend)
+
+
+def split_of(cs: CompiledScenario, x: np.ndarray, daily: bool) -> Split:
+    """The plan of a solver's items ``x`` (day-major ``(H * A,)`` for a daily plan)."""
+    spend = spend_of(cs, x, daily)
+    if not daily:
+        return Split(spend)
+    plan_ad = spend.reshape(cs.horizon_days, cs.n_ad_sets).T
+    return Split(plan_ad.sum(axis=1), plan_ad)
 
 
 def _whole_unit_totals(
@@ -164,11 +173,7 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
 
         return plan_with_confidence(scenario, exact, daily=plan == "daily", **options)
     daily = plan == "daily"
-    if scenario.base_growth is None:
-        solved, (split, how) = scenario, _solve_plan(scenario, daily)
-        loop = None
-    else:
-        solved, split, how, loop = solve_fixed_point(scenario, lambda cs: _solve_plan(cs, daily))
+    solved, split, how, loop = plan_with_base(scenario, lambda cs: _solve_plan(cs, daily))
     problem, alloc = how.problem, how.alloc
     cert = certify(solved, problem, alloc, split, daily)
     cert = _cost_caveats(solved, daily, cert)
@@ -181,6 +186,9 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
     # shown only where the check accepted it as a bound on the scenario itself
     result.upper_bound = alloc.upper_bound if cert.gap_bound is not None else None
     result.warnings.extend(how.notes)
+    unsettled = loop_sentence(loop)
+    if unsettled is not None:
+        result.warnings.append(unsettled)
     # marginal sentences read the base the plan was solved for (the fixed point's, if any)
     _describe(solved, alloc, result, daily, how.fixed)
     return result
@@ -195,11 +203,11 @@ def _solve_limits(
     (:func:`simulator.optimize.limits.crossing_relaxations`)."""
     for leave_out in crossing_relaxations(cs, daily):
         problem, alloc = _solve_ratios(cs, daily, pinned, leave_out)
-        split = _split_of(cs, alloc, daily)
+        split = split_of(cs, alloc.x, daily)
         if alloc.status != "infeasible" and not _keeps_channel_max(cs, split):
             # a channel's own max dropped beside the periods binds: keep it, price the periods
             problem, alloc = _solve_ratios(cs, daily, pinned, leave_out, keep_own=True)
-            split = _split_of(cs, alloc, daily)
+            split = split_of(cs, alloc.x, daily)
         if not leave_out or alloc.status == "infeasible":
             return problem, alloc, split
         kept = limit_violations(cs, split)
@@ -207,15 +215,6 @@ def _solve_limits(
         if all(v <= FEASIBILITY_TOL for k, v in kept.items() if k.startswith(family)):
             return problem, alloc, split
     raise AssertionError("crossing_relaxations ends with the whole problem")  # pragma: no cover
-
-
-def _split_of(cs: CompiledScenario, alloc: Allocation, daily: bool) -> Split:
-    """The answer's split (with its daily plan) in media spend."""
-    x = spend_of(cs, alloc.x, daily)
-    if daily:
-        plan_ad = x.reshape(cs.horizon_days, cs.n_ad_sets).T
-        return Split(plan_ad.sum(axis=1), plan_ad)
-    return Split(x)
 
 
 def _solve_ratios(

@@ -61,6 +61,32 @@ def frozen(cs: CompiledScenario, rho: FloatArray) -> CompiledScenario:
     return replace(cs, cost_mult=cs.cost_mult * rho, cvr_mult=cs.cvr_mult * rho, base_growth=None)
 
 
+def plan_with_base(
+    cs: CompiledScenario, solve: Callable[[CompiledScenario], tuple[Split, T]]
+) -> tuple[CompiledScenario, Split, T, FixedPoint | None]:
+    """The one entry point of every planner (optimize, replan, Pareto's sweep, the
+    search's seed through optimize): ``solve`` once where the scenario is separable, else
+    around the fixed point, so that no planner plans a growing base at its day-1 size.
+
+    Returns the scenario ``solve`` last saw (frozen, for certificates and sentences), its
+    plan, what ``solve`` returned besides, and the loop (None without a growing base)."""
+    if cs.base_growth is None:
+        split, extra = solve(cs)
+        return cs, split, extra, None
+    return solve_fixed_point(cs, solve)
+
+
+def loop_sentence(loop: FixedPoint | None) -> str | None:
+    """What a planner says when the base's fixed point did not settle (None if it did)."""
+    if loop is None or loop.converged:
+        return None
+    return (
+        f"the customer base did not settle: its fixed point did not converge in "
+        f"{loop.iterations} iterations (last change {loop.last_change:.1e}); the plan is the "
+        "last one tried, feasible on the engine but not consistent with the base it grows"
+    )
+
+
 def solve_fixed_point(
     cs: CompiledScenario, solve: Callable[[CompiledScenario], tuple[Split, T]]
 ) -> tuple[CompiledScenario, Split, T, FixedPoint]:

@@ -128,7 +128,16 @@ def build_problem(
     ``fixed`` pins some channels' totals (channel index -> spend over the horizon);
     ``pinned`` some ad sets' totals (ad set index -> spend), each its own group over its
     days: a daily plan keeps whole-unit ad sets at a whole number of units this way.
+
+    Raises:
+        ValueError: the customer base grows with the plan (not separable): plan it through
+            :func:`simulator.optimize.fixed_point.plan_with_base`, never at its day-1 size.
     """
+    if cs.base_growth is not None:
+        raise ValueError(
+            "build_problem: the customer base grows with the plan; freeze its trajectory "
+            "first (optimize.fixed_point.plan_with_base)"
+        )
     pinned = pinned or {}
     copies = cs.horizon_days if daily else 1
     if daily:

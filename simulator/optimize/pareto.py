@@ -9,6 +9,10 @@ allocator's Dinkelbach bound) to the value the unconstrained optimum reaches.
 
 ``chance`` adds, per point, the share of simulated runs whose ROI reaches a threshold:
 revenue against P(ROI >= target), the trade a cautious planner makes.
+
+A customer base that grows with the plan is planned through ``optimize``'s fixed point at
+every point and at the tight end: each point then says ``status`` (``feasible``) and
+``fixed_point``, and a point whose base did not settle is named in ``warnings``.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from simulator.model.compiled import CompiledScenario
+from simulator.model.compiled import CompiledScenario, Split
+from simulator.model.curves import FloatArray
 from simulator.model.targets import TARGETS, meets
-from simulator.optimize import optimize
+from simulator.optimize import optimize, split_of
 from simulator.optimize.exact.diagnose import best_ratio
+from simulator.optimize.fixed_point import loop_sentence, plan_with_base
 from simulator.optimize.lineitems import build_problem
 from simulator.simulate import simulate
 
@@ -51,6 +57,15 @@ class FrontPoint:
     totals: dict[str, float]
     allocation: dict[str, float]
     p_target: float | None = None  # share of simulated runs meeting the chance threshold
+    # a growing base: (status, certificate.fixed_point) of the point's plan; None otherwise
+    grown: tuple[str, dict[str, Any]] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The point; ``status`` and ``fixed_point`` only where the base grows."""
+        doc = {k: v for k, v in dataclasses.asdict(self).items() if k != "grown"}
+        if self.grown is not None:
+            doc["status"], doc["fixed_point"] = self.grown[0], dict(self.grown[1])
+        return doc
 
 
 @dataclass
@@ -64,6 +79,7 @@ class Front:
     points: list[FrontPoint]
     skipped: list[float] = field(default_factory=list)  # targets the optimiser could not meet
     chance: dict[str, Any] | None = None  # {"roi": threshold, "runs": R, "seed": S}
+    warnings: list[str] = field(default_factory=list)  # points whose base did not settle
 
     def rows(self) -> list[dict[str, Any]]:
         out = []
@@ -77,8 +93,10 @@ class Front:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        doc = dataclasses.asdict(self)
-        doc["points"] = [dataclasses.asdict(p) for p in self.points]
+        doc = {k: v for k, v in dataclasses.asdict(self).items() if k != "warnings"}
+        doc["points"] = [p.to_json() for p in self.points]
+        if self.warnings:
+            doc["warnings"] = list(self.warnings)
         return doc
 
 
@@ -98,14 +116,26 @@ def sweep_range(cs: CompiledScenario, axis: str, plan: str, points: int) -> tupl
     name = AXES[axis]
     free = optimize(with_target(cs, name, None), plan=plan)
     at_free = _reached(free.totals, axis)
-    problem = build_problem(with_target(cs, name, 1.0), daily=plan == "daily")
-    k = [r.name for r in problem.ratios].index(name)
-    best, x_best, at_zero = best_ratio(problem, k)
+    best, x_best, at_zero = tightest(with_target(cs, name, 1.0), name, plan == "daily")
     small_budget = free.totals["cost"] / (2.0 * points)  # the items are in cost
     if not at_zero and math.isfinite(best) and best > 0 and x_best.sum() >= small_budget:
         return (1.0 / best if TARGETS[name].inverted else best), at_free
     small = dataclasses.replace(with_target(cs, name, None), budget=small_budget)
     return _reached(optimize(small, plan=plan).totals, axis), at_free
+
+
+def tightest(cs: CompiledScenario, name: str, daily: bool) -> tuple[float, FloatArray, bool]:
+    """The best reachable value of target ``name`` (Dinkelbach: ``best_ratio``), its items and
+    whether it is only approached at zero spend; a growing base through the fixed point
+    (the ratio is then read on the base the best plan grows)."""
+
+    def best_of(sc: CompiledScenario) -> tuple[Split, tuple[float, FloatArray, bool]]:
+        problem = build_problem(sc, daily=daily)
+        k = [r.name for r in problem.ratios].index(name)
+        best, x_best, at_zero = best_ratio(problem, k)
+        return split_of(sc, x_best, daily), (best, x_best, at_zero)
+
+    return plan_with_base(cs, best_of)[2]
 
 
 def targets_between(best: float, at_free: float, points: int) -> list[float]:
@@ -136,6 +166,7 @@ def pareto_front(
     best, at_free = sweep_range(cs, axis, plan, points)
     front: list[FrontPoint] = []
     skipped: list[float] = []
+    warnings: list[str] = []
     sweep = list(targets_between(best, at_free, points))
     for i, t in enumerate(sweep):
         res = optimize(with_target(cs, name, t), plan=plan)
@@ -145,9 +176,14 @@ def pareto_front(
             skipped.append(t)
             continue
         x, y = _reached(res.totals, axis), float(res.totals[cs.objective])
-        front.append(FrontPoint(t, x, y, dict(res.totals), dict(res.allocation)))
+        loop = res.certificate.fixed_point if res.certificate is not None else None
+        grown = None if loop is None else (res.status, loop.to_json())
+        front.append(FrontPoint(t, x, y, dict(res.totals), dict(res.allocation), grown=grown))
+        unsettled = loop_sentence(loop)
+        if unsettled is not None:
+            warnings.append(f"{name} {t:g}: {unsettled}")
     front.sort(key=lambda p: p.x)
-    return Front(cs.name, axis, name, cs.objective, front, skipped)
+    return Front(cs.name, axis, name, cs.objective, front, skipped, warnings=warnings)
 
 
 def add_chance(

@@ -7,8 +7,10 @@ spent are the same items held at their actual spend (``lower = upper``): their a
 still landing after today counts at exactly the value ``evaluate`` gives it, their cost
 takes its part of the one budget (what is left is ``budget - cost so far``), and the
 targets read the whole horizon. The answer is certified over the whole horizon like any
-daily plan. The engine's expectation of the past spend is what the plan counts on; what
-was actually won feeds ``to_date`` and ``pace``.
+daily plan. A customer base that grows with the plan (``customer_base.grows``) is planned
+through the same fixed point as ``optimize`` (the days so far grow it too): ``feasible``,
+with ``certificate.fixed_point``. The engine's expectation of the past spend is what the
+plan counts on; what was actually won feeds ``to_date`` and ``pace``.
 
 Whole units already bought stay: a whole-unit ad set keeps the units of the original plan,
 and at least those its spend so far has paid for (its spend to date rounded up to units).
@@ -33,10 +35,11 @@ from simulator.model.actuals import Actuals
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curves import FloatArray
 from simulator.optimize import _cost_caveats, _describe, optimize, solve, spend_of
-from simulator.optimize.certificate import certified_status, certify
+from simulator.optimize.certificate import certified_status, certify, with_fixed_point
 from simulator.optimize.explain.pace import ChannelPace
+from simulator.optimize.fixed_point import loop_sentence, plan_with_base
 from simulator.optimize.lineitems import build_problem, cost_bends, cost_map
-from simulator.optimize.problem import Problem
+from simulator.optimize.problem import Allocation, Problem
 from simulator.results import Result, outcome_result
 
 BASIS_SPLIT = "scenario split"
@@ -196,20 +199,30 @@ def replan(cs: CompiledScenario, actuals: Actuals, plan: OriginalPlan | None = N
     past = past_by_ad_set(cs, actuals, plan)
     roomy, notes = room_for_actuals(cs, past)
     pinned = unit_totals(roomy, plan, past)
-    problem = replan_problem(roomy, past, pinned)
-    alloc = solve(roomy, problem, daily=True)
-    daily = spend_of(roomy, alloc.x, daily=True).reshape(h, cs.n_ad_sets).T.copy()
-    daily[:, :t] = past  # exactly as spent (not through the cost map and back)
-    split = Split(daily.sum(axis=1), daily)
-    cert = _cost_caveats(roomy, True, certify(roomy, problem, alloc, split, True))
+
+    def held(sc: CompiledScenario) -> tuple[Split, tuple[Problem, Allocation]]:
+        problem = replan_problem(sc, past, pinned)
+        alloc = solve(sc, problem, daily=True)
+        daily = spend_of(sc, alloc.x, daily=True).reshape(h, cs.n_ad_sets).T.copy()
+        daily[:, :t] = past  # exactly as spent (not through the cost map and back)
+        return Split(daily.sum(axis=1), daily), (problem, alloc)
+
+    # the days so far grew the base too: the days left are planned on the base they grow
+    solved, split, (problem, alloc), loop = plan_with_base(roomy, held)
+    cert = _cost_caveats(solved, True, certify(solved, problem, alloc, split, True))
+    if loop is not None:
+        cert = with_fixed_point(roomy, split, cert, loop)
     result = outcome_result(roomy, split, status=certified_status(alloc.status, cert))
     result.certificate = cert
     if not cert.checked:
         result.warnings.append("certificate not checked: " + "; ".join(cert.failures))
     result.upper_bound = alloc.upper_bound if cert.gap_bound is not None else None
     result.warnings.extend([*actuals.warnings, *notes])
+    unsettled = loop_sentence(loop)
+    if unsettled is not None:
+        result.warnings.append(unsettled)
     unit_channels = frozenset(int(c) for c in roomy.ad_set_channel[list(pinned)])
-    _describe(roomy, alloc, result, True, unit_channels)
+    _describe(solved, alloc, result, True, unit_channels)
     result.extra["to_date"] = to_date(cs, actuals, past, plan.basis)
     result.extra["pace"] = {p.channel: p.to_json() for p in pace(cs, actuals, plan)}
     return result

@@ -37,6 +37,15 @@ def test_a_channel_spreads_by_default_share(tea: CompiledScenario) -> None:
     assert got["meituan_feed/office_workers"] == pytest.approx(6000)
 
 
+@pytest.mark.parametrize("key", ["confidence", "to_date", "pace", "certificate"])
+def test_the_keys_of_optimize_and_replan_json_are_ignored(tea: CompiledScenario, key: str) -> None:
+    """``optimize`` (with ``targets.confidence``) and ``replan`` JSON read back as a split."""
+    got = _spend(tea, {"allocation": {"meituan_feed": 10000}, key: {"asked": 0.9}})
+    assert got["meituan_feed/students"] == pytest.approx(4000)
+    with pytest.raises(ScenarioError, match="unknown key 'confidenc'"):
+        parse_split(tea, {"allocation": {"meituan_feed": 1}, "confidenc": 1}, "s.yaml", {})
+
+
 def test_named_ad_sets_keep_their_spend_and_the_rest_goes_to_the_others(
     tea: CompiledScenario,
 ) -> None:

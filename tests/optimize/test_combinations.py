@@ -4,12 +4,17 @@ For each drawn scenario and plan (total, daily): the CLI exits 0, 2 (located) or
 the answer carries a certificate that passes whenever it says ``optimal``; an independent
 multi-start local search on ``evaluate`` never beats it beyond 1e-6 (or beyond the gap it
 admits), never beats a reported upper bound, and finds no feasible split where the answer
-says ``infeasible``; every export evaluates back to the same totals.
+says ``infeasible``; its totals are ``evaluate``'s and its cost keeps the budget; every
+export evaluates back to the same totals. A base that grows with the plan: the answer,
+read on the engine, is at least as good as the plan made at the base's day-1 size.
+``targets.confidence``: the status agrees with the share of runs reported, and an
+independent simulation agrees with that share within Wilson intervals.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -34,13 +39,19 @@ from simulator.model.compiled import CompiledScenario
 from simulator.model.load import load_scenario
 from simulator.model.targets import TARGET_METRICS
 from simulator.optimize import optimize
+from simulator.optimize.confidence.measure import wilson_interval
 from simulator.optimize.lineitems import channel_bounds
 from simulator.results import Result
+from simulator.simulate import simulate
 from tests.strategies import scenario_docs, with_targets
 
 pytestmark = pytest.mark.slow
 LOCATED = re.compile(r"^[^:\n]+:\d+: \S")
 REL = 1e-6
+# targets.confidence: small runs and a fixed seed for the search, another for the check
+CONFIDENCE_RUNS = {"runs": 200, "seed": 0}
+CLI_RUNS = ("--runs", "200", "--seed", "0")
+INDEPENDENT_RUNS, INDEPENDENT_SEED = 400, 9_999
 
 
 def _run(*argv: str) -> tuple[int, str, str]:
@@ -221,7 +232,7 @@ def _starts(cs: CompiledScenario, answer: np.ndarray, rng: np.random.Generator) 
 def _check_plan(path: Path, cs: CompiledScenario, plan: str, seed: int) -> Result:
     """The API's answer: its status, certificate and an independent search around it."""
     daily = plan == "daily"
-    rec = optimize(cs, plan=plan)
+    rec = optimize(cs, plan=plan, **CONFIDENCE_RUNS)
     doc = rec.to_json()
     assert doc["status"] in ("optimal", "feasible", "infeasible"), doc["status"]
     cert = doc["certificate"]
@@ -231,10 +242,18 @@ def _check_plan(path: Path, cs: CompiledScenario, plan: str, seed: int) -> Resul
     assert rec.split is not None
     answer = rec.split.daily if daily else rec.split.spend
     assert answer is not None
+    _check_engine(cs, rec, answer, daily)
     oracle = Oracle(cs)
     f_ans, ok_ans = oracle.score(answer[None], daily)
+    if cs.base_growth is not None:
+        _check_against_day_one(oracle, cs, plan, doc["status"], f_ans[0])
+    short_of_confidence = False
+    if cs.confidence is not None:
+        short_of_confidence = _check_confidence(cs, rec)
     best, found = local_search(oracle, _starts(cs, answer, np.random.default_rng(seed)), daily)
     if doc["status"] == "infeasible":
+        if short_of_confidence:  # met in expectation, not in enough runs: nothing to search
+            return rec
         assert not found, f"infeasible, yet a search found a split meeting every target ({best})"
         return rec
     assert ok_ans[0], "the answer itself breaks a constraint"
@@ -248,15 +267,79 @@ def _check_plan(path: Path, cs: CompiledScenario, plan: str, seed: int) -> Resul
     return rec
 
 
+def _check_engine(cs: CompiledScenario, rec: Result, answer: np.ndarray, daily: bool) -> None:
+    """The answer's totals are the engine's for its plan, and the plan keeps the budget."""
+    o = evaluate_plan(cs, answer[None]) if daily else evaluate_spend(cs, answer[None])
+    again = totals(cs, o)
+    for key in ("spend", "cost", "revenue", "conversions", "new_customers", "profit"):
+        a, b = rec.totals[key], float(again[key][0])
+        assert abs(a - b) <= 1e-9 * max(abs(a), 1.0), f"{key}: {a} != evaluate's {b}"
+    assert rec.split is not None
+    assert rec.totals["spend"] == pytest.approx(float(answer.sum()), rel=1e-12, abs=1e-6)
+    if rec.status != "infeasible":
+        assert rec.totals["cost"] <= cs.budget * (1 + 1e-9), "the plan breaks the budget"
+
+
+def _check_against_day_one(
+    oracle: Oracle, cs: CompiledScenario, plan: str, status: str, f_answer: float
+) -> None:
+    """A growing base's answer, read on the engine where the base grows, is at least as good
+    as the plan made with the base frozen at its day-1 size (and that plan, where it meets
+    every limit there, shows the targets can be met)."""
+    if cs.confidence is not None:  # a plan with a margin is not the exact plan compared
+        return
+    flat = optimize(dataclasses.replace(cs, base_growth=None), plan=plan)
+    if flat.split is None or flat.status == "infeasible":
+        return
+    daily = plan == "daily"
+    x = flat.split.daily if daily else flat.split.spend
+    assert x is not None
+    f_flat, ok_flat = oracle.score(x[None], daily)
+    if not ok_flat[0]:
+        return
+    assert status != "infeasible", "the day-1-size plan meets every target on the engine"
+    slack = REL * max(abs(f_flat[0]), 1.0)
+    assert f_answer >= f_flat[0] - slack, f"day-1-size plan earns more: {f_flat[0]} > {f_answer}"
+
+
+def _check_confidence(cs: CompiledScenario, rec: Result) -> bool:
+    """``targets.confidence``: the status agrees with the share reported, and an independent
+    simulation (another seed) agrees with that share within Wilson intervals. Returns
+    whether the answer falls short of the confidence though met in expectation."""
+    assert cs.confidence is not None
+    block = rec.extra["confidence"]
+    assert block["asked"] == cs.confidence
+    planned = block["steps"][0][1] is not None  # the exact plan meets the targets in expectation
+    if not planned:
+        assert rec.status == "infeasible"
+        return False
+    reached = block["achieved"] >= cs.confidence
+    assert (rec.status != "infeasible") == reached, (rec.status, block["achieved"])
+    assert rec.split is not None
+    sim = simulate(cs, rec.split, runs=INDEPENDENT_RUNS, seed=INDEPENDENT_SEED)
+    met = round(sim.p_targets_met * sim.runs)
+    lo, hi = wilson_interval(met, sim.runs, 0.999)
+    for shown in (block, block.get("check")):
+        if shown is not None:
+            s_lo, s_hi = wilson_interval(shown["met"], shown["runs"], 0.999)
+            assert s_lo <= hi, f"share {shown['met']}/{shown['runs']} vs {met}/{sim.runs}"
+            assert lo <= s_hi, f"share {shown['met']}/{shown['runs']} vs {met}/{sim.runs}"
+    return not reached
+
+
 def _check_exports(path: Path, folder: Path, cs: CompiledScenario, plan: str, rec: Result) -> None:
-    """The CLI gives the API's answer with a 0/3 exit; each export evaluates back the same."""
+    """The CLI gives the API's answer with a 0/3 exit; each export evaluates back the same
+    (with ``targets.confidence``, the API's JSON export is read back)."""
     doc = rec.to_json()
     out = folder / f"plan_{plan}.json"
-    code, text, err = _run(
-        "optimize", str(path), "--plan", plan, "--format", "json", "--out", str(out)
-    )
-    assert code == (3 if doc["status"] == "infeasible" else 0), f"exit {code}: {err}"
-    assert json.loads(text)["status"] == doc["status"]
+    if cs.confidence is None:
+        code, text, err = _run(
+            "optimize", str(path), "--plan", plan, "--format", "json", "--out", str(out)
+        )
+        assert code == (3 if doc["status"] == "infeasible" else 0), f"exit {code}: {err}"
+        assert json.loads(text)["status"] == doc["status"]
+    else:  # the same search again through the CLI would double the draw's time
+        write_export(cs, rec, out, path)
     yaml_out = folder / f"plan_{plan}.yaml"
     write_export(cs, rec, yaml_out, path)
     for argv in (["evaluate", str(path), "--split", str(out)], ["evaluate", str(yaml_out)]):
@@ -279,6 +362,23 @@ def _check_exports(path: Path, folder: Path, cs: CompiledScenario, plan: str, re
 # one test per plan, so the two run on separate workers (each draw is the heaviest test)
 @pytest.mark.parametrize("plan", ["total", "daily"])
 def test_every_combination_keeps_the_promise(plan: str, doc: dict[str, Any], seed: int) -> None:
+    _check_doc(plan, doc, seed)
+
+
+@settings(
+    max_examples=4,  # each: a fixed point, a confidence search of 200 runs a step, exports
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    deadline=None,
+)
+@given(doc=scenario_docs(operations=True), seed=st.integers(0, 2**16))
+def test_a_growing_base_and_confidence_keep_the_promise(doc: dict[str, Any], seed: int) -> None:
+    """Every draw has a base that grows with the plan and ``targets.confidence``."""
+    _check_doc("total", doc, seed)
+
+
+def _check_doc(plan: str, doc: dict[str, Any], seed: int) -> None:
+    """Validate the drawn scenario (or see it refused, located), then check its answer."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         draft = {k: v for k, v in doc.items() if k != "target_factors"}
@@ -297,7 +397,9 @@ def test_every_combination_keeps_the_promise(plan: str, doc: dict[str, Any], see
         except UsageError as exc:  # limits that nest are refused, never guessed
             refused = str(exc).splitlines()[0]
         if refused:
-            code, _, err = _run("optimize", str(path), "--plan", plan, "--format", "json")
+            code, _, err = _run(
+                "optimize", str(path), "--plan", plan, "--format", "json", *CLI_RUNS
+            )
             assert code == 2, f"exit {code}: {err}"
             assert refused in err
             return
@@ -328,6 +430,7 @@ def test_same_bytes_under_two_hash_seeds(doc: dict[str, Any]) -> None:
                     "json",
                     "--plan",
                     "daily",
+                    *CLI_RUNS,
                 ],
                 capture_output=True,
                 env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},

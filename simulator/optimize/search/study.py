@@ -7,8 +7,9 @@ simulating them:
 
 - a trial is a split on the budget simplex, within the bounds by construction
   (:mod:`simulator.optimize.search.space`);
-- the study starts from the exact answer (``enqueue_trial``) and uses TPE with the
-  targets as Optuna constraints (a value <= 0 is met);
+- the study starts from the exact answer (``enqueue_trial``; a growing customer base is
+  planned through ``optimize``'s fixed point, reported as ``fixed_point``) and uses TPE
+  with the targets as Optuna constraints (a value <= 0 is met);
 - every trial simulates with the same seed (common random numbers) and is scored on
   the simulated runs (:mod:`simulator.optimize.search.score`);
 - the study lives in a database (SQLite by default in the command), so it resumes;
@@ -33,6 +34,7 @@ import optuna
 from simulator.model.compiled import CompiledScenario
 from simulator.model.curves import FloatArray
 from simulator.optimize import optimize
+from simulator.optimize.fixed_point import FixedPoint, loop_sentence
 from simulator.optimize.search.check import Comparison, compare, summary
 from simulator.optimize.search.score import (
     Settings,
@@ -135,23 +137,31 @@ class SearchResult:
     feasible: bool  # the best split meets every target on the search seed
     message: str
     chance: tuple[ChanceTarget, ...] = ()
+    # the exact start's ``certificate.fixed_point`` where the customer base grows
+    fixed_point: dict[str, float | int | bool] | None = None
 
     def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
         doc["chance"] = [asdict(c) for c in self.chance]
+        if self.fixed_point is None:  # the key appears only where the base grows
+            del doc["fixed_point"]
         return doc
 
 
-def _start_spend(cs: CompiledScenario, start: Mapping[str, float] | None) -> FloatArray:
-    """The exact answer's channel totals, or a given ``{channel: spend}``."""
+def _start_spend(
+    cs: CompiledScenario, start: Mapping[str, float] | None
+) -> tuple[FloatArray, FixedPoint | None]:
+    """The exact answer's channel totals, or a given ``{channel: spend}``; and the fixed
+    point the exact answer came from where the base grows (``optimize`` plans through it)."""
     if start is None:
         rec = optimize(cs)
         spend = rec.split.spend if rec.split is not None else np.zeros(cs.n_ad_sets)
-        return cs.channel_sum(spend)
+        loop = rec.certificate.fixed_point if rec.certificate is not None else None
+        return cs.channel_sum(spend), loop
     unknown = sorted(set(start) - set(cs.channel_ids))
     if unknown:
         raise ValueError(f"start: unknown channel {unknown[0]!r}; use {', '.join(cs.channel_ids)}")
-    return np.array([float(start.get(cid, 0.0)) for cid in cs.channel_ids])
+    return np.array([float(start.get(cid, 0.0)) for cid in cs.channel_ids]), None
 
 
 def search(
@@ -180,7 +190,7 @@ def search(
     """
     settings = Settings(runs, seed, tuple(chance), confidence, dict(sim_options or {}), all_targets)
     space = Space.of(cs)
-    raw = _start_spend(cs, start)
+    raw, loop = _start_spend(cs, start)
     study = open_study(cs, settings, storage, study_name, raw)
     start_params = space.params_of(raw)
     if not study.trials:
@@ -191,7 +201,13 @@ def search(
     x0, x1 = space.spend_of(start_params), np.array(best.user_attrs["spend"])
     comp = compare(cs, space, x0, x1, settings, seed + 1 if check_seed is None else check_seed)
     given = "exact" if start is None else "given"
-    return _answer(cs, study, best, (x0, x1), comp, settings, storage, trials, given)
+    answer = _answer(cs, study, best, (x0, x1), comp, settings, storage, trials, given)
+    if loop is not None:
+        answer.fixed_point = loop.to_json()
+        unsettled = loop_sentence(loop)
+        if unsettled is not None:
+            answer.message = f"{answer.message} The exact start: {unsettled}."
+    return answer
 
 
 def _answer(
