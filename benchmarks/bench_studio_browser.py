@@ -31,7 +31,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 KPI = '[data-testid="stMetricValue"]'
-AIMS_MS = {"first paint": 3000.0, "slider -> numbers": 100.0, "optimise": 500.0, "front": 2000.0}
+AIMS_MS = {
+    "first paint": 3000.0,
+    "slider -> numbers": 100.0,
+    "  (via Playwright)": 100.0,
+    "optimise": 500.0,
+    "front": 2000.0,
+}
 # Each measured step waits for this: the page is idle and every chart has drawn.
 SETTLED = """() =>
     !document.querySelector('[data-testid^="stStatusWidgetRunning"]') &&
@@ -85,22 +91,45 @@ def _changed(page: Any, locator: str, nth: int, before: str, timeout_ms: float) 
     return (time.perf_counter() - t0) * 1e3
 
 
-def slider_moves(page: Any, moves: int) -> list[float]:
-    """Key presses on the first slider (left, right, ...): time until revenue changes.
+# In the page: the key press's time (captured before Streamlit sees it), then the frame
+# after the revenue card's text changes (a MutationObserver, then requestAnimationFrame:
+# the frame that paints it). What a user sees, without Playwright's own round trips.
+WATCH = """([sel, n, old]) => {
+    window.__press = null; window.__painted = null;
+    document.addEventListener('keyup', () => { window.__press ??= performance.now(); },
+                              {capture: true, once: true});
+    const seen = new MutationObserver(() => {
+        const e = document.querySelectorAll(sel)[n];
+        if (e && e.innerText !== old && window.__press !== null) {
+            seen.disconnect();
+            requestAnimationFrame(() => { window.__painted = performance.now(); });
+        }
+    });
+    seen.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def slider_moves(page: Any, moves: int) -> tuple[list[float], list[float]]:
+    """Key presses on the first slider (left, right, ...): time until revenue changes, as
+    the page sees it (key released to the frame painting the new number) and as
+    Playwright sees it (its round trips included).
 
     Left first: the bundled scenario's first channel sits at its max, where the slider
     (which stops at each channel's max) cannot move right."""
     slider = page.get_by_role("slider").first
-    times = []
+    in_page, outside = [], []
     for i in range(moves):
         page.wait_for_function(SETTLED, timeout=60_000)
         before = page.locator(KPI).nth(1).inner_text()
         slider.focus()
+        page.evaluate(WATCH, [KPI, 1, before])
         t0 = time.perf_counter()
         slider.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
         _changed(page, KPI, 1, before, 30_000)
-        times.append((time.perf_counter() - t0) * 1e3)
-    return times
+        outside.append((time.perf_counter() - t0) * 1e3)
+        page.wait_for_function("() => window.__painted !== null", timeout=30_000)
+        in_page.append(page.evaluate("() => window.__painted - window.__press"))
+    return in_page, outside
 
 
 def optimise(page: Any) -> float:
@@ -138,7 +167,7 @@ def measure(scenario: Path, moves: int) -> dict[str, list[float]]:
         page.goto(url, timeout=180_000)
         page.locator(KPI).nth(1).wait_for(timeout=180_000)
         out["first paint"] = [(time.perf_counter() - t0) * 1e3]
-        out["slider -> numbers"] = slider_moves(page, moves)
+        out["slider -> numbers"], out["  (via Playwright)"] = slider_moves(page, moves)
         out["optimise"] = [optimise(page)]
         out["front"] = [front(page)]
         browser.close()
