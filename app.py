@@ -45,6 +45,7 @@ from simulator.model.compiled import CompiledScenario
 from simulator.studio import format as fmt
 from simulator.studio.compare import Column, compare
 from simulator.studio.i18n import t
+from simulator.studio.uploader_text import uploader_css
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
@@ -153,6 +154,8 @@ def page_run() -> None:
     boot()
     sidebar.language_switch()
     lg = lang()
+    if css := uploader_css(lg):  # Streamlit's own uploader words, in Chinese
+        st.html(css)
     st.title(t("title", lg))
     st.caption(t("subtitle", lg))
     notice = st.container()  # filled last: loading the scenario can find more bad parts

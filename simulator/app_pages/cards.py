@@ -56,8 +56,8 @@ def _metrics(
         better = fmt.BETTER[key]
         st.metric(
             money.kpi_label(cs, key, lg),
-            fmt.metric(key, shown.get(key), cs.currency),
-            delta=fmt.delta(key, deltas.get(key), cs.currency),
+            fmt.metric(key, shown.get(key), cs.currency, lang()),
+            delta=fmt.delta(key, deltas.get(key), cs.currency, lang()),
             delta_color="off" if better == 0 else ("inverse" if better < 0 else "normal"),
             help=money.kpi_help(cs, key, lg),
         )
@@ -71,9 +71,9 @@ def _operations(result: Result) -> None:
     """Referred customers and base growth under the KPIs, where the scenario has them."""
     referred = result.totals.get("referred_customers") or 0.0
     joined = result.totals.get("base_growth")
-    parts = [t("referred_line", lang(), n=fmt.count(referred))] if referred > 0 else []
+    parts = [t("referred_line", lang(), n=fmt.count(referred, lang()))] if referred > 0 else []
     if joined is not None:
-        parts.append(t("joined_line", lang(), n=fmt.count(joined)))
+        parts.append(t("joined_line", lang(), n=fmt.count(joined, lang())))
     if parts:
         st.caption(" · ".join(parts))
 
@@ -87,9 +87,8 @@ def _limits(cs: CompiledScenario, col: Column) -> None:
         placed = placed_text(col.variant, col.actual_percent)
         st.caption(f":orange[{fmt.plain(t('placed_note', lg, pct=placed))}]")
     if col.unplaced > 0:
-        st.caption(
-            f":orange[{fmt.plain(t('unplaced', lg, money=fmt.money(col.unplaced, cs.currency)))}]"
-        )
+        left = fmt.money(col.unplaced, cs.currency, lang=lg)
+        st.caption(f":orange[{fmt.plain(t('unplaced', lg, money=left))}]")
 
 
 def _held_by(cs: CompiledScenario, col: Column) -> None:

@@ -29,7 +29,7 @@ def _binding(cs: CompiledScenario, row: ChannelRow, result: Result | None, lg: s
         if said is not None:
             return said
     if row.binding in ("max", "min"):
-        return t(f"bind_{row.binding}", lg, bound=fmt.money(row.bound, currency))
+        return t(f"bind_{row.binding}", lg, bound=fmt.money(row.bound, currency, lang=lg))
     return t("bind_zero", lg) if row.binding == "zero" else "–"
 
 
@@ -43,7 +43,7 @@ def _active(column: Column) -> dict[str, str]:
 
 
 def _text(cell: Cell | None, key: str, currency: str) -> str:
-    return "–" if cell is None else cell.text(key, currency)
+    return "–" if cell is None else cell.text(key, currency, lang())
 
 
 def unique(titles: list[str]) -> list[str]:
@@ -77,16 +77,16 @@ def channels(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> 
     cur = cs.currency
     body = {
         t("channel", lg): [cs.labels.get(r.channel, r.channel) for r in rows],
-        t("spend", lg): [fmt.money(r.spend, cur) for r in rows],
+        t("spend", lg): [fmt.money(r.spend, cur, lang=lg) for r in rows],
     }
     if money.cost_differs([column.result]):
-        body[t("cost", lg)] = [fmt.money(r.cost, cur) for r in rows]
+        body[t("cost", lg)] = [fmt.money(r.cost, cur, lang=lg) for r in rows]
     body |= {
         t("channel_share", lg): ["–" if r.share is None else f"{r.share:.1%}" for r in rows],
-        t("channel_change", lg): [fmt.delta("spend", r.change, cur) or "–" for r in rows],
+        t("channel_change", lg): [fmt.delta("spend", r.change, cur, lg) or "–" for r in rows],
     }
     if money.has_halo(cs):
-        body[t("halo_conversions", lg)] = [fmt.count(r.halo_conversions) for r in rows]
+        body[t("halo_conversions", lg)] = [fmt.count(r.halo_conversions, lg) for r in rows]
     body |= {
         money.roi_label(cs, lg): [fmt.ratio(r.roi) for r in rows],
         t("marginal_roi", lg): [fmt.ratio(r.marginal_roi) for r in rows],

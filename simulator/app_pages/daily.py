@@ -51,8 +51,8 @@ def _totals_row(cs: CompiledScenario, title: str, shown: Result, other: Result |
         diff = a - b if a is not None and b is not None else None
         box.metric(
             money.kpi_label(cs, key, lang()),  # "Incremental ROI" beside a baseline
-            fmt.metric(key, a, cs.currency),
-            delta=fmt.delta(key, diff, cs.currency),
+            fmt.metric(key, a, cs.currency, lang()),
+            delta=fmt.delta(key, diff, cs.currency, lang()),
             delta_color="inverse" if better < 0 else "normal",
         )
 

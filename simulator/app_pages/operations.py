@@ -28,12 +28,12 @@ def panel(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> Non
     st.markdown(f"**{t('ops_heading', lg)}**")
     body: dict[str, list[str]] = {
         t("ops_plan", lg): [title for title, _ in shown],  # a table cell: shown as written
-        t("ops_referred", lg): [fmt.count(ops.referred) for _, ops in shown],
+        t("ops_referred", lg): [fmt.count(ops.referred, lg) for _, ops in shown],
     }
     if cs.base_growth is not None:
-        body[t("ops_joined", lg)] = [fmt.count(ops.joined) for _, ops in shown]
+        body[t("ops_joined", lg)] = [fmt.count(ops.joined, lg) for _, ops in shown]
         body[t("ops_base_end", lg)] = [
-            fmt.count(base_start(cs) + ops.joined if ops.joined is not None else None)
+            fmt.count(base_start(cs) + ops.joined if ops.joined is not None else None, lg)
             for _, ops in shown
         ]
     st.dataframe(body, hide_index=True, width="stretch", key="ops_table")

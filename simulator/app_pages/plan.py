@@ -64,8 +64,8 @@ def plan_editor(cs: CompiledScenario) -> None:
     cap = t(
         "plan_total",
         lg,
-        spend=fmt.money(spend, cs.currency),
-        budget=fmt.money(cs.budget, cs.currency),
+        spend=fmt.money(spend, cs.currency, lang=lang()),
+        budget=fmt.money(cs.budget, cs.currency, lang=lang()),
         share=f"{spend / cs.budget:.0%}",
     )
     st.caption(cap)

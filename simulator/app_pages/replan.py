@@ -50,10 +50,10 @@ def _to_date(cs: CompiledScenario, result: Result) -> None:
         + (f" · {to_date['date']}" if to_date["date"] else "")
     )
     cols = st.columns(5)
-    cols[0].metric(t("spend", lg), fmt.money(to_date["spend"], cs.currency))
-    cols[1].metric(t("revenue", lg), fmt.money(to_date["revenue"], cs.currency))
+    cols[0].metric(t("spend", lg), fmt.money(to_date["spend"], cs.currency, lang=lg))
+    cols[1].metric(t("revenue", lg), fmt.money(to_date["revenue"], cs.currency, lang=lg))
     cols[2].metric(t("roi", lg), fmt.ratio(to_date["roi"]))
-    cols[3].metric(t("budget_left", lg), fmt.money(to_date["budget_left"], cs.currency))
+    cols[3].metric(t("budget_left", lg), fmt.money(to_date["budget_left"], cs.currency, lang=lg))
     cols[4].metric(t("days_left", lg), str(to_date["days_left"]))
 
 

@@ -30,7 +30,7 @@ def _ratio(cs: CompiledScenario, j: int, label: str, row: Mapping[str, object], 
     """A channel's own CAC cap or ROI floor where it sits on it, else the plan's target."""
     own = float(cs.limits.cac_max[j] if label == "cac_max" else cs.limits.roi_min[j])
     if _is_own(cs, cs.channel_ids[j], label, row):
-        bound = fmt.money(own, cs.currency) if label == "cac_max" else f"{own:g}"
+        bound = fmt.money(own, cs.currency, lang=lang) if label == "cac_max" else f"{own:g}"
         return t(f"bind_own_{label}", lang, bound=bound)
     return _target(cs, label, lang)
 
@@ -40,7 +40,7 @@ def _target(cs: CompiledScenario, name: str, lang: str) -> str:
     if value is None:
         bound = ""
     elif name in _MONEY_TARGETS:
-        bound = fmt.money(value, cs.currency)
+        bound = fmt.money(value, cs.currency, lang=lang)
     else:
         bound = f"{value:,g}"
     return t("bind_target", lang, name=t(name, lang), bound=bound).strip()
@@ -63,12 +63,12 @@ def limit_text(
             return None
         value = group.hi if kind == "group_max" else group.lo
         name = group.label or group.id
-        return t(f"bind_{kind}", lang, group=name, bound=fmt.money(value, cs.currency))
+        return t(f"bind_{kind}", lang, group=name, bound=fmt.money(value, cs.currency, lang=lang))
     if kind == "period" and ref.isdigit() and 1 <= int(ref) <= len(lim.periods):
         hi = lim.periods[int(ref) - 1].hi
-        return t("bind_period", lang, k=ref, bound=fmt.money(hi, cs.currency))
+        return t("bind_period", lang, k=ref, bound=fmt.money(hi, cs.currency, lang=lang))
     if kind == "min_active_spend":
-        minimum = fmt.money(float(lim.min_active[j]), cs.currency)
+        minimum = fmt.money(float(lim.min_active[j]), cs.currency, lang=lang)
         return t("bind_min_active_spend", lang, bound=minimum)
     if kind == "budget":
         return t("bind_budget", lang)

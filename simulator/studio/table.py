@@ -81,10 +81,10 @@ class Cell:
     value: float | None
     delta: float | None
 
-    def text(self, key: str, currency: str) -> str:
+    def text(self, key: str, currency: str, lang: str = "en") -> str:
         """``¥3,120,000 (+¥120,000)``; the baseline and an unchanged value show no delta."""
-        body = fmt.metric(key, self.value, currency)
-        change = fmt.delta(key, self.delta, currency)
+        body = fmt.metric(key, self.value, currency, lang)
+        change = fmt.delta(key, self.delta, currency, lang)
         return f"{body} ({change})" if change else body
 
 

@@ -102,9 +102,9 @@ def test_good_parts_of_a_link_apply_beside_the_warnings(q4, q4_plan) -> None:
         assert fmt.plain(says) in shown
     base, smaller = cards(app)
     plan = {**q4_plan, "baidu_search": 1_000_000.0}
-    assert base["revenue"] == fmt.metric("revenue", evaluate(q4, plan).totals["revenue"])
+    assert base["revenue"] == fmt.metric("revenue", evaluate(q4, plan).totals["revenue"], lang="zh")
     # -10% of the total exactly: KOL posts keep whole units, the others take the rest
-    assert smaller["spend"] == fmt.money(0.9 * sum(plan.values()))
+    assert smaller["spend"] == fmt.money(0.9 * sum(plan.values()), lang="zh")
     assert app.number_input(key="ed_targets.roi_min").value == 3.5
     written = "baidu_search:1000000,douyin_feed:900000,xiaohongshu_notes:400000"
     assert app.query_params["plan"] == f"{written},affiliate:180000,kol_posts:320000"
@@ -258,8 +258,8 @@ def test_a_link_restores_the_optimiser_column_the_tab_and_targets(q4) -> None:
     _base, best, bigger = cards(app)
     # the optimiser's column was re-run on opening, under the link's ROI floor
     edited = dataclasses.replace(q4, targets={**q4.targets, "roi_min": 3.2})
-    assert best["revenue"] == fmt.metric("revenue", optimize(edited).totals["revenue"])
-    assert bigger["spend"] == "¥3,900,000"
+    assert best["revenue"] == fmt.metric("revenue", optimize(edited).totals["revenue"], lang="zh")
+    assert bigger["spend"] == "¥390.00万"
     assert app.session_state["charts"] == t("tab_split", "zh")
     assert app.query_params["tab"] == "tab_split"
     assert app.query_params["v"] == "optimize;scale:30"
@@ -328,10 +328,10 @@ def test_money_is_shown_and_chinese_in_chinese_mode() -> None:
     data, lines = parse_yaml(MONEY, "money.yaml")
     cs = compile_edited(data, lines, "money.yaml", {})
     plan = {"notes": 50_000.0, "search": 50_000.0}  # no split: the budget spread evenly
-    assert app.metric[0].value == "¥100,000"
+    assert app.metric[0].value == "¥10.00万"
     totals = evaluate(cs, plan).totals
     card = {m.label: m.value for m in app.metric}
-    assert card["成本"] == fmt.metric("cost", totals["cost"])
+    assert card["成本"] == fmt.metric("cost", totals["cost"], lang="zh")
     assert card["增量ROI"] == fmt.metric("roi", totals["roi"])
     assert card["总ROI"] == fmt.metric("total_roi", totals["total_roi"])
     labels = [m.label for m in app.metric]
@@ -353,4 +353,4 @@ def test_money_is_shown_and_chinese_in_chinese_mode() -> None:
     app.number_input(key="ed_channels.search.commission").set_value(0.2).run()
     edited = compile_edited(data, lines, "money.yaml", {"channels.search.commission": 0.2})
     card = {m.label: m.value for m in app.metric}
-    assert card["成本"] == fmt.metric("cost", evaluate(edited, plan).totals["cost"])
+    assert card["成本"] == fmt.metric("cost", evaluate(edited, plan).totals["cost"], lang="zh")

@@ -59,9 +59,11 @@ def card(app: AppTest, cs: CompiledScenario, results: list[Result], i: int) -> l
     return [m.value for m in app.metric][i * n : (i + 1) * n]
 
 
-def expected(cs: CompiledScenario, results: list[Result], i: int) -> list[str]:
+def expected(cs: CompiledScenario, results: list[Result], i: int, lang: str = "en") -> list[str]:
+    """Card ``i``'s values as the studio writes them in ``lang`` (万 and 亿 in Chinese)."""
     keys = money.card_kpis(cs, results)
-    return [fmt.metric(k, fmt.defined(results[i].totals).get(k), cs.currency) for k in keys]
+    totals = fmt.defined(results[i].totals)
+    return [fmt.metric(k, totals.get(k), cs.currency, lang) for k in keys]
 
 
 def ops_table(app: AppTest, lang: str) -> Any:
@@ -94,7 +96,7 @@ def test_limit_edits_move_the_cards(lang, tmp_path) -> None:
     assert not app.exception
     cs = edited_file(tmp_path, "growth_team", _limits)
     results = [evaluate(cs)]
-    assert card(app, cs, results, 0) == expected(cs, results, 0)
+    assert card(app, cs, results, 0) == expected(cs, results, 0, lang)
     assert app.query_params["edit"] == (  # in the order of the sidebar's inputs
         "targets.cac_basis:all,channels.douyin_feed.cac_max:none,"
         "channels.douyin_feed.min_active_spend:400000,groups.promotion.max:2000000,"
@@ -112,15 +114,15 @@ def test_the_optimiser_plans_with_edited_limits_and_names_the_binding_one(lang, 
     cs = edited_file(tmp_path, "growth_team", _limits)
     rec = optimize(cs)
     results = [evaluate(cs), evaluate(cs, rec.split or rec.allocation)]
-    assert card(app, cs, results, 0) == expected(cs, results, 0)
-    assert card(app, cs, results, 1) == expected(cs, results, 1)
+    assert card(app, cs, results, 0) == expected(cs, results, 0, lang)
+    assert card(app, cs, results, 1) == expected(cs, results, 1, lang)
     assert results[1].totals["revenue"] == pytest.approx(rec.totals["revenue"])
     # the channel table names the limit that holds each channel, as the optimiser said
     table = app.dataframe[-1].value
     binding = dict(zip(table[t("channel", lang)], table[t("binding", lang)], strict=True))
     held = [cid for cid, row in rec.channels.items() if row.get("active") == "group_max:promotion"]
     assert held, rec.channels
-    cap = t("bind_group_max", lang, group="推广", bound="¥2,000,000")
+    cap = t("bind_group_max", lang, group="推广", bound=fmt.money(2_000_000, lang=lang))
     for cid in held:
         assert binding[cs.labels[cid]] == cap
     # and the optimiser's card says so
@@ -148,14 +150,14 @@ def test_the_customer_base_and_referrals(lang, tmp_path) -> None:
     cs = edited_file(tmp_path, "local_brand", change)
     totals = evaluate(cs).totals
     ops = ops_table(app, lang)
-    assert list(ops[t("ops_referred", lang)]) == [fmt.count(totals["referred_customers"])]
-    assert list(ops[t("ops_joined", lang)]) == [fmt.count(totals["base_growth"])]
-    assert list(ops[t("ops_base_end", lang)]) == [fmt.count(50_000 + totals["base_growth"])]
+    assert list(ops[t("ops_referred", lang)]) == [fmt.count(totals["referred_customers"], lang)]
+    assert list(ops[t("ops_joined", lang)]) == [fmt.count(totals["base_growth"], lang)]
+    assert list(ops[t("ops_base_end", lang)]) == [fmt.count(50_000 + totals["base_growth"], lang)]
     chart = next(c for c in app.get("plotly_chart") if "ops_base_chart" in str(c.proto.id))
     line = json.loads(chart.proto.spec)["data"][0]
     assert line["y"][0] == 50_000
     assert len(line["y"]) == cs.horizon_days
-    assert card(app, cs, [evaluate(cs)], 0) == expected(cs, [evaluate(cs)], 0)
+    assert card(app, cs, [evaluate(cs)], 0) == expected(cs, [evaluate(cs)], 0, lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -179,7 +181,7 @@ def test_confidence_is_planned_for_and_reported(lang, tmp_path) -> None:
     assert f"**{t('confidence_title', lang)}** · {block['sentence'][lang]}" in shown
     assert f"{block['achieved']:.1%}" in block["sentence"][lang]
     results = [evaluate(cs), evaluate(cs, rec.split or rec.allocation)]
-    assert card(app, cs, results, 1) == expected(cs, results, 1)
+    assert card(app, cs, results, 1) == expected(cs, results, 1, lang)
     assert app.query_params["edit"] == "targets.confidence:0.9"
 
 
@@ -206,7 +208,7 @@ def test_a_link_restores_every_new_edit(tmp_path) -> None:
         data["baseline"]["conversions"] = 30_000
 
     cs = edited_file(tmp_path, "growth_team", change)
-    assert card(app, cs, [evaluate(cs)], 0) == expected(cs, [evaluate(cs)], 0)
+    assert card(app, cs, [evaluate(cs)], 0) == expected(cs, [evaluate(cs)], 0, "zh")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -18,11 +18,11 @@ def growth():
 @pytest.mark.parametrize(
     ("label", "row", "en", "zh"),
     [
-        ("group_max:promotion", {}, "group 推广 cap ¥2,500,000", "推广组上限 ¥2,500,000"),
-        ("group_min:operations", {}, "group 运营 floor ¥250,000", "运营组下限 ¥250,000"),
-        ("period:2", {}, "period 2 cap ¥1,300,000", "第 2 期预算上限 ¥1,300,000"),
+        ("group_max:promotion", {}, "group 推广 cap ¥2,500,000", "推广组上限 ¥250.00万"),
+        ("group_min:operations", {}, "group 运营 floor ¥250,000", "运营组下限 ¥25.00万"),
+        ("period:2", {}, "period 2 cap ¥1,300,000", "第 2 期预算上限 ¥130.00万"),
         ("cac_max", {"cac": 110.0}, "own CAC cap ¥110", "自身获客成本上限 ¥110"),
-        ("min_active_spend", {}, "minimum active spend ¥300,000", "最低启动花费 ¥300,000"),
+        ("min_active_spend", {}, "minimum active spend ¥300,000", "最低启动花费 ¥30.00万"),
         ("budget", {}, "budget", "总预算"),
     ],
 )

@@ -82,4 +82,4 @@ def test_the_tab_shows_pace_and_the_plan(lang: str, expected) -> None:  # type: 
     stacked = [tr["y"] for tr in daily["data"] if tr.get("stackgroup")]
     assert stacked == [want.daily[c] for c in cs.channel_ids]
     budget_left = [m for m in app.metric if m.label in ("Budget left", "剩余预算")]
-    assert budget_left[0].value == "¥3,656,700"
+    assert budget_left[0].value == ("¥3,656,700" if lang == "en" else "¥365.67万")
