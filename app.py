@@ -84,7 +84,7 @@ def page(cs: CompiledScenario, ctx: PageContext, uploaded: bool) -> None:
             with guarded("comparison"):
                 operations.panel(cs, columns, titles)  # referrals, the base by day
             with guarded("comparison"), timed("table"):
-                compare_table.table(cs, columns, titles)
+                compare_table.table(cs, columns, titles, ctx.identity)
             with guarded("charts"):
                 charts.charts(cs, columns, titles, ctx.identity)
             with guarded("downloads"):

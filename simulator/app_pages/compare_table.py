@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.app_pages.state import lang, recommendation, ss
+from simulator.app_pages.state import lang, recommendation, ss, studio
 from simulator.model.compiled import CompiledScenario
 from simulator.results import Result
 from simulator.studio import format as fmt
@@ -51,10 +51,24 @@ def unique(titles: list[str]) -> list[str]:
     return [ti if titles.count(ti) == 1 else f"{ti} ({i + 1})" for i, ti in enumerate(titles)]
 
 
-def kpis(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> None:
+def simulated_p_met(columns: list[Column], titles: list[str], identity: str) -> dict[str, float]:
+    """Each simulated column's share of runs meeting every target (the Monte Carlo tab's
+    last run on this scenario and these edits), by column key."""
+    sim = studio.sim
+    if not sim or sim[0] != identity:
+        return {}
+    by_title = {title: bands.p_targets_met for title, bands in sim[1]}
+    return {
+        col.key: p
+        for col, title in zip(columns, titles, strict=True)
+        if col.checks and (p := by_title.get(title)) is not None
+    }
+
+
+def kpis(cs: CompiledScenario, columns: list[Column], titles: list[str], identity: str) -> None:
     """Every KPI of every plan in one table; a column not evaluated yet reads "–"."""
     lg = lang()
-    rows = kpi_table(cs, columns)
+    rows = kpi_table(cs, columns, simulated_p_met(columns, titles, identity))
     titles = unique(titles)
     body = {t("kpi", lg): [money.kpi_label(cs, _ROW_LABEL.get(key, key), lg) for key in rows]}
     for i, title in enumerate(titles):
@@ -95,6 +109,6 @@ def channels(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> 
     st.dataframe(body, hide_index=True, width="stretch", key="channel_table")
 
 
-def table(cs: CompiledScenario, columns: list[Column], titles: list[str]) -> None:
-    kpis(cs, columns, titles)
+def table(cs: CompiledScenario, columns: list[Column], titles: list[str], identity: str) -> None:
+    kpis(cs, columns, titles, identity)
     channels(cs, columns, titles)

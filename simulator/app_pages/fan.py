@@ -64,6 +64,7 @@ def fan_tab(cs: CompiledScenario, done: Done, identity: str) -> None:
                 split = col.result.split if col.result else col.allocation
                 runs_of.append((title, fan_bands(simulate(cs, split, runs=runs, seed=seed))))
         studio.sim = (identity, runs_of)
+        st.rerun()  # the comparison table above gains its P(targets met) row
     sim = studio.sim
     if not sim or sim[0] != identity or not sim[1]:
         return

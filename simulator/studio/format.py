@@ -112,7 +112,10 @@ def ratio(value: float | None) -> str:
 
 
 def metric(key: str, value: float | None, currency: str = "CNY", lang: str = "en") -> str:
-    """A total as shown on a KPI card: money with its sign, ratios with two decimals."""
+    """A total as shown on a KPI card: money with its sign, ratios with two decimals, a
+    share of simulated runs (``p_targets``) in percent."""
+    if key == "p_targets":
+        return f"{value:.1%}" if value is not None and _defined(value) else "–"
     if key in RATIOS:
         return ratio(value)
     if key == "cac":
