@@ -57,11 +57,14 @@ def responses(draw: st.DrawFn, s_curve: bool) -> dict[str, Any]:
     if kind == "exponential":
         return {"type": "exponential", "max_conversions": size, "scale": half}
     if kind == "linear":
-        return {
+        linear: dict[str, Any] = {
             "type": "linear",
             "cost_per_conversion": draw(st.floats(20, 400)),
             "max_conversions": size,
         }
+        if draw(st.integers(0, 3)) == 0:  # uncapped: a flat marginal however much is spent
+            del linear["max_conversions"]
+        return linear
     pricing = draw(st.sampled_from(["cpm", "cpc", "cpa"]))
     funnel: dict[str, Any] = {
         "type": "funnel",
@@ -71,6 +74,8 @@ def responses(draw: st.DrawFn, s_curve: bool) -> dict[str, Any]:
         "audience": draw(st.floats(2e5, 5e6)),
     }
     funnel[pricing] = {"cpm": 40.0, "cpc": 2.0, "cpa": 120.0}[pricing] * draw(st.floats(0.5, 2))
+    if draw(st.integers(0, 4)) == 0:  # no audience: linear in spend, never saturating
+        del funnel["audience"]
     if draw(st.integers(0, 3)) == 0:  # stages after the click instead of one cvr
         cvr = funnel.pop("cvr")
         funnel["stages"] = [
