@@ -6,9 +6,13 @@ import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -67,3 +71,15 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
 @pytest.fixture
 def core_file(write: Callable[[str, str], Path]) -> Path:
     return write(CORE_SCENARIO, "q4.yaml")
+
+
+@pytest.fixture
+def at() -> AppTest:
+    """The studio on its default scenario, run once without an exception (streamlit is
+    imported only by the tests that take it)."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app

@@ -42,17 +42,10 @@ def q4():
     return load_scenario(DEFAULT)
 
 
-@pytest.fixture
-def at() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 def number(text: str) -> float:
-    """The number a card shows: '¥10,412,064' -> 10412064.0."""
-    return float(re.sub(r"[^0-9.\-]", "", text))
+    """The number a card shows: '¥10,412,064' -> 10412064.0; '¥1,041.21万' -> 10412100.0."""
+    unit = {"万": 1e4, "亿": 1e8}.get(text[-1:], 1.0)
+    return float(re.sub(r"[^0-9.\-]", "", text)) * unit
 
 
 def cards(app: AppTest) -> list[dict[str, str]]:
@@ -62,11 +55,13 @@ def cards(app: AppTest) -> list[dict[str, str]]:
     return [dict(zip(KPIS, values[i : i + 7], strict=True)) for i in range(0, len(values), 7)]
 
 
-def assert_card_is(card: dict[str, str], totals: dict[str, float]) -> None:
-    """Shown text is the library's number, formatted, and parses back within rounding."""
+def assert_card_is(card: dict[str, str], totals: dict[str, float], lang: str = "en") -> None:
+    """Shown text is the library's number, formatted, and parses back within rounding (in
+    Chinese, two decimals of the 万 or 亿 shown)."""
     for key in KPIS:
-        assert card[key] == fmt.metric(key, totals[key]), key
-        tolerance = 0.005 if key in ("roi", "cac") else 0.5
+        assert card[key] == fmt.metric(key, totals[key], lang=lang), key
+        unit = {"万": 1e4, "亿": 1e8}.get(card[key][-1:], 1.0)
+        tolerance = 0.005 * unit if key in ("roi", "cac") or unit > 1 else 0.5
         assert number(card[key]) == pytest.approx(totals[key], abs=tolerance), key
 
 
@@ -186,7 +181,7 @@ def test_a_shared_link_opens_the_same_comparison(q4) -> None:
     assert not app.exception
     base, smaller = cards(app)
     plan = {**PLAN, "baidu_search": 1_000_000.0}
-    assert_card_is(base, evaluate(q4, plan).totals)
+    assert_card_is(base, evaluate(q4, plan).totals, lang="zh")
     # -10% of the total exactly; KOL posts stay whole (4 posts), the others take the rest
     assert number(smaller["spend"]) == 0.9 * 2_800_000
     assert app.title[0].value == "What-if 模拟工作台"

@@ -26,14 +26,6 @@ PLAN_SECTIONS = {"variants", "recommendation", "comparison", "plan", "table", "c
 PLAN_SECTIONS |= {"downloads", "share"}
 
 
-@pytest.fixture
-def at() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 def _runs(app: AppTest) -> dict[str, SectionRuns]:
     runs: dict[str, SectionRuns] = app.session_state[SECTIONS_KEY]
     return runs

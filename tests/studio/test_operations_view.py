@@ -14,21 +14,7 @@ from simulator.model.load import load_scenario, scenario_from_data
 from simulator.model.split import as_split
 from simulator.studio.operations import base_figure, daily_plan, has_operations, operations
 from tests.studio.conftest import ROOT
-
-GROWS = """\
-name: grows
-horizon_days: 5
-budget: {total: 2000}
-customer_base: {size: 1000, grows: true}
-channels:
-  - id: a
-    response: {type: linear, cost_per_conversion: 10}
-    aov: 100
-  - id: r
-    role: retention
-    response: {type: funnel, pricing: cpm, cpm: 100, ctr: 0.1, cvr: 0.5, max_frequency: 1}
-    aov: 20
-"""
+from tests.test_operations import GROWS
 
 
 def _grows(text: str = GROWS):
