@@ -19,7 +19,7 @@ from simulator.optimize.certificate import (
     certify,
     with_fixed_point,
 )
-from simulator.optimize.exact.onoff import optimize_on_off
+from simulator.optimize.exact.onoff import NestedGroups, optimize_on_off
 from simulator.optimize.exact.solver import solve_problem
 from simulator.optimize.exact.units import UnitGrid, optimize_lumpy
 from simulator.optimize.explain.active import channel_states
@@ -43,8 +43,42 @@ from simulator.results import Result, outcome_result
 
 def solve(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
     """Answer with the solver the curves and units call for
-    (:mod:`simulator.optimize.exact.solver`). A daily plan's whole units are already fixed
-    by the plan by total (:func:`_whole_unit_totals`), so its items are continuous."""
+    (:mod:`simulator.optimize.exact.solver`), refusing a channel's min spend that cost
+    space could not keep (:func:`_keeps_bent_minimum`)."""
+    alloc = _solve_once(cs, problem, daily)
+    if alloc.status != "infeasible":
+        _keeps_bent_minimum(cs, alloc, daily)
+    return alloc
+
+
+def _keeps_bent_minimum(cs: CompiledScenario, alloc: Allocation, daily: bool) -> None:
+    """Refuse, located, a plan below a channel's ``min_spend`` where that floor sums items
+    whose cost bends.
+
+    In cost space such a floor is read at the fee alone (``cost >= fee * lo``), which a
+    plan meets below ``lo`` when commission or stage costs add cost. No cost floor equals
+    it; rather than return a plan that breaks the user's minimum, the combination is
+    refused like the other limits not planned yet (found by the combination strategy)."""
+    cmap = cost_map(cs, daily)
+    if cmap is None or cmap.linear:
+        return
+    lo, _ = channel_bounds(cs)
+    spend = spend_of(cs, np.asarray(alloc.x, dtype=float), daily)
+    if daily:
+        spend = spend.reshape(cs.horizon_days, cs.n_ad_sets).sum(axis=0)
+    short = cs.channel_sum(spend) < lo * (1 - FEASIBILITY_TOL) - FEASIBILITY_TOL
+    if short.any():
+        c = int(np.argmax(short))
+        raise NestedGroups(
+            f"channels.{cs.channel_ids[c]}: min_spend {lo[c]:,.0f} (or budget.max_change) over "
+            "items whose cost bends (commission or stage costs, several days or segments) is "
+            "not planned yet; plan by total, or drop the minimum or the commission"
+        )
+
+
+def _solve_once(cs: CompiledScenario, problem: Problem, daily: bool) -> Allocation:
+    """One solve. A daily plan's whole units are already fixed by the plan by total
+    (:func:`_whole_unit_totals`), so its items are continuous."""
     units = np.zeros(problem.n) if daily else np.asarray(cs.unit_cost, dtype=float)
     cmap = None if daily else cost_map(cs, daily)
     if cmap is None:
