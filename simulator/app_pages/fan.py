@@ -38,7 +38,7 @@ def _form(done: Done) -> tuple[list[int], int, int, bool]:
 
 def _caption(title: str, bands: FanBands, has_targets: bool) -> str:
     lg = lang()
-    text = f"{title} · {bands.runs} runs"
+    text = f"{title} · {t('fan_runs_done', lg, n=bands.runs)}"
     if has_targets and bands.p_targets_met is not None:
         text += f" · {t('p_targets', lg, p=f'{bands.p_targets_met:.0%}')}"
     return text

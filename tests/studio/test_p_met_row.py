@@ -45,3 +45,7 @@ def test_the_row_appears_after_a_simulation(lang: str) -> None:
     want = simulate(cs, runs=200, seed=7)  # the tab's default seed, the scenario's split
     shown = kpis.iloc[rows.index(t("p_targets_row", lang)), 1]
     assert shown == fmt.metric("p_targets", want.p_targets_met)
+    captions = [c.value for c in app.caption]  # the fan's caption names the runs in words
+    assert any(t("fan_runs_done", lang, n=200) in c for c in captions), captions
+    if lang == "zh":
+        assert not any(" runs" in c for c in captions), captions
