@@ -26,7 +26,7 @@ from simulator.optimize.explain.active import channel_states
 from simulator.optimize.explain.limits import limit_states
 from simulator.optimize.explain.messages import infeasible_message, only_allows, tight_ratios
 from simulator.optimize.explain.sentences import explain
-from simulator.optimize.fixed_point import loop_sentence, plan_with_base
+from simulator.optimize.fixed_point import FixedPoint, loop_sentence, plan_with_base
 from simulator.optimize.limits import PRICED_RATIO, crossing_relaxations
 from simulator.optimize.limits_check import limit_violations, stricter_than_scenario
 from simulator.optimize.lineitems import (
@@ -208,9 +208,23 @@ def optimize(scenario: CompiledScenario, plan: str = "total", **options: Any) ->
         return plan_with_confidence(scenario, exact, daily=plan == "daily", **options)
     daily = plan == "daily"
     solved, split, how, loop = plan_with_base(scenario, lambda cs: _solve_plan(cs, daily))
+    return certified_result(scenario, solved, how, split, daily, loop)
+
+
+def certified_result(
+    scenario: CompiledScenario,
+    solved: CompiledScenario,
+    how: _Solved,
+    split: Split,
+    daily: bool,
+    loop: FixedPoint | None,
+) -> Result:
+    """The answer as a user gets it (``optimize``, ``replan``): checked on the engine, its
+    status from that check, the bound only where the check accepts it, the warnings and
+    the sentences. ``solved`` is the scenario the plan was solved for (a growing base's
+    fixed point freezes it); ``scenario`` the one the user gave."""
     problem, alloc = how.problem, how.alloc
-    cert = certify(solved, problem, alloc, split, daily)
-    cert = _cost_caveats(solved, daily, cert)
+    cert = _cost_caveats(solved, daily, certify(solved, problem, alloc, split, daily))
     if loop is not None:
         cert = with_fixed_point(scenario, split, cert, loop)
     result = outcome_result(scenario, split, status=certified_status(alloc.status, cert))

@@ -34,13 +34,12 @@ from simulator.model import metrics
 from simulator.model.actuals import Actuals
 from simulator.model.compiled import CompiledScenario, Split
 from simulator.model.curves import FloatArray
-from simulator.optimize import _cost_caveats, _describe, optimize, solve, spend_of
-from simulator.optimize.certificate import certified_status, certify, with_fixed_point
+from simulator.optimize import _Solved, certified_result, optimize, solve, spend_of
 from simulator.optimize.explain.pace import ChannelPace
-from simulator.optimize.fixed_point import loop_sentence, plan_with_base
+from simulator.optimize.fixed_point import plan_with_base
 from simulator.optimize.lineitems import build_problem, cost_bends, cost_map
 from simulator.optimize.problem import Allocation, Problem
-from simulator.results import Result, outcome_result
+from simulator.results import Result
 
 BASIS_SPLIT = "scenario split"
 BASIS_OPTIMIZE = "optimize --plan daily"
@@ -209,20 +208,9 @@ def replan(cs: CompiledScenario, actuals: Actuals, plan: OriginalPlan | None = N
 
     # the days so far grew the base too: the days left are planned on the base they grow
     solved, split, (problem, alloc), loop = plan_with_base(roomy, held)
-    cert = _cost_caveats(solved, True, certify(solved, problem, alloc, split, True))
-    if loop is not None:
-        cert = with_fixed_point(roomy, split, cert, loop)
-    result = outcome_result(roomy, split, status=certified_status(alloc.status, cert))
-    result.certificate = cert
-    if not cert.checked:
-        result.warnings.append("certificate not checked: " + "; ".join(cert.failures))
-    result.upper_bound = alloc.upper_bound if cert.gap_bound is not None else None
-    result.warnings.extend([*actuals.warnings, *notes])
-    unsettled = loop_sentence(loop)
-    if unsettled is not None:
-        result.warnings.append(unsettled)
     unit_channels = frozenset(int(c) for c in roomy.ad_set_channel[list(pinned)])
-    _describe(solved, alloc, result, True, unit_channels)
+    how = _Solved(problem, alloc, unit_channels, [*actuals.warnings, *notes])
+    result = certified_result(roomy, solved, how, split, True, loop)
     result.extra["to_date"] = to_date(cs, actuals, past, plan.basis)
     result.extra["pace"] = {p.channel: p.to_json() for p in pace(cs, actuals, plan)}
     return result
