@@ -60,7 +60,7 @@ def _totals_row(cs: CompiledScenario, title: str, shown: Result, other: Result |
 def _show(cs: CompiledScenario, result: Result, pair: tuple[Result, Result]) -> None:
     """The chart, the totals against even pacing and the CSV download."""
     from simulator.studio import figures
-    from simulator.studio.daily import daily_plan_csv, daily_plan_figure
+    from simulator.studio.daily import daily_plan_figure
 
     lg = lang()
     if result.message:
@@ -75,12 +75,19 @@ def _show(cs: CompiledScenario, result: Result, pair: tuple[Result, Result]) -> 
         st.caption(t("daily_vs_even", lg))
         _totals_row(cs, t("daily_plan", lg), daily, even)
         _totals_row(cs, t("even_plan", lg), even, None)
+    plan_csv_button(cs, result, t("daily_csv", lg), "daily")
+
+
+def plan_csv_button(cs: CompiledScenario, result: Result, label: str, what: str) -> None:
+    """A daily plan's long CSV, built on click (``FILE-{what}.csv``, key ``dl_{what}``)."""
+    from simulator.studio.daily import daily_plan_csv
+
     st.download_button(
-        t("daily_csv", lg),
+        label,
         partial(daily_plan_csv, cs, result),
-        f"{cs.name}-daily.csv",
+        f"{cs.name}-{what}.csv",
         "text/csv",
-        key="dl_daily",
+        key=f"dl_{what}",
         on_click="ignore",
     )
 

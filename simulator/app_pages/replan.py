@@ -6,10 +6,9 @@ made for (``Studio.replan``), like the daily plan; a new upload replans once.
 
 from __future__ import annotations
 
-from functools import partial
-
 import streamlit as st
 
+from simulator.app_pages.daily import plan_csv_button
 from simulator.app_pages.recommend import explanations
 from simulator.app_pages.state import lang, show_issues, ss, studio
 from simulator.model.compiled import CompiledScenario
@@ -82,7 +81,7 @@ def _pace(cs: CompiledScenario, answer: Replanned) -> None:
 
 def _plan(cs: CompiledScenario, result: Result) -> None:
     from simulator.studio import figures
-    from simulator.studio.daily import daily_plan_csv, daily_plan_figure
+    from simulator.studio.daily import daily_plan_figure
 
     lg = lang()
     st.markdown(f"**{t('replan_plan', lg)}**")
@@ -93,14 +92,7 @@ def _plan(cs: CompiledScenario, result: Result) -> None:
         key="fig_replan_daily",
         config={"displaylogo": False},
     )
-    st.download_button(
-        t("replan_csv", lg),
-        partial(daily_plan_csv, cs, result),
-        f"{cs.name}-replan.csv",
-        "text/csv",
-        key="dl_replan",
-        on_click="ignore",
-    )
+    plan_csv_button(cs, result, t("replan_csv", lg), "replan")
 
 
 def replan_tab(cs: CompiledScenario, identity: str) -> None:
