@@ -51,24 +51,20 @@ def unique(titles: list[str]) -> list[str]:
     return [ti if titles.count(ti) == 1 else f"{ti} ({i + 1})" for i, ti in enumerate(titles)]
 
 
-def simulated_p_met(columns: list[Column], titles: list[str], identity: str) -> dict[str, float]:
+def simulated_p_met(columns: list[Column], identity: str) -> dict[str, float]:
     """Each simulated column's share of runs meeting every target (the Monte Carlo tab's
     last run on this scenario and these edits), by column key."""
     sim = studio.sim
     if not sim or sim[0] != identity:
         return {}
-    by_title = {title: bands.p_targets_met for title, bands in sim[1]}
-    return {
-        col.key: p
-        for col, title in zip(columns, titles, strict=True)
-        if col.checks and (p := by_title.get(title)) is not None
-    }
+    by_key = {key: bands.p_targets_met for key, _, bands in sim[1]}
+    return {c.key: p for c in columns if c.checks and (p := by_key.get(c.key)) is not None}
 
 
 def kpis(cs: CompiledScenario, columns: list[Column], titles: list[str], identity: str) -> None:
     """Every KPI of every plan in one table; a column not evaluated yet reads "–"."""
     lg = lang()
-    rows = kpi_table(cs, columns, simulated_p_met(columns, titles, identity))
+    rows = kpi_table(cs, columns, simulated_p_met(columns, identity))
     titles = unique(titles)
     body = {t("kpi", lg): [money.kpi_label(cs, _ROW_LABEL.get(key, key), lg) for key in rows]}
     for i, title in enumerate(titles):

@@ -57,29 +57,31 @@ def fan_tab(cs: CompiledScenario, done: Done, identity: str) -> None:
     lg = lang()
     picks, runs, seed, clicked = _form(done)
     if clicked and picks:
-        runs_of: list[tuple[str, FanBands]] = []
+        runs_of: list[tuple[str, str, FanBands]] = []  # column key, title, bands
         with st.spinner(t("fan_run", lg)):
             for i in picks:
                 title, col = done[i]
                 split = col.result.split if col.result else col.allocation
-                runs_of.append((title, fan_bands(simulate(cs, split, runs=runs, seed=seed))))
+                bands = fan_bands(simulate(cs, split, runs=runs, seed=seed))
+                runs_of.append((col.key, title, bands))
         studio.sim = (identity, runs_of)
         st.rerun()  # the comparison table above gains its P(targets met) row
     sim = studio.sim
     if not sim or sim[0] != identity or not sim[1]:
         return
-    targeted = {title: bool(col.checks) for title, col in done}
-    for title, bands in sim[1]:
-        st.caption(_caption(title, bands, targeted.get(title, False)))
+    targeted = {col.key: bool(col.checks) for _, col in done}  # titles may repeat; keys do not
+    for key, title, bands in sim[1]:
+        st.caption(_caption(title, bands, targeted.get(key, False)))
     single = len(sim[1]) == 1  # the mean line only where it does not crowd the bands
     fans = [
         figures.Fan(title, b.p10.tolist(), b.p50.tolist(), b.p90.tolist(), b.mean.tolist())
         if single
         else figures.Fan(title, b.p10.tolist(), b.p50.tolist(), b.p90.tolist())
-        for title, b in sim[1]
+        for _, title, b in sim[1]
     ]
     days = _days(cs)
-    if len(days) != len(sim[1][0][1].p50):
-        days = sim[1][0][1].days
+    first = sim[1][0][2]
+    if len(days) != len(first.p50):
+        days = first.days
     fig = figures.fans_figure(days, fans, cs.currency, lg)
     st.plotly_chart(fig, key="fig_fan", config={"displaylogo": False})

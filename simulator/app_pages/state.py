@@ -64,7 +64,8 @@ class Studio:
     variants = _Kept[list[Variant]]()
     edits = _Kept[dict[str, EditValue]]()
     rec = _Kept[tuple[str, Result] | None](None)
-    sim = _Kept[tuple[str, list[tuple[str, "FanBands"]]] | None](None)
+    # the Monte Carlo tab's last run: identity, then (column key, title, bands) per plan
+    sim = _Kept[tuple[str, list[tuple[str, str, "FanBands"]]] | None](None)
     pareto = _Kept[tuple[str, str, "Front"] | None](None)
     daily_plan = _Kept[tuple[str, Result, tuple[Result, Result]] | None](None)
     replan = _Kept[tuple[str, "Replanned"] | None](None)
